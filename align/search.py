@@ -1,42 +1,54 @@
 """Bead scoring and the dynamic-programming search, linear in document length.
 
-The search runs on a pyramid: sentence vectors are averaged pairwise until
-both sides are short, the short sequences are aligned exactly, and each finer
-level is searched only in a band around the path found one level up
-(recursive downsampling). Every level costs O(length x band), so the whole
-search is linear in document length in time and memory.
+Scoring: a bead pairs a run of 0..K source sentences with a run of 0..K
+target sentences. Its value is the cosine of the two runs' embeddings after
+each side's mean sentence vector is removed (what every sentence of a
+document shares, its language above all, says nothing about which sentences
+correspond; multi-sentence runs, being averages, share it most), scaled
+gently with the bead's size, minus a length-ratio term, a cost per extra
+sentence and a cost per paragraph boundary crossed. Leaving a sentence
+unaligned has a fixed value. The best monotone sequence of beads maximises
+the sum.
+
+Search: sentence vectors are averaged pairwise into a pyramid until both
+sides are short; the shortest level is aligned exactly (1-1, 1-0, 0-1), and
+each finer level is searched only in a band around the path found one level
+up (recursive downsampling). Every level costs O(length x band), so time and
+memory grow linearly with document length.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from align.beads import Bead
 
 NEG = -1e18
+Path = list[tuple[int, int, int, int, float]]  # beads as (src start, src count, tgt start, tgt count, cosine)
 
 
 @dataclass(frozen=True)
 class SearchParams:
-    """Every knob of the search; recorded in the alignment signature."""
+    """Every knob of the search; all of them go into the alignment signature."""
 
-    max_span: int = 4                   # sentences on one side of a bead
+    max_span: int = 4                   # most sentences on one side of a bead
     beads: tuple[tuple[int, int], ...] = (
         (1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 4), (4, 1), (1, 0), (0, 1))
-    sim_offset: float = 0.40            # similarity a bead must beat to pay off
-    skip: float = -0.05                 # value of leaving one sentence unaligned
-    len_weight: float = 0.6             # weight of the squared log length ratio
-    many_penalty: float = 0.08          # extra cost per sentence beyond 1-1
+    size_weight: float = 0.5            # a bead's similarity counts ((a + b) / 2) ** size_weight times
+    sim_offset: float = 0.0             # similarity a bead must beat to pay off
+    skip: float = -0.15                 # value of leaving one sentence unaligned
+    len_weight: float = 0.6             # weight of the squared log length ratio (relative to the document's)
+    many_penalty: float = 0.1           # cost per sentence beyond 1-1
     paragraph_penalty: float = 0.3      # cost per paragraph boundary a bead crosses
-    band: int = 10                      # half-width of the refinement band (sentences)
-    coarse_cells: int = 250_000         # align exactly once n*m is this small
-    coarse_beads: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1))
+    band: int = 10                      # half-width of the refinement band, in sentences
+    coarse_cells: int = 250_000         # align exactly once n * m is this small
 
     def signature(self) -> str:
-        return (f"span:{self.max_span}|off:{self.sim_offset}|skip:{self.skip}|len:{self.len_weight}"
-                f"|many:{self.many_penalty}|para:{self.paragraph_penalty}|band:{self.band}")
+        skip = {"beads"}
+        return "|".join(f"{k}:{v}" for k, v in asdict(self).items() if k not in skip)
 
 
 def mean_spans(vectors: np.ndarray, max_span: int) -> np.ndarray:
@@ -45,12 +57,17 @@ def mean_spans(vectors: np.ndarray, max_span: int) -> np.ndarray:
     spans = np.zeros((max_span, n, d), dtype=np.float32)
     csum = np.zeros((n + 1, d), dtype=np.float32)
     np.cumsum(vectors, axis=0, out=csum[1:])
-    for k in range(1, max_span + 1):
-        if k > n:
-            break
+    for k in range(1, min(max_span, n) + 1):
         span = csum[k:] - csum[:-k]
         spans[k - 1, : n - k + 1] = span / np.maximum(np.linalg.norm(span, axis=1, keepdims=True), 1e-12)
     return spans
+
+
+def centered(spans: np.ndarray) -> np.ndarray:
+    """Subtract the side's mean sentence vector from every span and renormalise."""
+    out = spans - spans[0].mean(axis=0)
+    out /= np.maximum(np.linalg.norm(out, axis=-1, keepdims=True), 1e-12)
+    return out
 
 
 @dataclass
@@ -59,18 +76,20 @@ class _Side:
     cum_len: np.ndarray    # (n + 1,) cumulative character lengths
     para: np.ndarray       # (n,) paragraph number of each sentence, non-decreasing
 
+    @classmethod
+    def build(cls, spans: np.ndarray, lengths: np.ndarray, para: np.ndarray) -> "_Side":
+        return cls(spans, np.concatenate([[0.0], np.cumsum(lengths, dtype=np.float64)]), para)
+
     @property
     def n(self) -> int:
         return self.spans.shape[1]
 
 
 def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
-            beads: tuple[tuple[int, int], ...], p: SearchParams, len_mu: float
-            ) -> list[tuple[int, int, int, int, float]]:
-    """Best monotone path through the band; returns beads as (i0, a, j0, b, similarity)."""
+            beads: tuple[tuple[int, int], ...], p: SearchParams, len_mu: float) -> Path:
+    """Best monotone path from (0, 0) to (n, m) through the band lo[i] <= j <= hi[i]."""
     n = src.n
     pairs = [bd for bd in beads if bd[0] and bd[1]]
-    has_del, has_ins = (1, 0) in beads, (0, 1) in beads
     codes = {bd: k for k, bd in enumerate(beads)}
     values: list[np.ndarray] = []
     back: list[np.ndarray] = []
@@ -80,8 +99,8 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
         code = np.full(cols.size, -1, dtype=np.int8)
         if i == 0 and lo[0] == 0:
             best[0] = 0.0
-        if has_del and i >= 1:
-            _relax(best, code, cols - 0, values[i - 1], lo[i - 1], p.skip, codes[(1, 0)])
+        if (1, 0) in codes and i >= 1:
+            _relax(best, code, cols, values[i - 1], lo[i - 1], p.skip, codes[(1, 0)])
         for a, b in pairs:
             i0 = i - a
             if i0 < 0:
@@ -92,20 +111,19 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
                 continue
             starts = j0[ok]
             sims = tgt.spans[b - 1, starts] @ src.spans[a - 1, i0]
-            src_len = src.cum_len[i] - src.cum_len[i0]
-            tgt_len = tgt.cum_len[starts + b] - tgt.cum_len[starts]
-            ratio = np.log((tgt_len + 1.0) / (src_len + 1.0)) - len_mu
+            ratio = np.log((tgt.cum_len[starts + b] - tgt.cum_len[starts] + 1.0)
+                           / (src.cum_len[i] - src.cum_len[i0] + 1.0)) - len_mu
             crossings = (src.para[i - 1] - src.para[i0]) + (tgt.para[starts + b - 1] - tgt.para[starts])
-            gain = ((a + b) / 2.0) * (sims - p.sim_offset) - p.len_weight * ratio * ratio \
+            gain = ((a + b) / 2.0) ** p.size_weight * (sims - p.sim_offset) - p.len_weight * ratio * ratio \
                 - p.many_penalty * (a + b - 2) - p.paragraph_penalty * crossings
             cand = np.full(cols.size, NEG)
             cand[ok] = values[i0][starts - lo[i0]] + gain
             better = cand > best
             best[better] = cand[better]
             code[better] = codes[(a, b)]
-        if has_ins and cols.size > 1:
-            # Insertions chain along the row: best[k] = max(best[k], best[k-1] + skip),
-            # solved in one pass as k*skip + running max of (best - k*skip).
+        if (0, 1) in codes and cols.size > 1:
+            # Insertions chain along the row, best[k] = max(best[k], best[k-1] + skip),
+            # solved at once as k*skip + running max of (best - k*skip).
             steps = np.arange(cols.size) * p.skip
             chained = np.maximum.accumulate(best - steps) + steps
             moved = chained > best + 1e-12
@@ -116,8 +134,9 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
     return _backtrace(src, tgt, lo, back, beads)
 
 
-def _relax(best, code, prev_cols, prev_values, prev_lo, gain, bead_code) -> None:
-    idx = prev_cols - prev_lo
+def _relax(best, code, cols, prev_values, prev_lo, gain, bead_code) -> None:
+    """Deletions: arrive from the same column of the previous row."""
+    idx = cols - prev_lo
     ok = (idx >= 0) & (idx < prev_values.size)
     cand = np.full(best.size, NEG)
     cand[ok] = prev_values[idx[ok]] + gain
@@ -126,7 +145,7 @@ def _relax(best, code, prev_cols, prev_values, prev_lo, gain, bead_code) -> None
     code[better] = bead_code
 
 
-def _backtrace(src: _Side, tgt: _Side, lo, back, beads) -> list[tuple[int, int, int, int, float]]:
+def _backtrace(src: _Side, tgt: _Side, lo, back, beads) -> Path:
     i, j = src.n, tgt.n
     out = []
     while i > 0 or j > 0:
@@ -142,8 +161,7 @@ def _backtrace(src: _Side, tgt: _Side, lo, back, beads) -> list[tuple[int, int, 
     return out
 
 
-def _band_from_path(path: list[tuple[int, int, int, int, float]], n: int, m: int,
-                    scale: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+def _band_from_path(path: Path, n: int, m: int, scale: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows 0..n of a finer level: the coarse path scaled up, widened by `width` columns."""
     lo = np.full(n + 1, m, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
@@ -171,8 +189,7 @@ def _pool(vectors: np.ndarray, lengths: np.ndarray, para: np.ndarray
     return pooled, lengths[0::2] + lengths[1::2], para[0::2]
 
 
-def _side(spans: np.ndarray, lengths: np.ndarray, para: np.ndarray) -> _Side:
-    return _Side(spans, np.concatenate([[0.0], np.cumsum(lengths, dtype=np.float64)]), para)
+COARSE_BEADS = ((1, 1), (1, 0), (0, 1))
 
 
 def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_lengths,
@@ -181,7 +198,7 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
 
     `*_paragraphs` give each sentence's paragraph number; beads crossing a
     paragraph boundary then pay `paragraph_penalty` (a preference, not a rule,
-    so a paragraph split differently on the two sides still aligns).
+    so paragraphs split differently on the two sides still align).
     """
     n, m = src_spans.shape[1], tgt_spans.shape[1]
     if n == 0 or m == 0:
@@ -191,6 +208,7 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
     src_para = np.zeros(n, np.int64) if src_paragraphs is None else np.asarray(src_paragraphs, np.int64)
     tgt_para = np.zeros(m, np.int64) if tgt_paragraphs is None else np.asarray(tgt_paragraphs, np.int64)
     len_mu = float(np.log((tgt_lengths.sum() + 1.0) / (src_lengths.sum() + 1.0)))
+    src_spans, tgt_spans = centered(src_spans), centered(tgt_spans)
 
     # Pyramid of pooled single-sentence vectors, finest first.
     levels = [(src_spans[0], src_lengths, src_para, tgt_spans[0], tgt_lengths, tgt_para)]
@@ -199,7 +217,7 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
         xs, xl, xp, ys, yl, yp = levels[-1]
         levels.append((*_pool(xs, xl, xp), *_pool(ys, yl, yp)))
 
-    path = None
+    path: Path | None = None
     for depth in range(len(levels) - 1, -1, -1):
         xs, xl, xp, ys, yl, yp = levels[depth]
         ln, lm = xs.shape[0], ys.shape[0]
@@ -208,14 +226,22 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
         else:
             lo, hi = _band_from_path(path, ln, lm, 2, params.band)
         if depth == 0:
-            src, tgt, beads = _side(src_spans, xl, xp), _side(tgt_spans, yl, yp), params.beads
-        else:  # coarse levels: single pooled rows, so only 1-1, 1-0 and 0-1
-            src, tgt, beads = _side(xs[None], xl, xp), _side(ys[None], yl, yp), params.coarse_beads
+            src, tgt = _Side.build(src_spans, xl, xp), _Side.build(tgt_spans, yl, yp)
+            beads = params.beads
+        else:  # coarse levels hold single pooled rows: 1-1, 1-0 and 0-1 only
+            src, tgt = _Side.build(xs[None], xl, xp), _Side.build(ys[None], yl, yp)
+            beads = COARSE_BEADS
         path = _run_dp(src, tgt, lo, hi, beads, params, len_mu)
-    return [Bead(tuple(range(i0, i0 + a)), tuple(range(j0, j0 + b)), confidence(sim) if a and b else None)
+    return [Bead(tuple(range(i0, i0 + a)), tuple(range(j0, j0 + b)), confidence(sim, a, b) if a and b else None)
             for i0, a, j0, b, sim in path]
 
 
-def confidence(similarity: float) -> float:
-    """Map a bead's cosine similarity to a confidence in [0, 1]."""
-    return float(np.clip(similarity, 0.0, 1.0))
+# Logistic fit of P(bead is right | centred cosine) on Russian-English pseudo-documents
+# (benchmarks/quality.py --calibrate prints it); Text+Berg reliability is in BENCHMARKS.md.
+CALIBRATION = (10.0, 0.25)
+
+
+def confidence(similarity: float, a: int = 1, b: int = 1) -> float:
+    """A bead's probability of being right, from its centred cosine similarity."""
+    slope, midpoint = CALIBRATION
+    return 1.0 / (1.0 + math.exp(-slope * (similarity - midpoint)))

@@ -17,15 +17,24 @@ KINDS = [(1, 1)] * 12 + [(1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 0), (0, 1)]
 def synthetic(n_beads: int, seed: int, dim: int = 96):
     rng = np.random.default_rng(seed)
     src_vecs, tgt_vecs, src_len, tgt_len, gold = [], [], [], [], []
+    previous = (1, 1)
     for _ in range(n_beads):
         a, b = KINDS[rng.integers(len(KINDS))]
+        if min(a, b) == 0 and min(previous) == 0 and (a, b) != previous:
+            a, b = 1, 1  # a deletion next to an insertion is indistinguishable from a bad 1-1
+        previous = (a, b)
         words = rng.normal(size=(6, dim))
         bead_src, bead_tgt = [], []
+        src_cuts = []
         for side, count, vecs, lens, idx in ((0, a, src_vecs, src_len, bead_src),
                                              (1, b, tgt_vecs, tgt_len, bead_tgt)):
             if count == 0:
                 continue
-            cuts = np.sort(rng.choice(np.arange(1, 6), size=count - 1, replace=False)) if count > 1 else []
+            # the two sides cut the bead's words at different places, as real splits do
+            choices = [c for c in range(1, 6) if c not in src_cuts] if side else list(range(1, 6))
+            cuts = sorted(rng.choice(choices, size=count - 1, replace=False)) if count > 1 else []
+            if side == 0:
+                src_cuts = list(cuts)
             for part in np.split(np.arange(6), cuts):
                 idx.append(len(vecs))
                 vecs.append(words[part].sum(axis=0) + rng.normal(scale=0.3, size=dim))
