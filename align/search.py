@@ -232,16 +232,23 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
             src, tgt = _Side.build(xs[None], xl, xp), _Side.build(ys[None], yl, yp)
             beads = COARSE_BEADS
         path = _run_dp(src, tgt, lo, hi, beads, params, len_mu)
-    return [Bead(tuple(range(i0, i0 + a)), tuple(range(j0, j0 + b)), confidence(sim, a, b) if a and b else None)
+    return [Bead(tuple(range(i0, i0 + a)), tuple(range(j0, j0 + b)), confidence(sim) if a and b else None)
             for i0, a, j0, b, sim in path]
 
 
 # Logistic fit of P(bead is right | centred cosine) on Russian-English pseudo-documents
 # (benchmarks/quality.py --calibrate prints it); Text+Berg reliability is in BENCHMARKS.md.
-CALIBRATION = (10.0, 0.25)
+CALIBRATION = (8.76, 0.246)
 
 
-def confidence(similarity: float, a: int = 1, b: int = 1) -> float:
+def confidence(similarity: float, calibration: tuple[float, float] = CALIBRATION) -> float:
     """A bead's probability of being right, from its centred cosine similarity."""
-    slope, midpoint = CALIBRATION
+    slope, midpoint = calibration
     return 1.0 / (1.0 + math.exp(-slope * (similarity - midpoint)))
+
+
+def similarity(confidence_value: float, calibration: tuple[float, float] = CALIBRATION) -> float:
+    """The inverse of `confidence`: the centred cosine a bead was scored with."""
+    slope, midpoint = calibration
+    p = min(max(confidence_value, 1e-12), 1 - 1e-12)
+    return midpoint - math.log(1 / p - 1) / slope
