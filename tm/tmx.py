@@ -95,7 +95,7 @@ class TmxOptions:
     lang_codes: Mapping[str, str] = field(default_factory=dict)   # {"ru": "ru-RU"}; validated BCP 47
     props: bool = True              # x-score, x-bead, x-source-document, x-seq and TranslationUnit.props
     tuids: bool = True              # tuid on every tu, numbered from 1
-    dates: bool = True              # creationdate on the header and every tu
+    dates: bool = True              # creationdate on the header and on every tu that has a date
     whitespace: str = "trim"        # "trim" leading/trailing whitespace of segments, or "keep" it
     include_empty: bool = False     # also write units with an empty side
     inline_markup: bool = False     # segments hold TMX inline markup (bpt/ept/ph/it/hi) to write as tags
@@ -201,8 +201,8 @@ def _unit_element(unit: TranslationUnit, srclang: str, options: TmxOptions,
         attrs["tuid"] = str(report.written)
     if src_code != srclang:              # a memory of several directions: say which tuv is the source
         attrs["srclang"] = src_code
-    if options.dates:
-        attrs["creationdate"] = tmx_date(unit.created or now_utc())
+    if options.dates and unit.created is not None:    # no date is better than a made-up one
+        attrs["creationdate"] = tmx_date(unit.created)
     tu = etree.Element("tu", attrs)
     if options.props:
         values = {"x-score": None if unit.score is None else f"{unit.score:.4f}", "x-bead": unit.bead,
@@ -275,33 +275,33 @@ class TmxReader:
         if not self.path.is_file():
             raise TmforgeError(f"file not found: {self.path}")
         try:
-            for event, elem in etree.iterparse(str(self.path), events=("start", "end"),
-                                               tag=("tmx", "header", "tu"), **_secure_parser_args()):
-                if event == "start":
-                    if elem.tag == "tmx":
-                        self._check_root(elem)
-                    continue
+            self._check_start()
+            for _, elem in etree.iterparse(str(self.path), events=("end",), tag=("header", "tu"),
+                                           **_secure_parser_args()):
                 if elem.tag == "header":
                     self.header = {k: v for k, v in elem.attrib.items()}
                     self.meta = _props(elem)
                     continue
-                if elem.tag == "tu":
-                    unit = self._unit(elem)
-                    # Free what was parsed so far: constant memory however long the file.
-                    elem.clear(keep_tail=False)
-                    while elem.getprevious() is not None:
-                        del elem.getparent()[0]
-                    if unit is None:
-                        self.skipped += 1
-                    else:
-                        yield unit
+                unit = self._unit(elem)
+                # Free what was parsed so far: constant memory however long the file.
+                elem.clear(keep_tail=False)
+                while elem.getprevious() is not None:
+                    del elem.getparent()[0]
+                if unit is None:
+                    self.skipped += 1
+                else:
+                    yield unit
         except etree.XMLSyntaxError as exc:
             raise TmforgeError(f"{self.path} is not well-formed XML (line {exc.lineno}): {exc.msg}; "
                                "fix or re-export the file") from None
         except OSError as exc:
             raise TmforgeError(f"cannot read {self.path}: {exc.strerror or exc}") from None
 
-    def _check_root(self, root: etree._Element) -> None:
+    def _check_start(self) -> None:
+        """Parse up to the root element: it must be <tmx>, and the DOCTYPE must declare no entities."""
+        _, root = next(iter(etree.iterparse(str(self.path), events=("start",), **_secure_parser_args())))
+        if root.tag != "tmx":
+            raise TmforgeError(f"{self.path} is not a TMX file (its root element is <{root.tag}>, not <tmx>)")
         dtd = root.getroottree().docinfo.internalDTD
         if dtd is not None and any(True for _ in dtd.iterentities()):
             raise TmforgeError(f"{self.path} declares XML entities in its DOCTYPE; tmforge does not "
