@@ -8,6 +8,7 @@ en-US), so the codes written are chosen by a mapping such as {"en": "en-GB"}.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from tm.errors import TmforgeError
@@ -25,6 +26,7 @@ _LANGTAG = re.compile(
     r")$")
 
 
+@lru_cache(maxsize=1024)   # called for every unit read or written; tags repeat
 def canonical_tag(tag: str) -> str:
     """`tag` in the conventional case (ru-RU, sr-Latn-RS), or TmforgeError if it is not BCP 47."""
     match = _LANGTAG.match(tag or "")

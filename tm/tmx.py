@@ -41,17 +41,24 @@ def tool_version() -> str:
         return "0.0.0+source"
 
 
+_TMX_DATE = re.compile(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z")
+
+
 def tmx_date(moment: datetime) -> str:
+    """YYYYMMDDThhmmssZ in UTC (formatted by hand: strftime is slow for a million units)."""
     if moment.tzinfo is None:          # naive datetimes in a memory are taken as UTC
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    m = moment.astimezone(timezone.utc)
+    return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}Z"
 
 
 def parse_tmx_date(text: str | None) -> datetime | None:
-    if not text:
+    """A TMX date, or None when absent or not in the YYYYMMDDThhmmssZ form."""
+    match = _TMX_DATE.fullmatch(text.strip()) if text else None
+    if not match:
         return None
     try:
-        return datetime.strptime(text.strip(), "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        return datetime(*map(int, match.groups()), tzinfo=timezone.utc)
     except ValueError:
         return None
 
@@ -205,11 +212,15 @@ def _unit_element(unit: TranslationUnit, srclang: str, options: TmxOptions,
         attrs["creationdate"] = tmx_date(unit.created)
     tu = etree.Element("tu", attrs)
     if options.props:
-        values = {"x-score": None if unit.score is None else f"{unit.score:.4f}", "x-bead": unit.bead,
-                  "x-source-document": unit.document, "x-seq": None if unit.seq is None else str(unit.seq)}
-        for key, value in values.items():
-            if value is not None:
-                _add_prop(tu, key[2:], value, report)
+        # Numbers need no cleaning; text props go through _add_prop.
+        if unit.score is not None:
+            etree.SubElement(tu, "prop", type="x-score").text = f"{unit.score:.4f}"
+        if unit.bead is not None:
+            _add_prop(tu, "bead", unit.bead, report)
+        if unit.document is not None:
+            _add_prop(tu, "source-document", unit.document, report)
+        if unit.seq is not None:
+            etree.SubElement(tu, "prop", type="x-seq").text = str(unit.seq)
         for key, value in sorted((unit.props or {}).items()):
             if f"x-{key}" not in FIELD_PROPS:   # the unit's own fields win over a same-named prop
                 _add_prop(tu, key, value, report)
