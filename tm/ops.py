@@ -183,8 +183,7 @@ def _distribution(series: pl.Series) -> dict[str, float | int | None]:
 def stats(tm: TranslationMemory) -> dict:
     """Units, words and characters per language, score and length-ratio distributions, beads, duplicates."""
     frame = tm.frame
-    words = lambda c: pl.col(c).fill_null("").str.split(by=" ").list.eval(  # noqa: E731
-        pl.element().filter(pl.element().str.len_chars() > 0)).list.len()
+    words = lambda c: pl.col(c).fill_null("").str.count_matches(r"\S+")  # noqa: E731
     sides = pl.concat([
         frame.select(pl.col("src_lang").alias("lang"), pl.col("source").fill_null("").str.len_chars().alias("chars"),
                      words("source").alias("words")),

@@ -124,6 +124,8 @@ def write_tmx(units: TranslationMemory | Iterable[TranslationUnit], path: str | 
     constant memory. Options are TmxOptions fields, given as an object or as
     keywords (srclang=..., props=False, lang_codes={"en": "en-GB"} ...).
     """
+    if options is not None and option_values:
+        raise TypeError("give TMX options either as an object or as keywords, not both")
     options = options or TmxOptions(**option_values)
     header_props = dict(meta or {})
     if isinstance(units, TranslationMemory):
