@@ -43,7 +43,9 @@ def test_written_tmx_is_valid_against_the_lisa_dtd(tmp_path):
     units[0] = TranslationUnit(**{**units[0].__dict__, "props": {"start": "00:00:01,000", "note": "a & b"}})
     write_tmx(TranslationMemory.from_units(units, tm.meta), out)
     assert_valid(out)
-    assert out.read_bytes().startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    raw = out.read_text(encoding="utf-8")
+    assert raw.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    assert "<seg>Hello, &quot;world&quot; &amp; &lt;friends&gt;!</seg>" in raw
 
 
 @pytest.mark.parametrize("options", [dict(props=False, tuids=False, dates=False),

@@ -242,7 +242,14 @@ def _seg(text: str, inline_markup: bool, report: WriteReport) -> etree._Element:
             pass
         report.markup_errors += 1
     seg = etree.Element("seg")
-    seg.text = text
+    # lxml escapes & < > but leaves double quotes as they are (valid XML); we write them as &quot;
+    # as well, for importers that treat TMX text like attribute values.
+    parts = text.split('"')
+    seg.text = parts[0]
+    for part in parts[1:]:
+        quote = etree.Entity("quot")
+        quote.tail = part
+        seg.append(quote)
     return seg
 
 
