@@ -142,7 +142,9 @@ def main() -> None:
              f"process per phase; the target is under {LIMIT_MB} MB for 1,000,000 units written and read back. "
              "The read phase compares every unit read with the one written (text, languages, score, bead, "
              "document, seq, date): "
-             + ("all identical." if not failures else "FAILED: " + "; ".join(failures)))
+             + ("all identical." if not failures else "FAILED: " + "; ".join(failures))
+             + f" Load average over the last 15 minutes of the run: {os.getloadavg()[2]:.1f} (other jobs on the "
+               "machine slow the TU/s figures, not the memory ones).")
     write_section("tmx", "TMX streaming writer and reader", body + "\n\n" + notes)
     if failures:
         raise SystemExit("\n".join(failures))
