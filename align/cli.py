@@ -20,8 +20,9 @@ from align.evaluate import evaluate  # noqa: E402
 from align.io import read_document  # noqa: E402
 from tm.atomic import atomic_write, check_writable  # noqa: E402
 from tm.errors import TmforgeError  # noqa: E402
-from tm.formats import FORMATS, format_of, write_memory  # noqa: E402
+from tm.formats import FORMATS, check_outputs, format_of, write_memory  # noqa: E402
 from tm.cli import app as tm_app  # noqa: E402
+from tm.tmx import TmxOptions  # noqa: E402
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Align Russian/English texts into translation memories (TMX, TSV, JSONL, Parquet).")
@@ -54,6 +55,10 @@ def align(
     model: Optional[str] = typer.Option(None, help="A sentence-transformers model name or path instead of the bundled encoder."),
     encoding: Optional[str] = typer.Option(None, help="Input encoding (default: detected)."),
     include_empty: bool = typer.Option(False, help="Also write beads with an empty side (insertions, deletions)."),
+    lang_code: Optional[List[str]] = typer.Option(None, "--lang-code", help="Language code to write, validated "
+                                                  "as BCP 47: en-GB, or ru=ru-RU (repeatable). Default: ru, en."),
+    props: bool = typer.Option(True, "--props/--no-props", help="Write TMX props: x-score, x-bead, x-source-document, x-seq."),
+    whitespace: str = typer.Option("trim", help="Leading/trailing whitespace of segments: trim or keep."),
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite an existing output file."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     show: int = typer.Option(3, help="How many aligned pairs to print in the summary."),
@@ -65,6 +70,7 @@ def align(
     inputs = tuple(p for p in (src, tgt) if p is not None)
     fmt = _output_format(output)
     check_writable(output, inputs, force)
+    TmxOptions(lang_codes=lang_code or {}, whitespace=whitespace)   # refuse bad codes before the long work
     from align.embed import load_encoder
 
     encoder = load_encoder(model)
@@ -79,7 +85,12 @@ def align(
         with atomic_write(output) as fh:
             fh.write(format_beads(result.beads))
     else:
-        write_memory(pipeline.to_memory(result, include_empty), output)
+        memory = pipeline.to_memory(result, include_empty)
+        options = dict(lang_codes=lang_code or None, props=props, whitespace=whitespace, include_empty=include_empty)
+        check_outputs(memory, output, inputs, force, **options)
+        report = write_memory(memory, output, **options)
+        for warning in report.warnings:
+            typer.echo(f"warning: {warning}", err=True)
     if not quiet:
         _print_summary(result, output, show)
 

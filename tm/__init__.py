@@ -9,7 +9,11 @@ except AttributeError:
     pass
 
 from tm.errors import TmforgeError  # noqa: E402
-from tm.model import TranslationMemory  # noqa: E402
+from tm.model import TranslationMemory, TranslationUnit  # noqa: E402
 from tm.formats import read_memory, write_memory  # noqa: E402
+from tm.ops import FilterOptions, dedupe, filter_memory, merge, stats  # noqa: E402
+from tm.tmx import TmxOptions, TmxReader, iter_tmx, read_tmx, write_tmx  # noqa: E402
 
-__all__ = ["TmforgeError", "TranslationMemory", "read_memory", "write_memory"]
+__all__ = ["FilterOptions", "TmforgeError", "TmxOptions", "TmxReader", "TranslationMemory", "TranslationUnit",
+           "dedupe", "filter_memory", "iter_tmx", "merge", "read_memory", "read_tmx", "stats", "write_memory",
+           "write_tmx"]

@@ -1,56 +1,203 @@
-"""`tmforge tm ...`: everyday operations on translation memories."""
+"""`tmforge tm ...`: everyday operations on translation memories (thin commands over tm.ops)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import List, Optional
 
-import polars as pl
 import typer
 
-from tm.atomic import check_writable
-from tm.formats import read_memory, write_memory
+from tm import ops
+from tm.formats import check_outputs, input_paths, output_paths, read_memory, write_memory
+from tm.errors import TmforgeError
+from tm.model import TranslationMemory
+
+FORMAT_HELP = ("Formats by extension: .tmx, .tsv, .csv, .jsonl, .parquet, and .moses for a Moses "
+               "plain-text pair (NAME.moses stands for NAME.SRC and NAME.TGT, e.g. corpus.ru and corpus.en).")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Convert and inspect translation memories.")
+                  help="Convert, merge, dedupe, filter and describe translation memories. " + FORMAT_HELP)
+
+# Options shared by every command that reads or writes a memory.
+SRC_LANG = typer.Option(None, "--src-lang", help="Source language to read: picks the pair in a multilingual "
+                        "TMX (en finds en-US), names the source file of a Moses pair.")
+TGT_LANG = typer.Option(None, "--tgt-lang", help="Target language to read (as --src-lang).")
+INLINE = typer.Option("strip", "--inline", help="TMX inline tags (bpt/ept/ph/it/hi): 'strip' keeps the text "
+                      "only; 'keep' keeps the markup and writes it back as tags to TMX.")
+LANG_CODE = typer.Option(None, "--lang-code", help="Language code to write, validated as BCP 47: en-GB, or "
+                         "ru=ru-RU (repeatable). Default: the codes of the units (ru, en).")
+PROPS = typer.Option(True, "--props/--no-props", help="Write TMX props: x-score, x-bead, x-source-document, "
+                     "x-seq and the units' own props.")
+TUIDS = typer.Option(True, "--tuids/--no-tuids", help="Write a tuid on every TMX unit.")
+DATES = typer.Option(True, "--dates/--no-dates", help="Write creationdate on the TMX header and units.")
+WHITESPACE = typer.Option("trim", "--whitespace", help="Leading/trailing whitespace of segments: 'trim' "
+                          "or 'keep'. Tabs and line breaks inside a segment are always kept.")
+INCLUDE_EMPTY = typer.Option(False, "--include-empty", help="Also write units with an empty side.")
+FORCE = typer.Option(False, "--force", "-f", help="Overwrite existing output files.")
+
+
+def _read(path: Path, src_lang: Optional[str], tgt_lang: Optional[str], inline: str) -> TranslationMemory:
+    return read_memory(path, src_lang=src_lang, tgt_lang=tgt_lang, inline=inline)
+
+
+def _write(tm: TranslationMemory, output: Path, inputs: list[Path], force: bool, *, lang_code, props,
+           tuids, dates, whitespace, include_empty, inline: str) -> None:
+    options = dict(lang_codes=lang_code or None, props=props, tuids=tuids, dates=dates,
+                   whitespace=whitespace, include_empty=include_empty, inline_markup=inline == "keep")
+    check_outputs(tm, output, inputs, force, **options)
+    report = write_memory(tm, output, **options)
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    written = ", ".join(str(p) for p in output_paths(tm, output, **options))
+    typer.echo(f"{report.summary()} -> {written}")
+
+
+def _inputs(paths: List[Path], src_lang: Optional[str], tgt_lang: Optional[str]) -> list[Path]:
+    return [p for path in paths for p in input_paths(path, src_lang, tgt_lang)]
 
 
 @app.command()
 def convert(
-    source: Path = typer.Argument(..., help="Input memory (.tmx, .tsv, .jsonl, .parquet)."),
+    source: Path = typer.Argument(..., help="Input memory."),
     output: Path = typer.Argument(..., help="Output memory; the extension picks the format."),
-    force: bool = typer.Option(False, "--force", "-f", help="Overwrite an existing output file."),
+    src_lang: Optional[str] = SRC_LANG, tgt_lang: Optional[str] = TGT_LANG, inline: str = INLINE,
+    lang_code: Optional[List[str]] = LANG_CODE, props: bool = PROPS, tuids: bool = TUIDS, dates: bool = DATES,
+    whitespace: str = WHITESPACE, include_empty: bool = INCLUDE_EMPTY, force: bool = FORCE,
 ) -> None:
     """Convert a memory between formats.
 
-    Example: tmforge tm convert memory.tmx memory.tsv
+    Examples:
+
+      tmforge tm convert memory.tmx memory.tsv
+
+      tmforge tm convert memory.tmx corpus.moses          (writes corpus.ru and corpus.en)
+
+      tmforge tm convert corpus.moses memory.tmx --src-lang ru --tgt-lang en --lang-code ru-RU --lang-code en-US
+
+      tmforge tm convert trados.tmx pair.jsonl --src-lang en-US --tgt-lang de-DE
     """
-    check_writable(output, (source,), force)
-    tm = read_memory(source)
-    write_memory(tm, output)
-    typer.echo(f"{len(tm)} units -> {output}")
+    tm = _read(source, src_lang, tgt_lang, inline)
+    _write(tm, output, _inputs([source], src_lang, tgt_lang), force, lang_code=lang_code, props=props,
+           tuids=tuids, dates=dates, whitespace=whitespace, include_empty=include_empty, inline=inline)
+
+
+@app.command()
+def merge(
+    sources: List[Path] = typer.Argument(..., help="Memories to merge, in any formats."),
+    output: Path = typer.Option(..., "-o", "--output", help="Merged memory; the extension picks the format."),
+    dedupe: Optional[str] = typer.Option(None, "--dedupe", help="Also drop duplicates: 'exact' or 'normalized'."),
+    src_lang: Optional[str] = SRC_LANG, tgt_lang: Optional[str] = TGT_LANG, inline: str = INLINE,
+    lang_code: Optional[List[str]] = LANG_CODE, props: bool = PROPS, tuids: bool = TUIDS, dates: bool = DATES,
+    whitespace: str = WHITESPACE, include_empty: bool = INCLUDE_EMPTY, force: bool = FORCE,
+) -> None:
+    """Merge several memories into one, in the order given.
+
+    Examples:
+
+      tmforge tm merge a.tmx b.tsv c.parquet -o all.tmx
+
+      tmforge tm merge a.tmx b.tmx -o all.tmx --dedupe normalized
+    """
+    tm = ops.merge([_read(p, src_lang, tgt_lang, inline) for p in sources])
+    if dedupe:
+        result = ops.dedupe(tm, dedupe)
+        tm = result.memory
+        typer.echo(f"dedupe ({dedupe}): {result.removed} duplicates removed")
+    _write(tm, output, _inputs(sources, src_lang, tgt_lang), force, lang_code=lang_code, props=props,
+           tuids=tuids, dates=dates, whitespace=whitespace, include_empty=include_empty, inline=inline)
+
+
+@app.command()
+def dedupe(
+    source: Path = typer.Argument(..., help="Memory to deduplicate."),
+    output: Path = typer.Option(..., "-o", "--output", help="Deduplicated memory."),
+    mode: str = typer.Option("exact", "--mode", help="'exact' text, or 'normalized': ignoring case, "
+                             "punctuation and whitespace."),
+    src_lang: Optional[str] = SRC_LANG, tgt_lang: Optional[str] = TGT_LANG, inline: str = INLINE,
+    lang_code: Optional[List[str]] = LANG_CODE, props: bool = PROPS, tuids: bool = TUIDS, dates: bool = DATES,
+    whitespace: str = WHITESPACE, include_empty: bool = INCLUDE_EMPTY, force: bool = FORCE,
+) -> None:
+    """Keep one unit per source/target pair: the best score, dated with the newest date.
+
+    Examples:
+
+      tmforge tm dedupe memory.tmx -o unique.tmx
+
+      tmforge tm dedupe memory.tsv -o unique.tsv --mode normalized
+    """
+    result = ops.dedupe(_read(source, src_lang, tgt_lang, inline), mode)
+    typer.echo(f"dedupe ({mode}): {result.removed} duplicates removed")
+    _write(result.memory, output, _inputs([source], src_lang, tgt_lang), force, lang_code=lang_code,
+           props=props, tuids=tuids, dates=dates, whitespace=whitespace, include_empty=include_empty,
+           inline=inline)
+
+
+@app.command("filter")
+def filter_command(
+    source: Path = typer.Argument(..., help="Memory to filter."),
+    output: Path = typer.Option(..., "-o", "--output", help="The units that pass."),
+    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Also write the removed units here, "
+                                           "each with a prop 'reject' naming its filter."),
+    min_score: Optional[float] = typer.Option(None, "--min-score", help="Remove units scored below this "
+                                              "(units without a score stay)."),
+    max_ratio: Optional[float] = typer.Option(None, "--max-ratio", help="Remove units whose longer side has "
+                                              "more than this many times the characters of the shorter."),
+    ratio_min_chars: int = typer.Option(20, "--ratio-min-chars", help="Apply --max-ratio only when the "
+                                        "longer side has at least this many characters."),
+    max_length: Optional[int] = typer.Option(None, "--max-length", help="Remove units with a side longer "
+                                             "than this many characters (Trados Cloud skips > 2000)."),
+    same: bool = typer.Option(False, "--same", help="Remove units whose target equals the source."),
+    untranslated: bool = typer.Option(False, "--untranslated", help="Remove units whose target is in the "
+                                      "source language (Russian/English detector)."),
+    numbers: bool = typer.Option(False, "--numbers", help="Remove units whose numbers differ between "
+                                 "source and target (1,000 = 1 000; 2.5 = 2,5)."),
+    keep_empty: bool = typer.Option(False, "--keep-empty", help="Keep units with an empty side "
+                                    "(removed by default)."),
+    src_lang: Optional[str] = SRC_LANG, tgt_lang: Optional[str] = TGT_LANG, inline: str = INLINE,
+    lang_code: Optional[List[str]] = LANG_CODE, props: bool = PROPS, tuids: bool = TUIDS, dates: bool = DATES,
+    whitespace: str = WHITESPACE, force: bool = FORCE,
+) -> None:
+    """Remove units that fail quality filters and report how many each filter removed.
+
+    Examples:
+
+      tmforge tm filter memory.tmx -o clean.tmx --min-score 0.5 --max-ratio 3 --same --numbers
+
+      tmforge tm filter memory.tmx -o clean.tmx --untranslated --max-length 2000 --rejects rejected.tsv
+    """
+    options = ops.FilterOptions(min_score=min_score, max_ratio=max_ratio, ratio_min_chars=ratio_min_chars,
+                                same=same, untranslated=untranslated, numbers=numbers, empty=not keep_empty,
+                                max_length=max_length)
+    tm = _read(source, src_lang, tgt_lang, inline)
+    inputs = _inputs([source], src_lang, tgt_lang)
+    result = ops.filter_memory(tm, options)
+    for name, count in result.removed.items():
+        typer.echo(f"{name:<14}{count:>10} removed")
+    write = dict(lang_code=lang_code, props=props, tuids=tuids, dates=dates, whitespace=whitespace,
+                 include_empty=keep_empty, inline=inline)
+    # Check both outputs before writing either, so a refusal leaves nothing half done.
+    check_outputs(result.memory, output, inputs, force, lang_codes=lang_code or None)
+    if rejects is not None:
+        if rejects.resolve() == output.resolve():
+            raise TmforgeError("--rejects and --output name the same file; choose two")
+        check_outputs(result.rejected, rejects, inputs, force, lang_codes=lang_code or None)
+        _write(result.rejected, rejects, inputs, force, **{**write, "include_empty": True})
+    _write(result.memory, output, inputs, force, **write)
 
 
 @app.command()
 def stats(
     source: Path = typer.Argument(..., help="Memory to describe."),
-    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object instead of tables."),
+    src_lang: Optional[str] = SRC_LANG, tgt_lang: Optional[str] = TGT_LANG,
 ) -> None:
-    """Units, languages and bead types of a memory.
+    """Units, words and characters per language, score and length-ratio distributions, beads, duplicates.
 
-    Example: tmforge tm stats memory.tmx
+    Examples:
+
+      tmforge tm stats memory.tmx
+
+      tmforge tm stats memory.parquet --json
     """
-    frame = read_memory(source).frame
-    result = {
-        "units": frame.height,
-        "directions": {f"{r['src_lang']}-{r['tgt_lang']}": r["len"]
-                       for r in frame.group_by("src_lang", "tgt_lang").len().iter_rows(named=True)},
-        "beads": {r["bead"] or "unknown": r["len"]
-                  for r in frame.group_by("bead").len().sort("bead").iter_rows(named=True)},
-        "mean_score": frame.select(pl.col("score").mean()).item(),
-    }
-    if as_json:
-        typer.echo(json.dumps(result))
-    else:
-        for key, value in result.items():
-            typer.echo(f"{key:12} {value}")
+    result = ops.stats(_read(source, src_lang, tgt_lang, "strip"))
+    typer.echo(ops.stats_json(result) if as_json else ops.format_stats(result))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Iterable, Iterator
 
@@ -19,6 +20,7 @@ SCHEMA: dict[str, pl.DataType] = {
     "document": pl.String,        # source document the unit came from
     "seq": pl.Int64,              # position of the unit in its document
     "created": pl.Datetime("us", "UTC"),
+    "props": pl.String,           # further facts as a JSON object {"key": "value"}; null when none
 }
 
 
@@ -33,11 +35,41 @@ class TranslationUnit:
     document: str | None = None
     seq: int | None = None
     created: datetime | None = None
+    # Free-form facts (subtitle timing, TMX props of other tools); written to TMX as <prop type="x-KEY">.
+    props: dict[str, str] | None = None
+
+
+UNIT_FIELDS = tuple(f.name for f in fields(TranslationUnit))
+assert UNIT_FIELDS == tuple(SCHEMA), "TranslationUnit fields and SCHEMA columns must match"
+
+
+def props_to_json(props: dict[str, str] | None) -> str | None:
+    """The frame's encoding of props: sorted keys for deterministic output, null when empty."""
+    if not props:
+        return None
+    return json.dumps({str(k): str(v) for k, v in props.items()}, ensure_ascii=False, sort_keys=True)
+
+
+def props_from_json(text: str | None) -> dict[str, str] | None:
+    if not text:
+        return None
+    value = json.loads(text)
+    return {str(k): str(v) for k, v in value.items()} or None
 
 
 def now_utc() -> datetime:
     """Current time, truncated to seconds as TMX dates are."""
     return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def units_frame(units: Iterable[TranslationUnit]) -> pl.DataFrame:
+    """A frame in SCHEMA from translation units (column-wise, which is faster than rows)."""
+    columns: dict[str, list] = {name: [] for name in SCHEMA}
+    for unit in units:
+        for name in UNIT_FIELDS:
+            columns[name].append(getattr(unit, name))
+    columns["props"] = [props_to_json(p) for p in columns["props"]]
+    return pl.DataFrame(columns, schema=SCHEMA)
 
 
 @dataclass
@@ -54,9 +86,7 @@ class TranslationMemory:
     @classmethod
     def from_units(cls, units: Iterable[TranslationUnit],
                    meta: dict[str, str] | None = None) -> "TranslationMemory":
-        rows = [u.__dict__ for u in units]
-        frame = pl.DataFrame(rows, schema=SCHEMA) if rows else pl.DataFrame(schema=SCHEMA)
-        return cls(frame, dict(meta or {}))
+        return cls(units_frame(units), dict(meta or {}))
 
     @classmethod
     def from_frame(cls, frame: pl.DataFrame, meta: dict[str, str] | None = None) -> "TranslationMemory":
@@ -73,7 +103,9 @@ class TranslationMemory:
 
     def units(self) -> Iterator[TranslationUnit]:
         for row in self.frame.iter_rows(named=True):
-            yield TranslationUnit(**{k: row[k] for k in SCHEMA})
+            values = {k: row[k] for k in SCHEMA}
+            values["props"] = props_from_json(values["props"])
+            yield TranslationUnit(**values)
 
     @property
     def languages(self) -> tuple[str, str] | None:

@@ -1,4 +1,8 @@
-"""TMX 1.4b streaming writer and reader (lxml incremental writer and iterparse)."""
+"""TMX 1.4b streaming writer and reader (lxml's incremental writer and iterparse).
+
+Both work one translation unit at a time, so memory stays flat however large
+the file: the writer takes any iterable of units, the reader yields them.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
+from itertools import chain
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator, Mapping
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from tm.atomic import atomic_path
 from tm.errors import TmforgeError
+from tm.langtags import apply_lang_codes, canonical_tag, parse_lang_codes, primary
 from tm.model import TranslationMemory, TranslationUnit, now_utc
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -20,6 +27,11 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Trados Cloud skips longer segments; we warn, never drop.
 LONG_SEGMENT = 2000
+# Unit fields written as props of their own; other props go as x-KEY from TranslationUnit.props.
+FIELD_PROPS = {"x-score": "score", "x-bead": "bead", "x-source-document": "document", "x-seq": "seq"}
+INLINE_CODES = frozenset({"bpt", "ept", "ph", "it", "ut"})   # native codes: not text
+INLINE_TAGS = INLINE_CODES | {"hi", "sub"}
+WHITESPACE_MODES = ("trim", "keep")
 
 
 def tool_version() -> str:
@@ -29,23 +41,40 @@ def tool_version() -> str:
         return "0.0.0+source"
 
 
+_TMX_DATE = re.compile(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z")
+
+
 def tmx_date(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    """YYYYMMDDThhmmssZ in UTC (formatted by hand: strftime is slow for a million units)."""
+    if moment.tzinfo is None:          # naive datetimes in a memory are taken as UTC
+        moment = moment.replace(tzinfo=timezone.utc)
+    m = moment.astimezone(timezone.utc)
+    return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}Z"
 
 
 def parse_tmx_date(text: str | None) -> datetime | None:
-    if not text:
+    """A TMX date, or None when absent or not in the YYYYMMDDThhmmssZ form."""
+    match = _TMX_DATE.fullmatch(text.strip()) if text else None
+    if not match:
         return None
     try:
-        return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        return datetime(*map(int, match.groups()), tzinfo=timezone.utc)
     except ValueError:
         return None
 
 
-def clean_segment(text: str) -> tuple[str, int]:
-    """Drop characters XML 1.0 cannot carry and trim the ends; return the text and how many were dropped."""
-    cleaned, dropped = _FORBIDDEN.subn("", text)
-    return cleaned.strip(), dropped
+def remove_forbidden(text: str) -> tuple[str, int]:
+    """Drop characters XML 1.0 cannot carry; return the text and how many were dropped."""
+    return _FORBIDDEN.subn("", text)
+
+
+def clean_segment(text: str, whitespace: str = "trim") -> tuple[str, int]:
+    """Drop forbidden characters and, with whitespace='trim', leading/trailing whitespace.
+
+    Tabs and line breaks inside the text are kept either way.
+    """
+    cleaned, dropped = remove_forbidden(text)
+    return (cleaned.strip() if whitespace == "trim" else cleaned), dropped
 
 
 @dataclass
@@ -54,33 +83,76 @@ class WriteReport:
     skipped_empty: int = 0
     dropped_chars: int = 0
     long_segments: int = 0
+    markup_errors: int = 0
     warnings: list[str] = field(default_factory=list)
 
+    def summary(self) -> str:
+        parts = [f"{self.written} units written"]
+        if self.skipped_empty:
+            parts.append(f"{self.skipped_empty} with an empty side skipped")
+        if self.dropped_chars:
+            parts.append(f"{self.dropped_chars} characters XML 1.0 forbids removed")
+        return "; ".join(parts)
 
-def write_tmx(tm: TranslationMemory, path: str | Path, *, srclang: str | None = None,
-              include_empty: bool = False, props: bool = True) -> WriteReport:
-    """Write `tm` as TMX 1.4b, atomically, one tu per unit, source tuv first."""
-    langs = tm.languages
-    srclang = srclang or (langs[0] if langs else "en")
+
+@dataclass(frozen=True)
+class TmxOptions:
+    """What goes into a written TMX besides the text; everything optional can be turned off."""
+
+    lang_codes: Mapping[str, str] = field(default_factory=dict)   # {"ru": "ru-RU"}; validated BCP 47
+    props: bool = True              # x-score, x-bead, x-source-document, x-seq and TranslationUnit.props
+    tuids: bool = True              # tuid on every tu, numbered from 1
+    dates: bool = True              # creationdate on the header and on every tu that has a date
+    whitespace: str = "trim"        # "trim" leading/trailing whitespace of segments, or "keep" it
+    include_empty: bool = False     # also write units with an empty side
+    inline_markup: bool = False     # segments hold TMX inline markup (bpt/ept/ph/it/hi) to write as tags
+    srclang: str | None = None      # header srclang; default: the first unit's source language
+
+    def __post_init__(self) -> None:
+        if self.whitespace not in WHITESPACE_MODES:
+            raise TmforgeError(f"unknown whitespace option '{self.whitespace}'; use trim or keep")
+        object.__setattr__(self, "lang_codes", parse_lang_codes(self.lang_codes))
+
+
+def write_tmx(units: TranslationMemory | Iterable[TranslationUnit], path: str | Path, *,
+              meta: Mapping[str, str] | None = None, options: TmxOptions | None = None,
+              **option_values) -> WriteReport:
+    """Write units as TMX 1.4b, atomically, one tu per unit, source tuv first.
+
+    `units` is a TranslationMemory (its meta becomes header props such as
+    x-signature) or any iterable of TranslationUnit, consumed once, in
+    constant memory. Options are TmxOptions fields, given as an object or as
+    keywords (srclang=..., props=False, lang_codes={"en": "en-GB"} ...).
+    """
+    if options is not None and option_values:
+        raise TypeError("give TMX options either as an object or as keywords, not both")
+    options = options or TmxOptions(**option_values)
+    header_props = dict(meta or {})
+    if isinstance(units, TranslationMemory):
+        header_props = {**units.meta, **header_props}
+        units = units.units()
+    stream = iter(units)
+    first = next(stream, None)
+    codes = options.lang_codes
+    if options.srclang:
+        srclang = apply_lang_codes(options.srclang, codes)
+    elif first is not None:
+        srclang = _lang(first.src_lang, codes)
+    else:
+        srclang = apply_lang_codes("en", codes)
     report = WriteReport()
     created = tmx_date(now_utc())
-    with atomic_path(path) as tmp:
-        with etree.xmlfile(str(tmp), encoding="UTF-8") as xf:
-            xf.write_declaration()
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        # The declaration in double quotes, as importers' examples show it (lxml would use single ones).
+        fh.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+        with etree.xmlfile(fh, encoding="UTF-8", buffered=True) as xf:
             with xf.element("tmx", version="1.4"):
                 xf.write("\n")
-                header = etree.Element("header", {
-                    "creationtool": "tmforge", "creationtoolversion": tool_version(),
-                    "segtype": "sentence", "o-tmf": "tmforge", "adminlang": "en",
-                    "srclang": srclang, "datatype": "plaintext", "creationdate": created})
-                for key, value in sorted(tm.meta.items()):
-                    prop = etree.SubElement(header, "prop", type=f"x-{key}")
-                    prop.text = clean_segment(str(value))[0]
-                xf.write(header, pretty_print=True)
+                xf.write(_header(srclang, created, header_props, options, report), pretty_print=True)
                 with xf.element("body"):
                     xf.write("\n")
-                    for unit in tm.units():
-                        tu = _unit_element(unit, report, include_empty, props)
+                    for unit in chain([first] if first is not None else [], stream):
+                        tu = _unit_element(unit, srclang, options, report)
                         if tu is not None:
                             xf.write(tu, pretty_print=True)
                 xf.write("\n")
@@ -89,32 +161,99 @@ def write_tmx(tm: TranslationMemory, path: str | Path, *, srclang: str | None = 
     if report.long_segments:
         report.warnings.append(f"{report.long_segments} segments exceed {LONG_SEGMENT} characters; "
                                "some CAT tools (Trados Cloud) skip them")
+    if report.markup_errors:
+        report.warnings.append(f"{report.markup_errors} segments had broken inline markup; "
+                               "written as plain text")
     return report
 
 
-def _unit_element(unit: TranslationUnit, report: WriteReport, include_empty: bool,
-                  props: bool) -> etree._Element | None:
-    source, dropped_s = clean_segment(unit.source or "")
-    target, dropped_t = clean_segment(unit.target or "")
-    if not (source and target) and not include_empty:
+def _lang(tag: str | None, codes: Mapping[str, str]) -> str:
+    if not tag:
+        raise TmforgeError("a translation unit has no language; set src_lang/tgt_lang before writing TMX")
+    return apply_lang_codes(tag, codes)
+
+
+def _header(srclang: str, created: str, header_props: Mapping[str, str], options: TmxOptions,
+            report: WriteReport) -> etree._Element:
+    attrs = {"creationtool": "tmforge", "creationtoolversion": tool_version(),
+             "segtype": "sentence", "o-tmf": "tmforge", "adminlang": "en",
+             "srclang": srclang, "datatype": "plaintext"}
+    if options.dates:
+        attrs["creationdate"] = created
+    header = etree.Element("header", attrs)
+    for key, value in sorted(header_props.items()):
+        _add_prop(header, key, value, report)
+    return header
+
+
+def _add_prop(parent: etree._Element, key: str, value: object, report: WriteReport) -> None:
+    key_text, dropped_k = remove_forbidden(str(key))
+    text, dropped_v = remove_forbidden(str(value))
+    report.dropped_chars += dropped_k + dropped_v
+    if key_text:
+        etree.SubElement(parent, "prop", type=f"x-{key_text}").text = text
+
+
+def _unit_element(unit: TranslationUnit, srclang: str, options: TmxOptions,
+                  report: WriteReport) -> etree._Element | None:
+    source, dropped_s = clean_segment(unit.source or "", options.whitespace)
+    target, dropped_t = clean_segment(unit.target or "", options.whitespace)
+    if not (source.strip() and target.strip()) and not options.include_empty:
         report.skipped_empty += 1
         return None
     report.dropped_chars += dropped_s + dropped_t
     report.long_segments += (len(source) > LONG_SEGMENT) + (len(target) > LONG_SEGMENT)
     report.written += 1
-    attrs = {"tuid": str(unit.seq if unit.seq is not None else report.written)}
-    attrs["creationdate"] = tmx_date(unit.created or now_utc())
+    src_code, tgt_code = _lang(unit.src_lang, options.lang_codes), _lang(unit.tgt_lang, options.lang_codes)
+    attrs = {}
+    if options.tuids:
+        attrs["tuid"] = str(report.written)
+    if src_code != srclang:              # a memory of several directions: say which tuv is the source
+        attrs["srclang"] = src_code
+    if options.dates and unit.created is not None:    # no date is better than a made-up one
+        attrs["creationdate"] = tmx_date(unit.created)
     tu = etree.Element("tu", attrs)
-    if props:
-        for key, value in (("x-score", None if unit.score is None else f"{unit.score:.4f}"),
-                           ("x-bead", unit.bead), ("x-source-document", unit.document)):
-            if value is not None:
-                etree.SubElement(tu, "prop", type=key).text = clean_segment(value)[0]
-    for lang, text in ((unit.src_lang, source), (unit.tgt_lang, target)):
+    if options.props:
+        # Numbers need no cleaning; text props go through _add_prop.
+        if unit.score is not None:
+            etree.SubElement(tu, "prop", type="x-score").text = f"{unit.score:.4f}"
+        if unit.bead is not None:
+            _add_prop(tu, "bead", unit.bead, report)
+        if unit.document is not None:
+            _add_prop(tu, "source-document", unit.document, report)
+        if unit.seq is not None:
+            etree.SubElement(tu, "prop", type="x-seq").text = str(unit.seq)
+        for key, value in sorted((unit.props or {}).items()):
+            if f"x-{key}" not in FIELD_PROPS:   # the unit's own fields win over a same-named prop
+                _add_prop(tu, key, value, report)
+    for lang, text in ((src_code, source), (tgt_code, target)):
         tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
-        etree.SubElement(tuv, "seg").text = text
+        tuv.append(_seg(text, options.inline_markup, report))
     return tu
 
+
+def _seg(text: str, inline_markup: bool, report: WriteReport) -> etree._Element:
+    if inline_markup and "<" in text:
+        try:
+            seg = etree.fromstring(f"<seg>{text}</seg>", _secure_parser())
+            if all(el.tag in INLINE_TAGS for el in seg.iterdescendants()):
+                return seg
+        except etree.XMLSyntaxError:
+            pass
+        report.markup_errors += 1
+    seg = etree.Element("seg")
+    # lxml escapes & < > but leaves double quotes as they are (valid XML); we write them as &quot;
+    # as well, for importers that treat TMX text like attribute values.
+    parts = text.split('"')
+    seg.text = parts[0]
+    for part in parts[1:]:
+        quote = etree.Entity("quot")
+        quote.tail = part
+        seg.append(quote)
+    return seg
+
+
+# ---------------------------------------------------------------- reading
 
 def _secure_parser_args() -> dict:
     # No entity expansion, no DTD or network access: TMX from strangers is untrusted.
@@ -122,55 +261,166 @@ def _secure_parser_args() -> dict:
             "huge_tree": True}
 
 
-def iter_tmx(path: str | Path, srclang: str | None = None,
-             tgtlang: str | None = None) -> Iterator[TranslationUnit]:
-    """Stream translation units from a TMX file in constant memory."""
-    path = Path(path)
-    header_src: str | None = None
-    try:
-        for event, elem in etree.iterparse(str(path), events=("end",), tag=("header", "tu"),
+def _secure_parser() -> etree.XMLParser:
+    return etree.XMLParser(**_secure_parser_args())
+
+
+class TmxReader:
+    """Stream translation units from a TMX file (1.1 to 1.4, UTF-8 or UTF-16) in constant memory.
+
+    src_lang/tgt_lang pick the pair from tu with more than two tuv (exact tag,
+    else the same primary language: 'en' finds 'en-US'); a tu lacking either
+    is skipped and counted. Without them the source is the tu's or header's
+    srclang and the target the first other tuv. inline='strip' keeps the text
+    of a segment and drops native codes (bpt/ept/ph/it/ut); inline='keep'
+    keeps the segment's inner TMX markup as it is.
+
+    After iteration, `header` holds the header attributes, `meta` its props
+    (x- removed) and `skipped` the number of tu that were not read.
+    """
+
+    def __init__(self, path: str | Path, src_lang: str | None = None, tgt_lang: str | None = None,
+                 inline: str = "strip") -> None:
+        if inline not in ("strip", "keep"):
+            raise TmforgeError(f"unknown inline option '{inline}'; use strip or keep")
+        self.path = Path(path)
+        self.src_lang = canonical_tag(src_lang) if src_lang else None
+        self.tgt_lang = canonical_tag(tgt_lang) if tgt_lang else None
+        self.inline = inline
+        self.header: dict[str, str] = {}
+        self.meta: dict[str, str] = {}
+        self.skipped = 0
+
+    def __iter__(self) -> Iterator[TranslationUnit]:
+        if not self.path.is_file():
+            raise TmforgeError(f"file not found: {self.path}")
+        try:
+            self._check_start()
+            for _, elem in etree.iterparse(str(self.path), events=("end",), tag=("header", "tu"),
                                            **_secure_parser_args()):
-            if elem.tag == "header":
-                header_src = elem.get("srclang")
-                continue
-            unit = _unit_from_element(elem, srclang or header_src, tgtlang)
-            elem.clear(keep_tail=False)
-            while elem.getprevious() is not None:
-                del elem.getparent()[0]
-            if unit is not None:
-                yield unit
-    except etree.XMLSyntaxError as exc:
-        raise TmforgeError(f"{path} is not well-formed XML (line {exc.lineno}): {exc.msg}; "
-                           "fix or re-export the file") from None
-    except OSError as exc:
-        raise TmforgeError(f"cannot read {path}: {exc.strerror or exc}") from None
+                if elem.tag == "header":
+                    self.header = {k: v for k, v in elem.attrib.items()}
+                    self.meta = _props(elem)
+                    continue
+                unit = self._unit(elem)
+                # Free what was parsed so far: constant memory however long the file.
+                elem.clear(keep_tail=False)
+                while elem.getprevious() is not None:
+                    del elem.getparent()[0]
+                if unit is None:
+                    self.skipped += 1
+                else:
+                    yield unit
+        except etree.XMLSyntaxError as exc:
+            raise TmforgeError(f"{self.path} is not well-formed XML (line {exc.lineno}): {exc.msg}; "
+                               "fix or re-export the file") from None
+        except OSError as exc:
+            raise TmforgeError(f"cannot read {self.path}: {exc.strerror or exc}") from None
+
+    def _check_start(self) -> None:
+        """Parse up to the root element: it must be <tmx>, and the DOCTYPE must declare no entities."""
+        _, root = next(iter(etree.iterparse(str(self.path), events=("start",), **_secure_parser_args())))
+        if root.tag != "tmx":
+            raise TmforgeError(f"{self.path} is not a TMX file (its root element is <{root.tag}>, not <tmx>)")
+        dtd = root.getroottree().docinfo.internalDTD
+        if dtd is not None and any(True for _ in dtd.iterentities()):
+            raise TmforgeError(f"{self.path} declares XML entities in its DOCTYPE; tmforge does not "
+                               "expand entities (they can hide file reads or exponential blow-up): "
+                               "remove the declarations and write the characters themselves")
+
+    def _unit(self, tu: etree._Element) -> TranslationUnit | None:
+        segs: list[tuple[str, etree._Element | None]] = []
+        for tuv in tu.iterfind("tuv"):
+            lang = (tuv.get(XML_LANG) or tuv.get("lang") or "").strip()
+            segs.append((_tidy_tag(lang), tuv.find("seg")))
+        src = self._pick(segs, self.src_lang or tu.get("srclang") or self.header.get("srclang"),
+                         required=self.src_lang is not None)
+        if src is None:
+            return None
+        rest = [s for s in segs if s is not src]
+        tgt = self._pick(rest, self.tgt_lang, required=self.tgt_lang is not None)
+        if tgt is None:
+            return None
+        props = _props(tu)
+        fields = {name: props.pop(key[2:], None) for key, name in FIELD_PROPS.items()}
+        try:
+            score = float(fields["score"]) if fields["score"] else None
+        except ValueError:
+            score = None
+        seq = fields["seq"]
+        return TranslationUnit(
+            source=self._text(src[1]), target=self._text(tgt[1]), src_lang=src[0], tgt_lang=tgt[0],
+            score=score, bead=fields["bead"], document=fields["document"],
+            seq=int(seq) if seq and seq.lstrip("-").isdigit() else None,
+            created=parse_tmx_date(tu.get("creationdate")), props=props or None)
+
+    @staticmethod
+    def _pick(segs: list, lang: str | None, required: bool):
+        """The tuv in `lang`: exact tag first, then same primary language; else the first one."""
+        if lang and lang != "*all*":
+            wanted = lang.lower()
+            for candidate in segs:
+                if candidate[0].lower() == wanted:
+                    return candidate
+            if "-" not in wanted:
+                for candidate in segs:
+                    if primary(candidate[0]) == wanted:
+                        return candidate
+        if required:
+            return None
+        return segs[0] if segs else None
+
+    def _text(self, seg: etree._Element | None) -> str:
+        if seg is None:
+            return ""
+        for node in seg.iter():
+            if isinstance(node, etree._Entity):
+                raise TmforgeError(f"{self.path} line {node.sourceline}: entity &{node.name}; is not "
+                                   "defined in the file; tmforge loads no DTD: write the character itself")
+        if self.inline == "keep":
+            return escape(seg.text or "") + "".join(
+                etree.tostring(child, encoding="unicode", with_tail=True) for child in seg)
+        return _visible_text(seg)
 
 
-def _unit_from_element(tu: etree._Element, srclang: str | None,
-                       tgtlang: str | None) -> TranslationUnit | None:
-    segs: list[tuple[str, str]] = []
-    for tuv in tu.iterfind("tuv"):
-        lang = tuv.get(XML_LANG) or tuv.get("lang") or ""
-        seg = tuv.find("seg")
-        segs.append((lang, "".join(seg.itertext()) if seg is not None else ""))
-    if len(segs) < 2:
-        return None
-    src = next((s for s in segs if srclang and s[0].lower() == srclang.lower()), segs[0])
-    rest = [s for s in segs if s is not src]
-    tgt = next((s for s in rest if tgtlang and s[0].lower() == tgtlang.lower()), rest[0])
-    props = {p.get("type"): (p.text or "") for p in tu.iterfind("prop")}
-    score = props.get("x-score")
+def _tidy_tag(tag: str) -> str:
+    """Language tags of other tools in canonical case (EN-US -> en-US) when they are BCP 47."""
     try:
-        score_value = float(score) if score else None
-    except ValueError:
-        score_value = None
-    tuid = tu.get("tuid")
-    return TranslationUnit(source=src[1], target=tgt[1], src_lang=src[0], tgt_lang=tgt[0],
-                           score=score_value, bead=props.get("x-bead"),
-                           document=props.get("x-source-document"),
-                           seq=int(tuid) if tuid and tuid.isdigit() else None,
-                           created=parse_tmx_date(tu.get("creationdate")))
+        return canonical_tag(tag)
+    except TmforgeError:
+        return tag
 
 
-def read_tmx(path: str | Path, srclang: str | None = None, tgtlang: str | None = None) -> TranslationMemory:
-    return TranslationMemory.from_units(iter_tmx(path, srclang, tgtlang))
+def _visible_text(elem: etree._Element) -> str:
+    """The text of a segment without native codes; highlighted (hi) text stays."""
+    parts = [elem.text or ""]
+    for child in elem:
+        if isinstance(child.tag, str) and child.tag not in INLINE_CODES:
+            parts.append(_visible_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _props(parent: etree._Element) -> dict[str, str]:
+    """prop children as a dict; the x- prefix of private types is removed."""
+    found = {}
+    for prop in parent.iterfind("prop"):
+        kind = prop.get("type") or ""
+        if kind:
+            found[kind[2:] if kind.startswith("x-") else kind] = prop.text or ""
+    return found
+
+
+def iter_tmx(path: str | Path, srclang: str | None = None, tgtlang: str | None = None,
+             inline: str = "strip") -> Iterator[TranslationUnit]:
+    """Stream translation units from a TMX file in constant memory (see TmxReader)."""
+    return iter(TmxReader(path, srclang, tgtlang, inline))
+
+
+def read_tmx(path: str | Path, srclang: str | None = None, tgtlang: str | None = None,
+             inline: str = "strip") -> TranslationMemory:
+    """The whole file as a TranslationMemory; header props become its meta."""
+    reader = TmxReader(path, srclang, tgtlang, inline)
+    tm = TranslationMemory.from_units(reader)
+    tm.meta.update(reader.meta)
+    return tm

@@ -1,0 +1,115 @@
+"""Every format carries every column both ways; Moses carries the text; bad files give one clear error."""
+
+from datetime import datetime, timezone
+
+import polars as pl
+import pytest
+
+from tm.errors import TmforgeError
+from tm.formats import read_memory, write_memory
+from tm.model import TranslationMemory, TranslationUnit
+
+WHEN = datetime(2024, 6, 3, 12, 0, 5, tzinfo=timezone.utc)
+UNITS = [
+    TranslationUnit("Да, «так»\tи\nтак.", 'Yes, "so",\tand\nso.', "ru", "en", score=0.91, bead="1-2",
+                    document="a, b.txt", seq=1, created=WHEN, props={"start": "00:00:01,000", "note": 'x "y"'}),
+    TranslationUnit("Нет.", "No.", "ru", "en"),                                  # every optional field null
+    TranslationUnit("Пусто", "", "ru", "en", score=0.1, seq=3, created=WHEN),   # an empty side
+]
+
+
+def memory():
+    return TranslationMemory.from_units(UNITS, meta={"signature": "enc:x|span:4"})
+
+
+@pytest.mark.parametrize("suffix", [".tsv", ".csv", ".jsonl", ".parquet"])
+def test_table_formats_round_trip_every_column(tmp_path, suffix):
+    out = tmp_path / f"m{suffix}"
+    write_memory(memory(), out, include_empty=True)
+    back = read_memory(out)
+    assert back.frame.to_dicts() == memory().frame.to_dicts()
+    assert list(back.units()) == UNITS
+
+
+def test_tmx_round_trips_every_field(tmp_path):
+    out = tmp_path / "m.tmx"
+    write_memory(memory(), out, include_empty=True)
+    back = read_memory(out)
+    assert list(back.units()) == UNITS
+    assert back.meta == {"signature": "enc:x|span:4"}
+
+
+@pytest.mark.parametrize("suffix", [".tsv", ".jsonl", ".parquet", ".tmx"])
+def test_empty_units_are_left_out_unless_asked_for(tmp_path, suffix):
+    out = tmp_path / f"m{suffix}"
+    report = write_memory(memory(), out)
+    assert report.written == 2 and report.skipped_empty == 1
+    assert len(read_memory(out)) == 2
+
+
+def test_parquet_keeps_the_header_facts(tmp_path):
+    out = tmp_path / "m.parquet"
+    write_memory(memory(), out)
+    assert read_memory(out).meta == {"signature": "enc:x|span:4"}
+
+
+def test_jsonl_props_are_a_nested_object(tmp_path):
+    import json
+
+    out = tmp_path / "m.jsonl"
+    write_memory(memory(), out)
+    first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert first["props"] == {"start": "00:00:01,000", "note": 'x "y"'}
+    assert first["created"] == "20240603T120005Z"
+
+
+def test_moses_pair_both_ways(tmp_path):
+    out = tmp_path / "corpus.moses"
+    write_memory(memory(), out, lang_codes=["en-GB"])
+    ru, en = tmp_path / "corpus.ru", tmp_path / "corpus.en-GB"
+    assert ru.read_text(encoding="utf-8") == "Да, «так»\tи так.\nНет.\n"    # one line per segment
+    assert en.read_text(encoding="utf-8") == 'Yes, "so",\tand so.\nNo.\n'
+    back = read_memory(out, src_lang="ru", tgt_lang="en-gb")
+    assert back.frame.select("source", "target", "src_lang", "tgt_lang", "seq").rows() == [
+        ("Да, «так»\tи так.", 'Yes, "so",\tand so.', "ru", "en-GB", 1), ("Нет.", "No.", "ru", "en-GB", 2)]
+
+
+def test_moses_needs_the_direction_and_equal_line_counts(tmp_path):
+    (tmp_path / "c.ru").write_text("а\nб\n", encoding="utf-8")
+    (tmp_path / "c.en").write_text("a\n", encoding="utf-8")
+    with pytest.raises(TmforgeError, match="c.en, c.ru"):
+        read_memory(tmp_path / "c.moses")
+    with pytest.raises(TmforgeError, match="2 lines"):
+        read_memory(tmp_path / "c.moses", src_lang="ru", tgt_lang="en")
+
+
+def test_moses_refuses_a_memory_of_several_directions(tmp_path):
+    tm = TranslationMemory.from_units([UNITS[1], TranslationUnit("No.", "Нет.", "en", "ru")])
+    with pytest.raises(TmforgeError, match="several language directions"):
+        write_memory(tm, tmp_path / "x.moses")
+
+
+def test_frames_from_elsewhere_gain_missing_columns(tmp_path):
+    out = tmp_path / "plain.csv"
+    pl.DataFrame({"source": ["Да"], "target": ["Yes"], "src_lang": ["ru"], "tgt_lang": ["en"]}).write_csv(out)
+    unit = next(read_memory(out).units())
+    assert (unit.source, unit.target, unit.score, unit.props) == ("Да", "Yes", None, None)
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("bad.csv", "source,target\nДа,Yes\n", "src_lang"),
+    ("bad.jsonl", '{"source": "a", "target": "b", "src_lang": "en", "tgt_lang": "ru"}\nnot json\n', "line 2"),
+    ("bad.tsv", "source\ttarget\tsrc_lang\ttgt_lang\tscore\nа\tb\tru\ten\thigh\n", "cannot read"),
+])
+def test_bad_files_give_one_clear_error(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(TmforgeError, match=message):
+        read_memory(path)
+
+
+def test_unknown_extension_and_missing_file(tmp_path):
+    with pytest.raises(TmforgeError, match="unknown memory format"):
+        write_memory(memory(), tmp_path / "m.xlsx")
+    with pytest.raises(TmforgeError, match="not found"):
+        read_memory(tmp_path / "missing.tmx")

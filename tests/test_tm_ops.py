@@ -1,0 +1,115 @@
+"""merge, dedupe, filter and stats on small memories whose answers are worked out by hand."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from tm.errors import TmforgeError
+from tm.model import TranslationMemory, TranslationUnit
+from tm.ops import FilterOptions, dedupe, filter_memory, format_stats, merge, stats
+
+
+def day(d):
+    return datetime(2024, 1, d, tzinfo=timezone.utc)
+
+
+def unit(source, target, score=None, created=None, src="ru", tgt="en", **kw):
+    return TranslationUnit(source, target, src, tgt, score=score, created=created, **kw)
+
+
+def tm(*units, **meta):
+    return TranslationMemory.from_units(units, meta=meta)
+
+
+def pairs(memory):
+    return [(u.source, u.target) for u in memory.units()]
+
+
+def test_merge_keeps_order_and_joins_differing_header_facts():
+    merged = merge([tm(unit("а", "a"), signature="s1", tool="t"), tm(unit("б", "b"), signature="s2", tool="t")])
+    assert pairs(merged) == [("а", "a"), ("б", "b")]
+    assert merged.meta == {"signature": "s1 ; s2", "tool": "t"}
+    with pytest.raises(TmforgeError):
+        merge([])
+
+
+def test_exact_dedupe_keeps_the_best_score_and_the_newest_date():
+    memory = tm(unit("Да.", "Yes.", 0.5, day(3)), unit("Нет.", "No.", 0.7, day(1)),
+                unit("Да.", "Yes.", 0.9, day(1), bead="1-1"), unit("Да.", "Yes.", None, day(9)),
+                unit("да", "yes", 0.99, day(2)))
+    result = dedupe(memory)
+    assert result.removed == 2
+    kept = list(result.memory.units())
+    assert [(u.source, u.score, u.created, u.bead) for u in kept] == [
+        ("Да.", 0.9, day(9), "1-1"), ("Нет.", 0.7, day(1), None), ("да", 0.99, day(2), None)]
+
+
+def test_normalized_dedupe_ignores_case_punctuation_and_spaces():
+    memory = tm(unit("Да, конечно.", "Yes, of course.", 0.5), unit("да  конечно", "YES of course!", 0.8),
+                unit("Да, конечно.", "Yes, of course.", 0.6, src="ru", tgt="de"))
+    result = dedupe(memory, "normalized")
+    assert result.removed == 1
+    assert [(u.source, u.score, u.tgt_lang) for u in result.memory.units()] == [
+        ("да  конечно", 0.8, "en"), ("Да, конечно.", 0.6, "de")]
+    with pytest.raises(TmforgeError):
+        dedupe(memory, "fuzzy")
+
+
+def test_each_filter_removes_what_it_names_and_counts_it():
+    memory = tm(
+        unit("Хороший перевод.", "A good translation.", 0.9),            # passes everything
+        unit("Пусто", "  ", 0.9),                                        # empty
+        unit("Слабое совпадение.", "Weak match.", 0.2),                  # min-score
+        unit("Короткая фраза.", "A much much much much much longer English sentence here.", 0.9),  # ratio
+        unit("iPhone 15 Pro", "iPhone 15 Pro", 0.9),                     # same
+        unit("Цена 1 000,50 руб.", "Price 1,000.50 RUB.", 0.9),          # numbers agree: passes
+        unit("В 2023 году.", "In 2024.", 0.9),                           # numbers differ
+        unit("Это не переведено.", "Это тоже не переведено.", 0.9),      # untranslated
+        unit("Без оценки.", "No score.", None),                          # no score: stays
+        unit("Длинный " * 40, "Long " * 40, 0.9),                         # too long
+    )
+    options = FilterOptions(min_score=0.5, max_ratio=2.5, same=True, untranslated=True, numbers=True,
+                            max_length=200)
+    result = filter_memory(memory, options)
+    assert result.removed == {"empty": 1, "too-long": 1, "min-score": 1, "length-ratio": 1, "same": 1,
+                              "numbers": 1, "untranslated": 1}
+    assert pairs(result.memory) == [("Хороший перевод.", "A good translation."),
+                                    ("Цена 1 000,50 руб.", "Price 1,000.50 RUB."), ("Без оценки.", "No score.")]
+    reasons = [(u.source, u.props["reject"]) for u in result.rejected.units()]
+    assert reasons == [("Пусто", "empty"), ("Слабое совпадение.", "min-score"), ("Короткая фраза.", "length-ratio"),
+                       ("iPhone 15 Pro", "same"), ("В 2023 году.", "numbers"),
+                       ("Это не переведено.", "untranslated"), ("Длинный " * 40, "too-long")]
+
+
+def test_rejects_keep_their_own_props():
+    memory = tm(unit("Да", "", 0.9, props={"start": "1"}))
+    rejected = next(filter_memory(memory, FilterOptions()).rejected.units())
+    assert rejected.props == {"start": "1", "reject": "empty"}
+
+
+def test_length_ratio_spares_short_segments():
+    memory = tm(unit("ОК", "Okay then", 0.9))
+    assert filter_memory(memory, FilterOptions(max_ratio=2.0)).removed == {"empty": 0, "length-ratio": 0}
+
+
+def test_untranslated_filter_accepts_another_detector():
+    memory = tm(unit("Hallo Welt", "Hallo Welt!", src="de", tgt="en"))
+    result = filter_memory(memory, FilterOptions(untranslated=True), detect=lambda text: "de")
+    assert result.removed["untranslated"] == 1
+
+
+def test_stats_counts_by_hand():
+    memory = tm(unit("Один два три.", "One two.", 0.5, bead="1-1"),
+                unit("Один два три.", "One two.", 1.0, bead="1-2"),
+                unit("один, два три", "one two", None, bead="1-1"))
+    result = stats(memory)
+    assert result["units"] == 3
+    assert result["directions"] == [{"src_lang": "ru", "tgt_lang": "en", "units": 3}]
+    assert result["languages"]["ru"] == {"segments": 3, "words": 9, "characters": 13 + 13 + 13}
+    assert result["languages"]["en"] == {"segments": 3, "words": 6, "characters": 8 + 8 + 7}
+    assert result["score"]["count"] == 2 and result["score"]["mean"] == pytest.approx(0.75)
+    assert result["length_ratio"]["min"] == pytest.approx(7 / 13)
+    assert result["beads"] == {"1-1": 2, "1-2": 1}
+    assert result["duplicates"] == {"exact": 1, "normalized": 2}
+    table = format_stats(result)
+    assert "ru → en 3" in table and "duplicates   1 exact, 2" in table

@@ -1,0 +1,240 @@
+"""Everyday operations on translation memories: merge, dedupe, filter, stats.
+
+Each takes and returns TranslationMemory objects (polars frames inside), so a
+pipeline can chain them; `tmforge tm ...` calls them one to one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import polars as pl
+
+from tm.errors import TmforgeError
+from tm.langtags import primary
+from tm.model import SCHEMA, TranslationMemory, props_from_json, props_to_json
+
+DEDUPE_MODES = ("exact", "normalized")
+# A number as written in Russian or English text: 1,000 / 1 000 / 2.5 / 2,5 all compare by their digits.
+_NUMBER = r"\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}\b)*"
+
+
+# ---------------------------------------------------------------- merge
+
+def merge(memories: Sequence[TranslationMemory]) -> TranslationMemory:
+    """All units of all memories, in order; header facts that differ are joined with ' ; '."""
+    if not memories:
+        raise TmforgeError("nothing to merge; give at least one memory")
+    frame = pl.concat([tm.frame for tm in memories], how="vertical")
+    meta: dict[str, str] = {}
+    for tm in memories:
+        for key, value in tm.meta.items():
+            values = meta.get(key, "").split(" ; ") if key in meta else []
+            if value not in values:
+                meta[key] = " ; ".join(values + [value])
+    return TranslationMemory(frame, meta)
+
+
+# ---------------------------------------------------------------- dedupe
+
+def normalized_key(column: str) -> pl.Expr:
+    """Text compared without case, punctuation, symbols or differences in whitespace."""
+    return (pl.col(column).fill_null("").str.normalize("NFKC").str.to_lowercase()
+            .str.replace_all(r"[\p{P}\p{S}]+", " ").str.replace_all(r"\s+", " ").str.strip_chars())
+
+
+@dataclass
+class DedupeResult:
+    memory: TranslationMemory
+    removed: int
+
+
+def dedupe(tm: TranslationMemory, mode: str = "exact") -> DedupeResult:
+    """One unit per (languages, source, target); the kept one has the best score and the newest date.
+
+    mode='exact' compares text as it is; 'normalized' ignores case, punctuation
+    and whitespace. Of each group the unit with the best score is kept (the
+    newest among equals), dated with the newest date of the group; units keep
+    the order of their first occurrence.
+    """
+    if mode not in DEDUPE_MODES:
+        raise TmforgeError(f"unknown dedupe mode '{mode}'; use exact or normalized")
+    frame = tm.frame.with_row_index("_row")
+    if mode == "exact":
+        keys = [pl.col("source").alias("_s"), pl.col("target").alias("_t")]
+    else:
+        keys = [normalized_key("source").alias("_s"), normalized_key("target").alias("_t")]
+    frame = frame.with_columns(*keys, pl.col("src_lang").str.to_lowercase().alias("_sl"),
+                               pl.col("tgt_lang").str.to_lowercase().alias("_tl"))
+    group = ["_sl", "_tl", "_s", "_t"]
+    frame = frame.with_columns(pl.col("_row").min().over(group).alias("_first"),
+                               pl.col("created").max().over(group).alias("_newest"))
+    kept = (frame.sort(["score", "created", "_row"], descending=[True, True, False], nulls_last=True)
+            .unique(subset=group, keep="first", maintain_order=True)
+            .sort("_first")
+            .with_columns(pl.col("_newest").alias("created")))
+    return DedupeResult(TranslationMemory(kept.select(list(SCHEMA)), dict(tm.meta)),
+                        tm.frame.height - kept.height)
+
+
+# ---------------------------------------------------------------- filter
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """Which filters run; a filter left at None or False does not."""
+
+    min_score: float | None = None        # units scored below it (units without a score stay)
+    max_ratio: float | None = None        # longer side more than this many times the shorter one ...
+    ratio_min_chars: int = 20             # ... when the longer side has at least this many characters
+    same: bool = False                    # source equals target (ignoring case and outer whitespace)
+    untranslated: bool = False            # target is in the source language
+    numbers: bool = False                 # numbers differ between source and target
+    empty: bool = True                    # a side is empty or whitespace only
+    max_length: int | None = None         # a side longer than this many characters
+
+    def active(self) -> list[str]:
+        on = {"empty": self.empty, "too-long": self.max_length is not None,
+              "min-score": self.min_score is not None, "length-ratio": self.max_ratio is not None,
+              "same": self.same, "numbers": self.numbers, "untranslated": self.untranslated}
+        return [name for name, enabled in on.items() if enabled]
+
+
+@dataclass
+class FilterResult:
+    memory: TranslationMemory                 # the units that passed
+    rejected: TranslationMemory               # the others, props["reject"] naming the filter
+    removed: dict[str, int] = field(default_factory=dict)   # filter -> units it removed, in order
+
+
+def _numbers(column: str) -> pl.Expr:
+    return (pl.col(column).fill_null("").str.extract_all(_NUMBER)
+            .list.eval(pl.element().str.replace_all(r"\D", "")).list.sort())
+
+
+def _length_ratio() -> pl.Expr:
+    s, t = pl.col("source").str.len_chars(), pl.col("target").str.len_chars()
+    return pl.max_horizontal(s, t) / pl.max_horizontal(pl.min_horizontal(s, t), 1)
+
+
+def _untranslated(frame: pl.DataFrame, detect: Callable[[str], str] | None) -> pl.Series:
+    """True where the target is written in the source language (the detector knows ru and en)."""
+    if detect is None:
+        from align.detect import detect_language as detect   # the detector lives with the aligner
+    languages = []
+    for source_lang, target_lang, target in frame.select("src_lang", "tgt_lang", "target").iter_rows():
+        src, tgt = primary(source_lang), primary(target_lang)
+        languages.append(src != tgt and detect(target or "") == src)
+    return pl.Series(languages, dtype=pl.Boolean)
+
+
+def filter_memory(tm: TranslationMemory, options: FilterOptions,
+                  detect: Callable[[str], str] | None = None) -> FilterResult:
+    """Remove units that fail the active filters; each unit is counted by the first filter it fails.
+
+    `detect` (text -> language code) serves the untranslated filter; by default
+    tmforge's own detector (align.detect.detect_language).
+    """
+    frame = tm.frame.with_row_index("_row")
+    tests: dict[str, Callable[[pl.DataFrame], pl.Series]] = {
+        "empty": lambda f: f.select((pl.col("source").fill_null("").str.strip_chars() == "")
+                                    | (pl.col("target").fill_null("").str.strip_chars() == "")).to_series(),
+        "too-long": lambda f: f.select((pl.col("source").str.len_chars() > options.max_length)
+                                       | (pl.col("target").str.len_chars() > options.max_length)).to_series(),
+        "min-score": lambda f: f.select(pl.col("score") < options.min_score).to_series().fill_null(False),
+        "length-ratio": lambda f: f.select(
+            (_length_ratio() > options.max_ratio)
+            & (pl.max_horizontal(pl.col("source").str.len_chars(), pl.col("target").str.len_chars())
+               >= options.ratio_min_chars)).to_series(),
+        "same": lambda f: f.select(pl.col("source").str.strip_chars().str.to_lowercase()
+                                   == pl.col("target").str.strip_chars().str.to_lowercase()).to_series(),
+        "numbers": lambda f: f.select(_numbers("source") != _numbers("target")).to_series(),
+        "untranslated": lambda f: _untranslated(f, detect),
+    }
+    removed: dict[str, int] = {}
+    rejected = []
+    for name in options.active():
+        failing = tests[name](frame).fill_null(False)
+        removed[name] = int(failing.sum())
+        if removed[name]:
+            rejected.append(frame.filter(failing).with_columns(pl.lit(name).alias("_reason")))
+            frame = frame.filter(~failing)
+    rejects = (pl.concat(rejected).sort("_row") if rejected
+               else frame.clear().with_columns(pl.lit(None, pl.String).alias("_reason")))
+    rejects = rejects.with_columns(pl.struct("props", "_reason").map_elements(
+        lambda r: props_to_json({**(props_from_json(r["props"]) or {}), "reject": r["_reason"]}),
+        return_dtype=pl.String).alias("props"))
+    return FilterResult(TranslationMemory(frame.select(list(SCHEMA)), dict(tm.meta)),
+                        TranslationMemory(rejects.select(list(SCHEMA)), dict(tm.meta)), removed)
+
+
+# ---------------------------------------------------------------- stats
+
+def _distribution(series: pl.Series) -> dict[str, float | int | None]:
+    values = series.drop_nulls().drop_nans() if series.dtype.is_float() else series.drop_nulls()
+    if values.len() == 0:
+        return {"count": 0}
+    return {"count": values.len(), "mean": values.mean(), "min": values.min(),
+            "p10": values.quantile(0.1, "nearest"), "p50": values.quantile(0.5, "nearest"),
+            "p90": values.quantile(0.9, "nearest"), "max": values.max()}
+
+
+def stats(tm: TranslationMemory) -> dict:
+    """Units, words and characters per language, score and length-ratio distributions, beads, duplicates."""
+    frame = tm.frame
+    words = lambda c: pl.col(c).fill_null("").str.count_matches(r"\S+")  # noqa: E731
+    sides = pl.concat([
+        frame.select(pl.col("src_lang").alias("lang"), pl.col("source").fill_null("").str.len_chars().alias("chars"),
+                     words("source").alias("words")),
+        frame.select(pl.col("tgt_lang").alias("lang"), pl.col("target").fill_null("").str.len_chars().alias("chars"),
+                     words("target").alias("words")),
+    ]).with_columns(pl.col("chars").cast(pl.Int64), pl.col("words").cast(pl.Int64))
+    languages = {row["lang"] or "unknown": {"segments": row["segments"], "words": row["words"],
+                                            "characters": row["chars"]}
+                 for row in sides.group_by("lang").agg(pl.len().alias("segments"), pl.col("words").sum(),
+                                                        pl.col("chars").sum()).sort("lang").iter_rows(named=True)}
+    ratio = frame.select(pl.col("target").str.len_chars().cast(pl.Float64)
+                         / pl.col("source").str.len_chars().cast(pl.Float64)).to_series()
+    ratio = ratio.filter(ratio.is_finite())
+    exact = frame.height - frame.select("src_lang", "tgt_lang", "source", "target").unique().height
+    normalized = frame.height - frame.select(pl.col("src_lang").str.to_lowercase(),
+                                             pl.col("tgt_lang").str.to_lowercase(),
+                                             normalized_key("source"), normalized_key("target")).unique().height
+    return {
+        "units": frame.height,
+        "directions": [{"src_lang": r["src_lang"], "tgt_lang": r["tgt_lang"], "units": r["len"]} for r in
+                       frame.group_by("src_lang", "tgt_lang").len().sort("src_lang", "tgt_lang").iter_rows(named=True)],
+        "languages": languages,
+        "score": _distribution(frame["score"]),
+        "length_ratio": _distribution(ratio),
+        "beads": {r["bead"] or "unknown": r["len"] for r in
+                  frame.group_by("bead").len().sort("bead", nulls_last=True).iter_rows(named=True)},
+        "duplicates": {"exact": exact, "normalized": normalized},
+    }
+
+
+def format_stats(result: dict) -> str:
+    """The stats as aligned plain-text tables for the terminal."""
+    def num(v):
+        return "-" if v is None else f"{v:,.3f}" if isinstance(v, float) else f"{v:,}"
+
+    lines = [f"units        {num(result['units'])}",
+             "directions   " + ", ".join(f"{d['src_lang']} → {d['tgt_lang']} {num(d['units'])}"
+                                         for d in result["directions"]), "",
+             f"{'language':<10}{'segments':>12}{'words':>14}{'characters':>16}"]
+    for lang, row in result["languages"].items():
+        lines.append(f"{lang:<10}{num(row['segments']):>12}{num(row['words']):>14}{num(row['characters']):>16}")
+    lines += ["", f"{'':<14}" + "".join(f"{k:>9}" for k in ("count", "mean", "min", "p10", "p50", "p90", "max"))]
+    for name in ("score", "length_ratio"):
+        dist = result[name]
+        lines.append(f"{name:<14}" + "".join(f"{num(dist.get(k)):>9}"
+                                             for k in ("count", "mean", "min", "p10", "p50", "p90", "max")))
+    lines += ["", "beads        " + ", ".join(f"{k} {num(v)}" for k, v in result["beads"].items()),
+              f"duplicates   {num(result['duplicates']['exact'])} exact, "
+              f"{num(result['duplicates']['normalized'])} after normalising case, punctuation and spaces"]
+    return "\n".join(lines)
+
+
+def stats_json(result: dict) -> str:
+    return json.dumps(result, ensure_ascii=False, sort_keys=False)
