@@ -15,7 +15,7 @@ cap_thread_env()
 
 from align import pipeline  # noqa: E402
 from align.beads import format_beads, read_beads  # noqa: E402
-from align.detect import split_mixed  # noqa: E402
+from align.mixed import split_mixed  # noqa: E402
 from align.evaluate import evaluate  # noqa: E402
 from align.io import read_document  # noqa: E402
 from tm.atomic import atomic_write, check_writable  # noqa: E402

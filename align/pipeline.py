@@ -10,7 +10,8 @@ from typing import Sequence
 import numpy as np
 
 from align.beads import Bead
-from align.detect import LANGS, detect_language, split_mixed
+from align.detect import LANGS, detect_language
+from align.mixed import split_mixed
 from align.embed import Encoder, load_encoder
 from align.io import Document, read_document, read_lines
 from align.search import SearchParams, search
