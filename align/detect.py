@@ -152,13 +152,13 @@ _NEIGHBOUR_WORDS = frozenset("""
 _ENGLISH_MARK = re.compile(r"\b(?:I|[A-Za-z]+(?:n't|'m|'ll|'ve|'re|'s|'d))\b")
 
 
-@lru_cache(maxsize=1)
-def _lingua():
-    """The statistical detector: built once, on first use, over the candidate languages only."""
+@lru_cache(maxsize=2)
+def _lingua(names: tuple[str, ...]):
+    """A statistical detector over the candidate languages only, built once, on first use
+    (one for Cyrillic, one for Latin script: each loads only its own models)."""
     from lingua import Language, LanguageDetectorBuilder
 
-    languages = [getattr(Language, name) for name in _CYRILLIC_NAMES + _LATIN_NAMES]
-    return LanguageDetectorBuilder.from_languages(*languages).build()
+    return LanguageDetectorBuilder.from_languages(*(getattr(Language, name) for name in names)).build()
 
 
 @lru_cache(maxsize=1)
@@ -169,10 +169,12 @@ def _russian_lexicon():
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
-def _rival_ratio(text: str, names: Sequence[str], expected: str) -> float:
-    """How many times likelier lingua finds the best other candidate than `expected`."""
-    conf = {c.language.name: c.value for c in _lingua().compute_language_confidence_values(text)}
-    rival = max((conf.get(name, 0.0) for name in names if name != expected), default=0.0)
+def _rival_ratio(text: str, names: tuple[str, ...], expected: str, allowed: Sequence[str] = ()) -> float:
+    """How many times likelier lingua finds the best candidate of `allowed` (default: all
+    `names`) other than `expected` than `expected` itself."""
+    allowed = allowed or names
+    conf = {c.language.name: c.value for c in _lingua(names).compute_language_confidence_values(text)}
+    rival = max((conf.get(name, 0.0) for name in allowed if name != expected), default=0.0)
     return rival / max(conf.get(expected, 0.0), 1e-9)
 
 
@@ -192,9 +194,9 @@ def _cyrillic_language(words: list[str]) -> str:
     unknown = sum(not lexicon.word_is_known(w.lower()) for w in words)
     if unknown >= max(1, n / 20):
         lowered = text.lower()
-        names = [name for name in _CYRILLIC_NAMES
+        fits = [name for name in _CYRILLIC_NAMES
                  if not any(ch in lowered for ch in _MISSING_LETTERS.get(name, ""))]
-        if _rival_ratio(text, names, "RUSSIAN") > 1.0:
+        if _rival_ratio(text, _CYRILLIC_NAMES, "RUSSIAN", fits) > 1.0:
             return "other"
     return "ru"
 
@@ -206,6 +208,8 @@ def _latin_language(words: list[str], text: str) -> str:
     if len(words) < 3 and all(ch.isascii() for w in words for ch in w):
         return "en"  # too little to go on: "Part 4", "Sveta, hey, hi!"
     english = sum(w.lower() in _GRAMMAR["en"] for w in words) + len(_ENGLISH_MARK.findall(text.replace("’", "'")))
+    if english >= len(words) / 4:
+        return "en"  # a quarter of English grammar words: no other language comes close
     ratio = _rival_ratio(" ".join(words), _LATIN_NAMES, "ENGLISH")
     # English grammar words keep a line English unless lingua is very sure.
     return "other" if ratio > 10.0 or ratio > 1.0 and english <= len(words) / 10 else "en"
