@@ -62,59 +62,70 @@ def _script(word: str) -> str | None:
 
 
 def _kind(word: str) -> str:
-    if sum(ch.isupper() for ch in word) > 1:
-        return "acronym"  # NATO, ОДКБ, iPhone's cousins ДхШхВ
+    if any(sum(ch.isupper() for ch in part) > 1 or part[1:] != part[1:].lower()
+           for part in word.split("-")):
+        return "acronym"  # NATO, ОДКБ, iPhone, ДхШхВ; not "Promtex-Orient"
     lowered = word.lower()
     if lowered in _GRAMMAR["ru"] or lowered in _GRAMMAR["en"]:
         return "grammar"
     return "capital" if word[0].isupper() else "lower"
 
 
-def _words(text: str) -> list[str]:
+def _word_spans(text: str) -> list[tuple[int, int]]:
     """Words of running text: no URLs, e-mail addresses, tokens with digits ("105х195",
     "25-го", "F1") or single letters before a full stop (initials, "т. е.")."""
-    words = []
-    for token in _URL.sub(" ", text).split():
-        if any(ch.isdigit() for ch in token):
+    spans = []
+    masked = _URL.sub(lambda m: " " * len(m.group()), text)
+    for token in re.finditer(r"\S+", masked):
+        if any(ch.isdigit() for ch in token.group()):
             continue
-        for match in _WORD.finditer(token):
-            word = match.group()
-            if len(word) == 1 and token[match.end():match.end() + 1] == ".":
+        for match in _WORD.finditer(token.group()):
+            if match.end() - match.start() == 1 and token.group()[match.end():match.end() + 1] == ".":
                 continue
-            words.append(word)
-    return words
+            spans.append((token.start() + match.start(), token.start() + match.end()))
+    return spans
 
 
 def script_words(text: str) -> dict[str, list[str]]:
-    """Words of the text by script ("cyr", "lat"); see `_words` for what is left out."""
+    """Words of the text by script ("cyr", "lat"); see `_word_spans` for what is left out."""
     words: dict[str, list[str]] = {"cyr": [], "lat": []}
-    for word in _words(text):
-        script = _script(word)
+    for start, end in _word_spans(text):
+        script = _script(text[start:end])
         if script:
-            words[script].append(word)
+            words[script].append(text[start:end])
     return words
 
 
-def script_scores(text: str) -> dict[str, float]:
-    """Weighted evidence for each script (see the module docstring).
+def weighted_words(text: str) -> list[tuple[int, int, str, float]]:
+    """(start, end, script, weight) of each word: the evidence it gives for its script.
 
     A run of capitalised words in one script ("Crocus City Hall") is one name and
-    weighs as one capitalised word; the first word of the text weighs as an
-    ordinary word, since capitals there say nothing.
+    weighs as one capitalised word (its further words weigh 0); the first word of
+    the text weighs as an ordinary word, since capitals there say nothing.
     """
-    scores = {"cyr": 0.0, "lat": 0.0}
-    previous = None  # (script, kind) of the previous word
-    for k, word in enumerate(_words(text)):
+    out = []
+    previous = None  # (script, capitalised?) of the previous word
+    for k, (start, end) in enumerate(_word_spans(text)):
+        word = text[start:end]
         script = _script(word)
         if script is None:
             continue
         kind = _kind(word)
         if kind == "capital" and k == 0:
             kind = "lower"
-        elif kind == "capital" and previous == (script, "capital"):
-            continue  # same name goes on
-        scores[script] += _WEIGHTS[kind]
-        previous = (script, "capital" if word[0].isupper() else kind)
+        weight = _WEIGHTS[kind]
+        if kind == "capital" and previous == (script, True):
+            weight = 0.0  # the same name goes on
+        out.append((start, end, script, weight))
+        previous = (script, word[0].isupper())
+    return out
+
+
+def script_scores(text: str) -> dict[str, float]:
+    """Weighted evidence for each script (see the module docstring and `weighted_words`)."""
+    scores = {"cyr": 0.0, "lat": 0.0}
+    for _, _, script, weight in weighted_words(text):
+        scores[script] += weight
     return scores
 
 

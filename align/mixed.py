@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 
 import razdel
 
-from align.detect import LANGS, detect_language, script_scores
+from align.detect import LANGS, detect_language, script_scores, weighted_words
 from align.io import Paragraph
 
 # Less evidence than this (a name, an acronym, "OK.") cannot switch the language
@@ -98,20 +98,70 @@ class _Unit:
     pair: int = -1  # the other half of a bilingual line (unit index), or -1
 
 
+def _runs(text: str) -> list[tuple[int, int]]:
+    """Stretches of one script inside a sentence that switches without punctuation
+    ("Минцифры хочет одарить писателей MinTsifry intends to grant ..."): words of
+    each script in a row, with runs too weak to be a language (a name, an
+    acronym) absorbed by their neighbours."""
+    runs: list[list] = []  # [start, end, script, weight]
+    for start, end, script, weight in weighted_words(text):
+        if runs and script == runs[-1][2]:
+            runs[-1][1] = end
+            runs[-1][3] += weight
+        else:
+            runs.append([start, end, script, weight])
+    if runs:  # runs cover the whole text: each reaches to where the next one starts
+        runs[0][0] = 0
+        for before, after in zip(runs, runs[1:]):
+            before[1] = after[0]
+        runs[-1][1] = len(text)
+    changed = True
+    while changed and len(runs) > 1:
+        changed = False
+        for k, run in enumerate(runs):
+            if run[3] < _WEAK:  # too little to be a language of its own: join a neighbour
+                other = k - 1 if k > 0 else k + 1
+                a, b = sorted((k, other))
+                runs[a:b + 1] = [[runs[a][0], runs[b][1], runs[other][2], runs[a][3] + runs[b][3]]]
+                changed = True
+                break
+        merged = []
+        for run in runs:  # neighbours of one script become one run
+            if merged and merged[-1][2] == run[2]:
+                merged[-1][1], merged[-1][3] = run[1], merged[-1][3] + run[3]
+            else:
+                merged.append(run)
+        runs = merged
+    return [(run[0], run[1]) for run in runs]
+
+
 def _units(text: str) -> list[_Unit]:
     """Sentences of a paragraph, bilingual lines cut into halves, each labelled."""
-    units: list[_Unit] = []
-    for sent in razdel.sentenize(text):
-        halves = bilingual_halves(sent.text)
-        if halves:
-            end_a, start_b, end_b = halves
-            k = len(units)
-            units.append(_Unit(sent.start, sent.start + end_a, "", k + 1))
-            units.append(_Unit(sent.start + start_b, sent.start + end_b, "", k))
-        else:
-            units.append(_Unit(sent.start, sent.stop, ""))
+    halves = bilingual_halves(text)
+    if halves:  # the whole paragraph is one bilingual line
+        end_a, start_b, end_b = halves
+        units = [_Unit(0, end_a, "", 1), _Unit(start_b, end_b, "", 0)]
+    else:
+        units = []
+        for sent in razdel.sentenize(text):
+            halves = bilingual_halves(sent.text)
+            if halves:
+                end_a, start_b, end_b = halves
+                k = len(units)
+                units.append(_Unit(sent.start, sent.start + end_a, "", k + 1))
+                units.append(_Unit(sent.start + start_b, sent.start + end_b, "", k))
+            elif min(script_scores(sent.text).values()) >= _WEAK:
+                units += [_Unit(sent.start + a, sent.start + b, "") for a, b in _runs(sent.text)]
+            else:
+                units.append(_Unit(sent.start, sent.stop, ""))
     for unit in units:
         unit.label = detect_language(text[unit.start:unit.end])
+    # A sentence in brackets after one in the other language is its translation: "Текст. (Text.)"
+    for k in range(1, len(units)):
+        body = text[units[k].start:units[k].end]
+        if (body.startswith("(") and body.rstrip(".;").endswith(")") and units[k].pair < 0 and units[k - 1].pair < 0
+                and {units[k].label, units[k - 1].label} == set(LANGS)):
+            units[k].pair, units[k - 1].pair = k - 1, k
     return units
 
 
