@@ -88,13 +88,12 @@ def lingua_labeller(restricted: bool):
 
 def langid_labeller():
     try:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+        import py3langid
     except ImportError:
         return None
-    identifier = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
 
     def label(text: str) -> str:
-        return {"ru": "ru", "en": "en"}.get(identifier.classify(text)[0], "other")
+        return {"ru": "ru", "en": "en"}.get(py3langid.classify(text)[0], "other")
     return label
 
 
