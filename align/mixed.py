@@ -74,8 +74,8 @@ def bilingual_halves(text: str) -> tuple[int, int, int] | None:
     """Where a bilingual line splits: (end of first half, start of second, end of second), or None.
 
     "Русский текст / English text" and "Русский текст (English text)" split when
-    both halves carry enough words to be told apart, are Russian and English,
-    and have similar lengths.
+    both halves carry enough words to be told apart, each is in one script, one
+    is Russian and the other English, and their lengths are similar.
     """
     candidates = [(m.start(), m.end(), len(text)) for m in _SEPARATOR.finditer(text)]
     parens = _TRAILING_PARENS.search(text)
@@ -85,6 +85,8 @@ def bilingual_halves(text: str) -> tuple[int, int, int] | None:
         a, b = text[:end_a], text[start_b:end_b]
         if not _plausible_pair(a, b) or min(_strength(a), _strength(b)) < _HALF:
             continue
+        if max(min(script_scores(a).values()), min(script_scores(b).values())) >= _WEAK:
+            continue  # a half that itself switches language: the separator is not the seam
         if {detect_language(a), detect_language(b)} == set(LANGS):
             return end_a, start_b, end_b
     return None
