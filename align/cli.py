@@ -122,7 +122,7 @@ def split(
     mixed: Path = typer.Argument(..., help="A file that mixes Russian and English paragraphs or sentences."),
     output: Path = typer.Option(..., "-o", "--output",
                                 help="Folder for ru.txt, en.txt, other.txt, anchors.tsv and report.tsv."),
-    model: str = typer.Option("use-m3", help="Encoder that judges which neighbours translate each other."),
+    model: Optional[str] = typer.Option(None, help="A sentence-transformers model name or path instead of the bundled encoder."),
     encoding: Optional[str] = typer.Option(None, help="Input encoding (default: detected)."),
 ) -> None:
     """Split a mixed document into Russian, English and other streams, keeping translation pairs.

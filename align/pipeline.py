@@ -142,7 +142,7 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
 
     sentences = {lang: segment_paragraphs([pieces[k] for k in streams[lang]], lang)
                  for lang in LANGS}
-    # Document paragraph index -> indices of its sentences in its stream.
+    # Piece index -> indices of its sentences in its stream.
     by_paragraph: dict[int, list[int]] = {}
     for lang in LANGS:
         for idx, sent in enumerate(sentences[lang]):
