@@ -10,7 +10,8 @@ from align.threads import cap_thread_env
 cap_thread_env()  # before numpy loads
 
 from align.beads import Bead, format_beads, parse_beads, read_beads  # noqa: E402
-from align.detect import detect_language, split_mixed  # noqa: E402
+from align.detect import detect_language  # noqa: E402
+from align.mixed import split_mixed  # noqa: E402
 from align.embed import Encoder, load_encoder  # noqa: E402
 from align.evaluate import evaluate  # noqa: E402
 from align.io import read_document  # noqa: E402

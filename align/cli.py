@@ -15,7 +15,7 @@ cap_thread_env()
 
 from align import pipeline  # noqa: E402
 from align.beads import format_beads, read_beads  # noqa: E402
-from align.detect import split_mixed  # noqa: E402
+from align.mixed import split_document, write_split  # noqa: E402
 from align.evaluate import evaluate  # noqa: E402
 from align.io import read_document  # noqa: E402
 from tm.atomic import atomic_write, check_writable  # noqa: E402
@@ -130,28 +130,23 @@ def eval_command(
 
 @app.command()
 def split(
-    mixed: Path = typer.Argument(..., help="A file that mixes Russian and English paragraphs."),
-    output: Path = typer.Option(..., "-o", "--output", help="Folder for ru.txt, en.txt, other.txt and anchors.tsv."),
+    mixed: Path = typer.Argument(..., help="A file that mixes Russian and English paragraphs or sentences."),
+    output: Path = typer.Option(..., "-o", "--output",
+                                help="Folder for ru.txt, en.txt, other.txt, anchors.tsv and report.tsv."),
+    model: Optional[str] = typer.Option(None, help="A sentence-transformers model name or path instead of the bundled encoder."),
     encoding: Optional[str] = typer.Option(None, help="Input encoding (default: detected)."),
 ) -> None:
-    """Split a mixed document into per-language streams, keeping paragraph correspondences.
+    """Split a mixed document into Russian, English and other streams, keeping translation pairs.
 
+    report.tsv lists every piece with its label, stream, anchor partner and offsets.
     Example: tmforge split page.txt -o streams/
     """
+    from align.embed import load_encoder
+
     doc = read_document(mixed, encoding)
-    if output.exists() and not output.is_dir():
-        raise TmforgeError(f"{output} is a file; give a folder for the streams")
-    output.mkdir(parents=True, exist_ok=True)
-    result = split_mixed(doc.paragraphs)
-    for lang in ("ru", "en", "other"):
-        with atomic_write(output / f"{lang}.txt") as fh:
-            fh.write("".join(doc.paragraphs[k].text + "\n\n" for k in result.stream(lang)))
-    with atomic_write(output / "anchors.tsv") as fh:
-        fh.write("ru_paragraph\ten_paragraph\n")
-        for r, e in result.anchors:
-            fh.write(f"{r}\t{e}\n")
-    counts = {lang: len(result.stream(lang)) for lang in ("ru", "en", "other")}
-    typer.echo(f"{counts['ru']} Russian, {counts['en']} English, {counts['other']} other paragraphs; "
+    result = split_document(doc.paragraphs, load_encoder(model))
+    counts = write_split(result, output)
+    typer.echo(f"{counts['ru']} Russian, {counts['en']} English, {counts['other']} other pieces; "
                f"{len(result.anchors)} anchor pairs -> {output}")
 
 

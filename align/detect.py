@@ -1,114 +1,236 @@
-"""Language of paragraphs and sentences, and splitting mixed documents into streams.
+"""Language of a stretch of text: "ru", "en", "other" or "neutral".
 
-Labels: "ru", "en", "other" (another language, e.g. Ukrainian or German) and
-"neutral" (no letters: numbers, dates, URLs, punctuation). The decision rests on
-the share of Cyrillic and Latin letters, which names, acronyms and numbers in
-the other script cannot tip over; letters that Russian lacks mark other
-Cyrillic languages.
+Two steps, because they fail in different ways:
+
+1. Script. Which script carries the text is decided by its words, weighted by
+   what kind of word they are: grammar words ("и", "the") weigh most, ordinary
+   lower-case words next, capitalised words (names) little and acronyms almost
+   nothing. So "Теракт в «Crocus City Hall»" stays Russian and "The CSTO met
+   Сергей Лавров in Moscow" stays English, where a letter count would flip them.
+   A text without letters (numbers, dates, URLs, punctuation) is "neutral".
+2. Language within the script. For Cyrillic: letters Russian lacks (і, ї, ў,
+   ә, ј ...) or a vowel ъ mark another language outright, and so do grammar
+   words of the neighbours ("това", "што", "він"); failing those, a text with
+   words that pymorphy3's Russian dictionary does not know is "other" only when
+   lingua, restricted to the Cyrillic languages whose alphabet can spell the
+   text, also prefers a neighbour. For Latin: lingua over the common Latin-script
+   languages, overruled by English grammar words unless it is very sure.
+   Plain lingua mislabels 4 % of short Russian lines and 1-3 % of English ones
+   (benchmarks/detect.py); these rules are what bring that to 0.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from typing import Callable, Sequence
-
-from align.io import Paragraph
+import re
+from functools import lru_cache
+from typing import Sequence
 
 LANGS = ("ru", "en")
-# Letters of Ukrainian, Belarusian, Kazakh, Tatar, Serbian, Macedonian ... that Russian never uses.
-_NON_RUSSIAN_CYRILLIC = frozenset("іїєґўәғқңөұүһјљњћџѓќѕђ" "ІЇЄҐЎӘҒҚҢӨҰҮҺЈЉЊЋЏЃЌЅЂ")
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_URL = re.compile(r"(?:https?://|ftp://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
+                  r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|int|info|io|ru|рф|uk|de|fr|eu)(?:/\S*)?",
+                  re.IGNORECASE)
+
+# Letters of Ukrainian, Belarusian, Kazakh, Tatar, Bashkir, Serbian, Macedonian ...
+# that Russian never uses.
+_NON_RUSSIAN_CYRILLIC = frozenset("іїєґўәғқңөұүһҗҙҫјљњћџѓќѕђӣӯҳҷ" "ІЇЄҐЎӘҒҚҢӨҰҮҺҖҘҪЈЉЊЋЏЃЌЅЂӢӮҲҶ")
+# Russian writes ъ only before е, ё, ю, я ("объект"); Bulgarian writes it as a vowel ("вратовръзка").
+# (A final ъ is the pre-1918 Russian spelling kept in names such as "Коммерсантъ".)
+_VOWEL_HARD_SIGN = re.compile(r"[ъЪ](?=[бвгджзйклмнпрстфхцчшщьыэаоуиБВГДЖЗЙКЛМНПРСТФХЦЧШЩЬЫЭАОУИ])")
+
+# Grammar words: the language that supplies them is the language of a mixed
+# sentence ("Он использует machine learning и deep learning" is Russian).
+_GRAMMAR = {
+    "ru": frozenset("""и в во не на с со что как а но по к ко у о об от до из за для же бы ли
+        это то так он она оно они мы вы я ты его её ее их мне меня нас вас был была было были
+        есть будет при под над без также уже ещё еще или если чтобы который которая которые
+        где когда только все всё этот эта эти того этого может свой своей""".split()),
+    "en": frozenset("""the a an of and to in is are was were be been being that this these those
+        it its for on with as at by from or not but have has had will would can could do does
+        did he she they we you i his her their our which who whom there than then also if
+        into about after before over under should may might must""".split()),
+}
+_WEIGHTS = {"grammar": 3.0, "lower": 1.0, "capital": 0.5, "acronym": 0.1}
 
 
-def _is_cyrillic(ch: str) -> bool:
-    return "\u0400" <= ch <= "\u04ff"
+def _script(word: str) -> str | None:
+    cyr = sum("\u0400" <= ch <= "\u04ff" for ch in word)
+    lat = sum(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in word)
+    if cyr == lat == 0:
+        return None
+    return "cyr" if cyr >= lat else "lat"
 
 
-def _is_latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalpha() or "\u00c0" <= ch <= "\u024f" and ch.isalpha()
+def _kind(word: str) -> str:
+    if any(sum(ch.isupper() for ch in part) > 1 or part[1:] != part[1:].lower()
+           for part in word.split("-")):
+        return "acronym"  # NATO, ОДКБ, iPhone, ДхШхВ; not "Promtex-Orient"
+    lowered = word.lower()
+    if lowered in _GRAMMAR["ru"] or lowered in _GRAMMAR["en"]:
+        return "grammar"
+    return "capital" if word[0].isupper() else "lower"
+
+
+def _word_spans(text: str) -> list[tuple[int, int]]:
+    """Words of running text: no URLs, e-mail addresses, tokens with digits ("105х195",
+    "25-го", "F1") or single letters before a full stop (initials, "т. е.")."""
+    spans = []
+    masked = _URL.sub(lambda m: " " * len(m.group()), text)
+    for token in re.finditer(r"\S+", masked):
+        if any(ch.isdigit() for ch in token.group()):
+            continue
+        for match in _WORD.finditer(token.group()):
+            if match.end() - match.start() == 1 and token.group()[match.end():match.end() + 1] == ".":
+                continue
+            spans.append((token.start() + match.start(), token.start() + match.end()))
+    return spans
+
+
+def script_words(text: str) -> dict[str, list[str]]:
+    """Words of the text by script ("cyr", "lat"); see `_word_spans` for what is left out."""
+    words: dict[str, list[str]] = {"cyr": [], "lat": []}
+    for start, end in _word_spans(text):
+        script = _script(text[start:end])
+        if script:
+            words[script].append(text[start:end])
+    return words
+
+
+def weighted_words(text: str) -> list[tuple[int, int, str, float]]:
+    """(start, end, script, weight) of each word: the evidence it gives for its script.
+
+    A run of capitalised words in one script ("Crocus City Hall") is one name and
+    weighs as one capitalised word (its further words weigh 0); the first word of
+    the text weighs as an ordinary word, since capitals there say nothing.
+    """
+    out = []
+    previous = None  # (script, capitalised?) of the previous word
+    for k, (start, end) in enumerate(_word_spans(text)):
+        word = text[start:end]
+        script = _script(word)
+        if script is None:
+            continue
+        kind = _kind(word)
+        if kind == "capital" and k == 0:
+            kind = "lower"
+        weight = _WEIGHTS[kind]
+        if kind == "capital" and previous == (script, True):
+            weight = 0.0  # the same name goes on
+        out.append((start, end, script, weight))
+        previous = (script, word[0].isupper())
+    return out
+
+
+def script_scores(text: str) -> dict[str, float]:
+    """Weighted evidence for each script (see the module docstring and `weighted_words`)."""
+    scores = {"cyr": 0.0, "lat": 0.0}
+    for _, _, script, weight in weighted_words(text):
+        scores[script] += weight
+    return scores
+
+
+def dominant_script(text: str) -> str | None:
+    """ "cyr", "lat", or None for a text without letters."""
+    scores = script_scores(text)
+    if scores["cyr"] == scores["lat"] == 0:
+        return None
+    if scores["cyr"] != scores["lat"]:
+        return "cyr" if scores["cyr"] > scores["lat"] else "lat"
+    words = script_words(text)  # a tie: the script with more letters
+    return "cyr" if sum(map(len, words["cyr"])) >= sum(map(len, words["lat"])) else "lat"
+
+
+_CYRILLIC_NAMES = ("RUSSIAN", "UKRAINIAN", "BELARUSIAN", "BULGARIAN", "MACEDONIAN", "SERBIAN", "KAZAKH",
+                   "MONGOLIAN")
+# The Latin-script languages most likely beside Russian and English; a longer list
+# makes lingua take more short English lines for something else (benchmarks/detect.py).
+_LATIN_NAMES = ("ENGLISH", "GERMAN", "FRENCH", "SPANISH", "ITALIAN", "PORTUGUESE", "DUTCH", "POLISH",
+                "CZECH", "LATVIAN", "LITHUANIAN", "ESTONIAN", "TURKISH")
+# Letters a neighbour's alphabet lacks: a text with one of them cannot be in that language.
+_MISSING_LETTERS = {
+    "UKRAINIAN": "ыэъё", "BULGARIAN": "ыэё", "BELARUSIAN": "ищъ", "MACEDONIAN": "йщъыьэюяё",
+    "SERBIAN": "йщъыьэюяё",
+}
+# Frequent grammar words of Bulgarian, Macedonian, Ukrainian and Belarusian that are
+# not words of running Russian text (pymorphy knows "е", "си", "го" only as rarities).
+_NEIGHBOUR_WORDS = frozenset("""
+    е се си ми ти му го ги че ще това този тази тези тя са съм сме сте беше бях няма нямам
+    има имам защо какво къде сега тук трябва искам мисля нещо нищо аз вие ние нея бих може
+    сум ја што од ова тоа овој оваа дека нема треба кога каде зошто сакам многу тие таа тој
+    нешто ништо це що як але чи він вона вони й ви його цей ця ці цього дуже буде бути мене
+    немає де також від після щоб гэта ён яна яны ня дзе калі трэба вельмі""".split())
+# English pronoun "I" and contractions mark a Latin-script line as English.
+_ENGLISH_MARK = re.compile(r"\b(?:I|[A-Za-z]+(?:n't|'m|'ll|'ve|'re|'s|'d))\b")
+
+
+@lru_cache(maxsize=2)
+def _lingua(names: tuple[str, ...]):
+    """A statistical detector over the candidate languages only, built once, on first use
+    (one for Cyrillic, one for Latin script: each loads only its own models)."""
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(*(getattr(Language, name) for name in names)).build()
+
+
+@lru_cache(maxsize=1)
+def _russian_lexicon():
+    """pymorphy3's Russian dictionary (loaded once, on first use)."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+def _rival_ratio(text: str, names: tuple[str, ...], expected: str, allowed: Sequence[str] = ()) -> float:
+    """How many times likelier lingua finds the best candidate of `allowed` (default: all
+    `names`) other than `expected` than `expected` itself."""
+    allowed = allowed or names
+    conf = {c.language.name: c.value for c in _lingua(names).compute_language_confidence_values(text)}
+    rival = max((conf.get(name, 0.0) for name in allowed if name != expected), default=0.0)
+    return rival / max(conf.get(expected, 0.0), 1e-9)
+
+
+def _cyrillic_language(words: list[str]) -> str:
+    """ "ru" or "other" for text in Cyrillic script (its Cyrillic words given)."""
+    words = [w for w in words if _kind(w) != "acronym"] or words
+    text = " ".join(words)
+    n = len(words)
+    foreign = sum(ch in _NON_RUSSIAN_CYRILLIC for ch in text) + len(_VOWEL_HARD_SIGN.findall(text))
+    if foreign >= max(1, sum(map(len, words)) // 100):
+        return "other"
+    # Grammar words of the neighbours, counted where they cannot be names.
+    if sum(w.lower() in _NEIGHBOUR_WORDS for k, w in enumerate(words) if k == 0 or w[0].islower()) >= max(1, n / 25):
+        return "other"
+    # Words Russian does not know, when lingua also prefers a neighbour whose alphabet fits.
+    lexicon = _russian_lexicon()
+    unknown = sum(not lexicon.word_is_known(w.lower()) for w in words)
+    if unknown >= max(1, n / 20):
+        lowered = text.lower()
+        fits = [name for name in _CYRILLIC_NAMES
+                 if not any(ch in lowered for ch in _MISSING_LETTERS.get(name, ""))]
+        if _rival_ratio(text, _CYRILLIC_NAMES, "RUSSIAN", fits) > 1.0:
+            return "other"
+    return "ru"
+
+
+def _latin_language(words: list[str], text: str) -> str:
+    """ "en" or "other" for text in Latin script (its Latin words given)."""
+    # Names (capitalised words after the first) say nothing about the language.
+    words = [w for k, w in enumerate(words) if _kind(w) != "acronym" and (k == 0 or w[0].islower())]
+    if len(words) < 3 and all(ch.isascii() for w in words for ch in w):
+        return "en"  # too little to go on: "Part 4", "Sveta, hey, hi!"
+    english = sum(w.lower() in _GRAMMAR["en"] for w in words) + len(_ENGLISH_MARK.findall(text.replace("’", "'")))
+    if english >= len(words) / 4:
+        return "en"  # a quarter of English grammar words: no other language comes close
+    ratio = _rival_ratio(" ".join(words), _LATIN_NAMES, "ENGLISH")
+    # English grammar words keep a line English unless lingua is very sure.
+    return "other" if ratio > 10.0 or ratio > 1.0 and english <= len(words) / 10 else "en"
 
 
 def detect_language(text: str) -> str:
     """One label for a stretch of text (see the module docstring)."""
-    cyr = lat = foreign_cyr = 0
-    for ch in text:
-        if _is_cyrillic(ch):
-            cyr += 1
-            foreign_cyr += ch in _NON_RUSSIAN_CYRILLIC
-        elif _is_latin(ch):
-            lat += 1
-    if cyr == lat == 0:
+    script = dominant_script(text)
+    if script is None:
         return "neutral"
-    if cyr >= lat:
-        return "other" if foreign_cyr and foreign_cyr >= max(1, cyr // 100) else "ru"
-    return "en"
-
-
-@dataclass
-class MixedSplit:
-    """Per-language streams of one mixed document, with the correspondences kept.
-
-    `labels[k]` is the label of paragraph k of the document; `streams[lang]`
-    lists document paragraph indices of that language in order; `anchors`
-    pairs a Russian and an English paragraph index that translate each other.
-    """
-
-    paragraphs: list[Paragraph]
-    labels: list[str]
-    anchors: list[tuple[int, int]] = field(default_factory=list)
-
-    def stream(self, lang: str) -> list[int]:
-        return [k for k, label in enumerate(self.labels) if label == lang]
-
-
-def label_paragraphs(paragraphs: Sequence[Paragraph]) -> list[str]:
-    """Label each paragraph; a neutral one takes its preceding neighbour's language."""
-    labels = [detect_language(p.text) for p in paragraphs]
-    for k, label in enumerate(labels):
-        if label == "neutral" and k > 0 and labels[k - 1] in LANGS:
-            labels[k] = labels[k - 1]
-    return labels
-
-
-def length_affinity(a: str, b: str) -> float:
-    """How plausible two texts are as translations, judged by length alone (1 = same length)."""
-    return math.exp(-abs(math.log((len(a) + 1) / (len(b) + 1))))
-
-
-def pair_adjacent(labels: Sequence[str], affinity: Callable[[int, int], float],
-                  threshold: float = 0.0) -> list[tuple[int, int]]:
-    """Pair neighbouring paragraphs of opposite languages (ru next to en) as translations.
-
-    Each paragraph joins at most one pair; where a paragraph could pair with
-    either neighbour, the pairing with the highest total affinity wins (a small
-    dynamic program over the sequence). Returns (ru index, en index) pairs.
-    """
-    n = len(labels)
-    best = [0.0] * (n + 1)  # best[k]: total affinity of paragraphs k.. paired optimally
-    take = [False] * (n + 1)
-    for k in range(n - 2, -1, -1):
-        best[k] = best[k + 1]
-        if {labels[k], labels[k + 1]} == set(LANGS):
-            gain = affinity(k, k + 1)
-            if gain > threshold and gain + best[k + 2] > best[k]:
-                best[k], take[k] = gain + best[k + 2], True
-    pairs, k = [], 0
-    while k < n - 1:
-        if take[k]:
-            pairs.append((k, k + 1) if labels[k] == "ru" else (k + 1, k))
-            k += 2
-        else:
-            k += 1
-    return pairs
-
-
-def split_mixed(paragraphs: Sequence[Paragraph],
-                affinity: Callable[[int, int], float] | None = None,
-                threshold: float = 0.0) -> MixedSplit:
-    """Label paragraphs and pair adjacent translations (by `affinity`, default: length)."""
-    paragraphs = list(paragraphs)
-    labels = label_paragraphs(paragraphs)
-    if affinity is None:
-        def affinity(i: int, j: int) -> float:
-            return length_affinity(paragraphs[i].text, paragraphs[j].text)
-    return MixedSplit(paragraphs, labels, pair_adjacent(labels, affinity, threshold))
+    words = script_words(text)[script]
+    return _cyrillic_language(words) if script == "cyr" else _latin_language(words, text)

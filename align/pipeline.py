@@ -10,7 +10,8 @@ from typing import Sequence
 import numpy as np
 
 from align.beads import Bead
-from align.detect import LANGS, detect_language, split_mixed
+from align.detect import LANGS, detect_language
+from align.mixed import split_document
 from align.embed import Encoder, load_encoder
 from align.io import Document, read_document, read_lines
 from align.search import SearchParams, search
@@ -132,12 +133,9 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
     """
     doc = read_document(path, encoding)
     encoder = encoder or load_encoder()
-    para_vectors = encoder.encode([p.text for p in doc.paragraphs])
-
-    def affinity(i: int, j: int) -> float:
-        return float(para_vectors[i] @ para_vectors[j])
-
-    split = split_mixed(doc.paragraphs, affinity, threshold=0.3)
+    # Pieces: paragraphs, with those that switch language cut into their runs.
+    split = split_document(doc.paragraphs, encoder)
+    pieces = split.paragraphs
     streams = {lang: split.stream(lang) for lang in LANGS}
     if not streams["ru"] or not streams["en"]:
         found = "Russian" if streams["ru"] else "English" if streams["en"] else "neither language"
@@ -148,9 +146,9 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
         src_lang = split.labels[min(first)]
     tgt_lang = "en" if src_lang == "ru" else "ru"
 
-    sentences = {lang: segment_paragraphs([doc.paragraphs[k] for k in streams[lang]], lang)
+    sentences = {lang: segment_paragraphs([pieces[k] for k in streams[lang]], lang)
                  for lang in LANGS}
-    # Document paragraph index -> indices of its sentences in its stream.
+    # Piece index -> indices of its sentences in its stream.
     by_paragraph: dict[int, list[int]] = {}
     for lang in LANGS:
         for idx, sent in enumerate(sentences[lang]):
@@ -160,11 +158,11 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
     anchors = [(r, e) if src_lang == "ru" else (e, r) for r, e in split.anchors]
     src_paras, tgt_paras = streams[src_lang], streams[tgt_lang]
     done_src = done_tgt = -1
-    for s_para, t_para in anchors + [(len(doc.paragraphs), len(doc.paragraphs))]:
+    for s_para, t_para in anchors + [(len(pieces), len(pieces))]:
         gap_src = [k for k in src_paras if done_src < k < s_para]
         gap_tgt = [k for k in tgt_paras if done_tgt < k < t_para]
         blocks = [(gap_src, gap_tgt)]
-        if s_para < len(doc.paragraphs):
+        if s_para < len(pieces):
             blocks.append(([s_para], [t_para]))
         for block_src, block_tgt in blocks:
             s_idx = [i for k in block_src for i in by_paragraph.get(k, [])]

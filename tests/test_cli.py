@@ -96,13 +96,20 @@ def test_same_language_pair_is_refused(tmp_path):
     assert run.returncode == 2 and "both files are in English" in run.stderr
 
 
-def test_split_writes_streams_and_anchors(tmp_path):
+def test_split_writes_streams_anchors_and_report(tmp_path):
     run = tmforge("split", SAMPLES / "mixed.txt", "-o", tmp_path / "streams")
     assert run.returncode == 0, run.stderr
     ru = (tmp_path / "streams" / "ru.txt").read_text(encoding="utf-8")
     assert ru.startswith("Благодаря политической воле") and "Thanks" not in ru
+    assert (tmp_path / "streams" / "other.txt").read_text(encoding="utf-8") == ""
     anchors = (tmp_path / "streams" / "anchors.tsv").read_text(encoding="utf-8").splitlines()
-    assert len(anchors) == 2
+    assert len(anchors) == 2 and anchors[1].split("\t")[:2] == ["3", "4"]
+    rows = [r.split("\t") for r in (tmp_path / "streams" / "report.tsv").read_text(encoding="utf-8").splitlines()]
+    assert rows[0] == ["piece", "paragraph", "label", "stream", "partner", "start", "end", "text"]
+    assert [r[2] for r in rows[1:]] == ["en", "en", "en", "ru", "en", "en", "en"]
+    assert rows[4][4] == "4" and rows[5][4] == "3"
+    text = (SAMPLES / "mixed.txt").read_text(encoding="utf-8")
+    assert text[int(rows[4][5]):int(rows[4][6])] == rows[4][7]
 
 
 def test_library_gives_the_same_steps():

@@ -1,22 +1,64 @@
-from align.detect import detect_language, label_paragraphs, pair_adjacent, split_mixed
-from align.io import read_document
+import pytest
 
-from conftest import SAMPLES
+from align.detect import detect_language
+from align.io import Paragraph, read_document
+from align.mixed import pair_adjacent, split_mixed, split_pieces
+
+from conftest import SAMPLES, SHARED
+
+TATOEBA = SHARED / "data" / "tatoeba"
 
 
-def test_labels_by_script_share():
+@pytest.fixture(scope="module")
+def tatoeba_lines():
+    """Every tenth line of the Tatoeba test files (the benchmark uses all of them)."""
+    if not TATOEBA.is_dir():
+        pytest.skip("../shared/data/tatoeba is not there")
+    files = {"ru": "rus-eng.rus", "en": "rus-eng.eng", "uk": "ukr-eng.ukr", "be": "bel-eng.bel",
+             "kk": "kaz-eng.kaz", "bg": "bul-eng.bul", "mk": "mkd-eng.mkd", "tt": "tat-eng.tat"}
+    return {lang: (TATOEBA / f"tatoeba.{name}").read_text(encoding="utf-8").splitlines()[::10]
+            for lang, name in files.items()}
+
+
+def paragraphs(text):
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append(Paragraph(line, pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def test_names_and_acronyms_of_the_other_script_do_not_flip_the_language():
     assert detect_language("Генеральный секретарь ОДКБ встретился с представителями NATO и UN.") == "ru"
+    assert detect_language("Теракт в «Crocus City Hall»") == "ru"
+    assert detect_language("Crocus City Hall — место трагедии.") == "ru"
     assert detect_language("The CSTO Secretary General met Сергей Лавров in Moscow.") == "en"
+    assert detect_language("Он использует machine learning и deep learning в работе.") == "ru"
+    assert detect_language("Матрас Promtex Micropacket Prestige 105х195.") == "ru"
+
+
+def test_other_cyrillic_and_latin_languages_are_not_taken_for_ours():
     assert detect_language("Україна та Білорусь підписали угоду про співпрацю.") == "other"
-    assert detect_language("12.06.2024 — 15:30, https://odkb-csto.org") == "en"  # URL letters are Latin
+    assert detect_language("Оправете си вратовръзката.") == "other"  # Bulgarian, no special letter
+    assert detect_language("Театарот е досадна работа.") == "other"  # Macedonian
+    assert detect_language("Мин Японияда яшим.") == "other"  # Tatar
+    assert detect_language("Die Hütte liegt oberhalb des Gletschers auf einem Felsen.") == "other"
+    assert detect_language("Nous sommes arrivés au sommet après six heures de marche.") == "other"
+    # Pre-1918 spelling in a name and a Russian abbreviation are still Russian.
+    assert detect_language("Газета «Коммерсантъ» писала об этом, т. е. всё известно.") == "ru"
+
+
+def test_text_without_words_is_neutral():
+    assert detect_language("12.06.2024 — 15:30, https://odkb-csto.org") == "neutral"
     assert detect_language("03.06.2024 — 15:30") == "neutral"
+    assert detect_language("* * *") == "neutral"
 
 
-def test_neutral_paragraph_joins_previous_language():
-    from align.io import Paragraph
-
-    paras = [Paragraph(t, 0, 0) for t in ("Текст на русском.", "2024", "English text.")]
-    assert label_paragraphs(paras) == ["ru", "ru", "en"]
+def test_tatoeba_sample_lines(tatoeba_lines):
+    for lang, lines in tatoeba_lines.items():
+        want = lang if lang in ("ru", "en") else "other"
+        wrong = [line for line in lines if detect_language(line) != want]
+        assert len(wrong) <= (0 if want != "other" else 4), (lang, wrong)
 
 
 def test_pairing_prefers_the_better_neighbour():
@@ -31,6 +73,46 @@ def test_sample_mixed_page_has_one_anchor_pair():
     doc = read_document(SAMPLES / "mixed.txt")
     split = split_mixed(doc.paragraphs)
     ru = split.stream("ru")
-    assert len(ru) == 1
+    assert len(ru) == 1 and len(split.paragraphs) == len(doc.paragraphs)
     assert split.anchors == [(ru[0], ru[0] + 1)]
-    assert doc.paragraphs[ru[0] + 1].text.startswith("Thanks to the political will")
+    assert split.paragraphs[ru[0] + 1].text.startswith("Thanks to the political will")
+
+
+def test_mixed_paragraph_is_cut_into_runs_with_offsets():
+    text = ("Генеральный секретарь ОДКБ провёл встречу в Москве. The CSTO Secretary General held a "
+            "meeting in Moscow. Стороны обсудили ситуацию. The parties discussed the situation.\n"
+            "03.06.2024\n"
+            "Україна та Білорусь підписали угоду про співпрацю.")
+    split = split_mixed(paragraphs(text))
+    assert split.labels == ["ru", "en", "ru", "en", "en", "other"]
+    assert split.parents == [0, 0, 0, 0, 1, 2]
+    assert split.anchors == [(0, 1), (2, 3)]
+    for piece in split.paragraphs:
+        assert text[piece.start:piece.end] == piece.text
+    assert split.paragraphs[3].text == "The parties discussed the situation."
+
+
+def test_bilingual_lines_become_anchor_pairs():
+    text = ("Совет коллективной безопасности / Collective Security Council\n"
+            "Теракт в «Crocus City Hall» потряс страну (The attack at Crocus City Hall shocked the country).\n"
+            "Москва — столица России, а Crocus City Hall — концертный зал.\n"
+            "Встреча прошла в Москве (Moscow).")
+    split = split_mixed(paragraphs(text))
+    texts = [p.text for p in split.paragraphs]
+    assert texts[:4] == ["Совет коллективной безопасности", "Collective Security Council",
+                         "Теракт в «Crocus City Hall» потряс страну",
+                         "The attack at Crocus City Hall shocked the country"]
+    assert split.anchors == [(0, 1), (2, 3)]
+    # A dash inside a Russian sentence and a one-word gloss are not bilingual lines.
+    assert texts[4:] == ["Москва — столица России, а Crocus City Hall — концертный зал.",
+                         "Встреча прошла в Москве (Moscow)."]
+    assert split.labels[4:] == ["ru", "ru"]
+
+
+def test_pieces_of_pieces_are_the_same():
+    text = "Привет, друзья. Hello, friends. Как дела? How are you doing today?\nДокумент / Document"
+    pieces, labels, _, _ = split_pieces(paragraphs(text))
+    again, labels_again, _, _ = split_pieces(pieces)
+    assert [p.text for p in again] == [p.text for p in pieces] and labels_again == labels
+
+

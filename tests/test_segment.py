@@ -36,3 +36,37 @@ def test_russian_sample_matches_gold_segmentation():
     doc = read_document(SAMPLES / "parallel" / "ru.txt")
     got = [s for p in doc.paragraphs for s in split_sentences(p.text, "ru")]
     assert got == read_lines(SAMPLES / "parallel" / "ru.sent")
+
+
+def test_english_titles_references_and_initials():
+    text = ("Mr. Smith met Dr. J. R. R. Tolkien at 5 p.m. on Monday. Prof. Brown arrived in St. Petersburg, "
+            "e.g. by train. See Fig. 2. The results are clear. It cost $3.50 in the U.S. last year.")
+    assert split_sentences(text, "en") == [
+        "Mr. Smith met Dr. J. R. R. Tolkien at 5 p.m. on Monday.",
+        "Prof. Brown arrived in St. Petersburg, e.g. by train.", "See Fig. 2.", "The results are clear.",
+        "It cost $3.50 in the U.S. last year."]
+
+
+def test_russian_abbreviations_before_numbers_and_names():
+    text = ("Заседание прошло 5 дек. 2023 г. в Москве. См. рис. 2 и табл. 3. Итоги подведены. "
+            "Памятник им. А. С. Пушкина стоит на ул. Тверской, т.е. в центре.")
+    assert split_sentences(text, "ru") == [
+        "Заседание прошло 5 дек. 2023 г. в Москве.", "См. рис. 2 и табл. 3.", "Итоги подведены.",
+        "Памятник им. А. С. Пушкина стоит на ул. Тверской, т.е. в центре."]
+
+
+def test_dialogue_quotes_ellipses_and_lists():
+    assert split_sentences("— Ты придёшь? — спросил он. — Нет, — ответила она. Потом ушла… Никто не знал.",
+                           "ru") == ["— Ты придёшь? — спросил он.", "— Нет, — ответила она.", "Потом ушла…",
+                                     "Никто не знал."]
+    assert split_sentences('He said: "I will come." Then he left... Nobody knew why.', "en") == [
+        'He said: "I will come."', "Then he left...", "Nobody knew why."]
+    assert split_sentences("1. Введение. 2. Методы описаны ниже. • Первый пункт • Второй пункт", "ru") == [
+        "1. Введение.", "2. Методы описаны ниже.", "• Первый пункт", "• Второй пункт"]
+
+
+def test_decimals_dates_and_a_very_long_sentence_stay_whole():
+    assert split_sentences("Рост составил 3.5 % к 12.06.2024, а цена — 1.25 руб. за шт. в среднем.", "ru") == [
+        "Рост составил 3.5 % к 12.06.2024, а цена — 1.25 руб. за шт. в среднем."]
+    long_sentence = "The committee, " + ", ".join(f"having noted item {k}" for k in range(800)) + ", agreed."
+    assert split_sentences(long_sentence, "en") == [long_sentence]

@@ -1,0 +1,346 @@
+"""Splitting a mixed Russian/English document into language streams, keeping anchors.
+
+The document is first re-expressed as *pieces*: a paragraph in one language is
+one piece; a paragraph that switches language is cut into its runs of
+sentences, and a bilingual line ("Русский текст / English text", "Русский
+текст (English text)") into its two halves. Each piece keeps the index of its
+paragraph and its character offsets, so the rest of the pipeline works on
+pieces as it would on paragraphs. Neighbouring Russian and English pieces that
+translate each other become anchor pairs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import razdel
+
+from align.detect import LANGS, detect_language, script_scores, weighted_words
+from align.io import Paragraph
+
+# Less evidence than this (a name, an acronym, "OK.") cannot switch the language
+# of a sentence that sits between two sentences of the same language.
+_WEAK = 2.0
+# A half of a bilingual line needs less: the separator already says two languages meet
+# ("Совет безопасности / Security Council" has a title-case half).
+_HALF = 1.0
+# Separators of a bilingual line: "RU / EN", "RU | EN", "RU — EN".
+_SEPARATOR = re.compile(r"\s+(?:/|\||—|–)\s+")
+_TRAILING_PARENS = re.compile(r"\s*\(([^()]+)\)\s*[.;,]?\s*$")
+# Halves of a bilingual line must look like translations: similar lengths.
+_MAX_LENGTH_RATIO = 3.0
+
+
+@dataclass
+class MixedSplit:
+    """Per-language streams of one mixed document, with the correspondences kept.
+
+    `paragraphs[k]` is piece k of the document (a whole paragraph unless its
+    paragraph switches language), `labels[k]` its label, `parents[k]` the index
+    of the document paragraph it comes from; `stream(lang)` lists piece indices
+    of that language in order; `anchors` pairs a Russian and an English piece
+    index that translate each other.
+    """
+
+    paragraphs: list[Paragraph]
+    labels: list[str]
+    anchors: list[tuple[int, int]] = field(default_factory=list)
+    parents: list[int] = field(default_factory=list)
+
+    def stream(self, lang: str) -> list[int]:
+        return [k for k, label in enumerate(self.labels) if label == lang]
+
+    def partner(self, k: int) -> int | None:
+        for r, e in self.anchors:
+            if k in (r, e):
+                return e if k == r else r
+        return None
+
+
+def _strength(text: str) -> float:
+    return max(script_scores(text).values(), default=0.0)
+
+
+def _plausible_pair(a: str, b: str) -> bool:
+    la, lb = len(a.strip()), len(b.strip())
+    return min(la, lb) > 0 and max(la, lb) / min(la, lb) <= _MAX_LENGTH_RATIO
+
+
+def bilingual_halves(text: str) -> tuple[int, int, int] | None:
+    """Where a bilingual line splits: (end of first half, start of second, end of second), or None.
+
+    "Русский текст / English text" and "Русский текст (English text)" split when
+    both halves carry enough words to be told apart, each is in one script, one
+    is Russian and the other English, and their lengths are similar.
+    """
+    candidates = [(m.start(), m.end(), len(text)) for m in _SEPARATOR.finditer(text)]
+    parens = _TRAILING_PARENS.search(text)
+    if parens:
+        candidates.append((parens.start(), parens.start(1), parens.end(1)))
+    for end_a, start_b, end_b in candidates:
+        a, b = text[:end_a], text[start_b:end_b]
+        if not _plausible_pair(a, b) or min(_strength(a), _strength(b)) < _HALF:
+            continue
+        if max(min(script_scores(a).values()), min(script_scores(b).values())) >= _WEAK:
+            continue  # a half that itself switches language: the separator is not the seam
+        if {detect_language(a), detect_language(b)} == set(LANGS):
+            return end_a, start_b, end_b
+    return None
+
+
+@dataclass
+class _Unit:
+    start: int  # offsets into the paragraph text
+    end: int
+    label: str
+    pair: int = -1  # the other half of a bilingual line (unit index), or -1
+
+
+def _runs(text: str) -> list[tuple[int, int]]:
+    """Stretches of one script inside a sentence that switches without punctuation
+    ("Минцифры хочет одарить писателей MinTsifry intends to grant ..."): words of
+    each script in a row, with runs too weak to be a language (a name, an
+    acronym) absorbed by their neighbours."""
+    runs: list[list] = []  # [start, end, script, weight]
+    for start, end, script, weight in weighted_words(text):
+        if runs and script == runs[-1][2]:
+            runs[-1][1] = end
+            runs[-1][3] += weight
+        else:
+            runs.append([start, end, script, weight])
+    if runs:  # runs cover the whole text: each reaches to where the next one starts
+        runs[0][0] = 0
+        for before, after in zip(runs, runs[1:]):
+            before[1] = after[0]
+        runs[-1][1] = len(text)
+    changed = True
+    while changed and len(runs) > 1:
+        changed = False
+        for k, run in enumerate(runs):
+            if run[3] < _WEAK:  # too little to be a language of its own: join a neighbour
+                other = k - 1 if k > 0 else k + 1
+                a, b = sorted((k, other))
+                runs[a:b + 1] = [[runs[a][0], runs[b][1], runs[other][2], runs[a][3] + runs[b][3]]]
+                changed = True
+                break
+        merged = []
+        for run in runs:  # neighbours of one script become one run
+            if merged and merged[-1][2] == run[2]:
+                merged[-1][1], merged[-1][3] = run[1], merged[-1][3] + run[3]
+            else:
+                merged.append(run)
+        runs = merged
+    return [(run[0], run[1]) for run in runs]
+
+
+def _units(text: str) -> list[_Unit]:
+    """Sentences of a paragraph, bilingual lines cut into halves, each labelled."""
+    halves = bilingual_halves(text)
+    if halves:  # the whole paragraph is one bilingual line
+        end_a, start_b, end_b = halves
+        units = [_Unit(0, end_a, "", 1), _Unit(start_b, end_b, "", 0)]
+    else:
+        units = []
+        for sent in razdel.sentenize(text):
+            halves = bilingual_halves(sent.text)
+            if halves:
+                end_a, start_b, end_b = halves
+                k = len(units)
+                units.append(_Unit(sent.start, sent.start + end_a, "", k + 1))
+                units.append(_Unit(sent.start + start_b, sent.start + end_b, "", k))
+            elif min(script_scores(sent.text).values()) >= _WEAK:
+                units += [_Unit(sent.start + a, sent.start + b, "") for a, b in _runs(sent.text)]
+            else:
+                units.append(_Unit(sent.start, sent.stop, ""))
+    for unit in units:
+        unit.label = detect_language(text[unit.start:unit.end])
+    # A sentence in brackets after one in the other language is its translation: "Текст. (Text.)"
+    for k in range(1, len(units)):
+        body = text[units[k].start:units[k].end]
+        if (body.startswith("(") and body.rstrip(".;").endswith(")") and units[k].pair < 0 and units[k - 1].pair < 0
+                and {units[k].label, units[k - 1].label} == set(LANGS)):
+            units[k].pair, units[k - 1].pair = k - 1, k
+    return units
+
+
+def _settle(units: list[_Unit], text: str) -> None:
+    """Neutral and weak units take the language around them."""
+    for k, unit in enumerate(units):
+        if unit.pair >= 0:
+            continue
+        before = next((u.label for u in reversed(units[:k]) if u.label != "neutral"), None)
+        after = next((u.label for u in units[k + 1:] if u.label != "neutral"), None)
+        if unit.label == "neutral":
+            unit.label = before or after or "neutral"
+        elif before == after and before in LANGS and unit.label != before \
+                and _strength(text[unit.start:unit.end]) < _WEAK:
+            unit.label = before
+
+
+def _paragraph_pieces(p: Paragraph) -> list[tuple[int, int, str, int]]:
+    """(start, end, label, pair offset) pieces of one paragraph, offsets into p.text."""
+    scores = script_scores(p.text)
+    whole = [(0, len(p.text), detect_language(p.text), 0)]
+    one_script = min(scores.values()) < _WEAK
+    if one_script and not (_SEPARATOR.search(p.text) or _TRAILING_PARENS.search(p.text)):
+        return whole
+    units = _units(p.text)
+    if one_script and all(unit.pair < 0 for unit in units):
+        return whole  # a dash or brackets, not a bilingual line
+    _settle(units, p.text)
+    pieces: list[list] = []  # [start, end, label, pair offset]
+    unit_piece: list[int] = []
+    for k, unit in enumerate(units):
+        joinable = pieces and pieces[-1][2] == unit.label and unit.pair < 0 and units[k - 1].pair < 0
+        if joinable:
+            pieces[-1][1] = unit.end
+        else:
+            pieces.append([unit.start, unit.end, unit.label, 0])
+        unit_piece.append(len(pieces) - 1)
+    for k, unit in enumerate(units):
+        if unit.pair >= 0:
+            pieces[unit_piece[k]][3] = unit_piece[unit.pair] - unit_piece[k]
+    return [tuple(piece) for piece in pieces]
+
+
+def length_affinity(a: str, b: str) -> float:
+    """How plausible two texts are as translations, judged by length alone (1 = same length)."""
+    return math.exp(-abs(math.log((len(a) + 1) / (len(b) + 1))))
+
+
+def pair_adjacent(labels: Sequence[str], affinity: Callable[[int, int], float],
+                  threshold: float = 0.0) -> list[tuple[int, int]]:
+    """Pair neighbouring paragraphs of opposite languages (ru next to en) as translations.
+
+    Each paragraph joins at most one pair; where a paragraph could pair with
+    either neighbour, the pairing with the highest total affinity wins (a small
+    dynamic program over the sequence). Returns (ru index, en index) pairs.
+    """
+    n = len(labels)
+    best = [0.0] * (n + 1)  # best[k]: total affinity of paragraphs k.. paired optimally
+    take = [False] * (n + 1)
+    for k in range(n - 2, -1, -1):
+        best[k] = best[k + 1]
+        if {labels[k], labels[k + 1]} == set(LANGS):
+            gain = affinity(k, k + 1)
+            if gain > threshold and gain + best[k + 2] > best[k]:
+                best[k], take[k] = gain + best[k + 2], True
+    pairs, k = [], 0
+    while k < n - 1:
+        if take[k]:
+            pairs.append((k, k + 1) if labels[k] == "ru" else (k + 1, k))
+            k += 2
+        else:
+            k += 1
+    return pairs
+
+
+def split_pieces(paragraphs: Sequence[Paragraph]) -> tuple[list[Paragraph], list[str], list[int],
+                                                          list[tuple[int, int]]]:
+    """Pieces of a document: (pieces, labels, parent paragraph of each, bilingual-line pairs)."""
+    pieces: list[Paragraph] = []
+    labels: list[str] = []
+    parents: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    for index, p in enumerate(paragraphs):
+        # Offsets map into the document exactly unless the paragraph was joined from wrapped lines.
+        exact = p.end - p.start == len(p.text)
+        for start, end, label, pair in _paragraph_pieces(p):
+            text = p.text[start:end]
+            lead = len(text) - len(text.lstrip())
+            text = text.strip()
+            begin = p.start + start + lead if exact else p.start
+            pieces.append(Paragraph(text, begin, begin + len(text) if exact else p.end))
+            labels.append(label)
+            parents.append(index)
+            if pair > 0:
+                k = len(pieces) - 1
+                pairs.append((k, k + pair) if label == "ru" else (k + pair, k))
+    # A neutral paragraph (a date, a figure) goes with its neighbours' language.
+    for k, label in enumerate(labels):
+        if label == "neutral":
+            around = [labels[j] for j in (k - 1, k + 1) if 0 <= j < len(labels) and labels[j] != "neutral"]
+            labels[k] = around[0] if around else "neutral"
+    return pieces, labels, parents, pairs
+
+
+def split_mixed(paragraphs: Sequence[Paragraph],
+                affinity: Callable[[int, int], float] | None = None,
+                threshold: float = 0.0, encoder=None) -> MixedSplit:
+    """Cut a document into pieces, label them and pair translations.
+
+    Halves of a bilingual line are always a pair; other neighbouring Russian and
+    English pieces pair by `affinity(i, j)` over piece indices (default: cosine
+    similarity of `encoder` embeddings when an encoder is given, else length).
+    """
+    pieces, labels, parents, pairs = split_pieces(paragraphs)
+    if affinity is None and encoder is not None:
+        vectors = encoder.encode([p.text for p in pieces])
+
+        def affinity(i: int, j: int) -> float:
+            return float(vectors[i] @ vectors[j])
+    elif affinity is None:
+        def affinity(i: int, j: int) -> float:
+            return length_affinity(pieces[i].text, pieces[j].text)
+    paired = {k for pair in pairs for k in pair}
+    free = [label if k not in paired else "pair" for k, label in enumerate(labels)]
+    anchors = sorted(pairs + pair_adjacent(free, affinity, threshold), key=min)
+    return MixedSplit(pieces, labels, anchors, parents)
+
+
+# Embedding similarity above which neighbouring pieces are taken as translations.
+ANCHOR_THRESHOLD = 0.3
+STREAMS = ("ru", "en", "other")
+
+
+def split_document(paragraphs: Sequence[Paragraph], encoder=None) -> MixedSplit:
+    """The split `tmforge split` and `tmforge align MIXED` both use: anchors by embeddings."""
+    if encoder is None:
+        from align.embed import load_encoder
+
+        encoder = load_encoder()
+    return split_mixed(paragraphs, threshold=ANCHOR_THRESHOLD, encoder=encoder)
+
+
+def stream_of(label: str) -> str:
+    """The output stream of a label: "ru", "en", or "other" (other languages and text without letters)."""
+    return label if label in LANGS else "other"
+
+
+def write_split(split: MixedSplit, folder: str | Path) -> dict[str, int]:
+    """Write ru.txt, en.txt, other.txt (pieces separated by blank lines), anchors.tsv and report.tsv.
+
+    report.tsv has one row per piece: its index, source paragraph, label,
+    stream, anchor partner, character offsets in the document and text.
+    Returns the number of pieces per stream.
+    """
+    from tm.atomic import atomic_write
+    from tm.errors import TmforgeError
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise TmforgeError(f"{folder} is a file; give a folder for the streams")
+    folder.mkdir(parents=True, exist_ok=True)
+    streams = [stream_of(label) for label in split.labels]
+    for name in STREAMS:
+        with atomic_write(folder / f"{name}.txt") as fh:
+            fh.write("".join(p.text + "\n\n" for p, s in zip(split.paragraphs, streams) if s == name))
+    with atomic_write(folder / "anchors.tsv") as fh:
+        fh.write("ru_piece\ten_piece\tru_text\ten_text\n")
+        for r, e in split.anchors:
+            fh.write(f"{r}\t{e}\t{_cell(split.paragraphs[r].text)}\t{_cell(split.paragraphs[e].text)}\n")
+    with atomic_write(folder / "report.tsv") as fh:
+        fh.write("piece\tparagraph\tlabel\tstream\tpartner\tstart\tend\ttext\n")
+        for k, (p, label) in enumerate(zip(split.paragraphs, split.labels)):
+            partner = split.partner(k)
+            fh.write(f"{k}\t{split.parents[k]}\t{label}\t{streams[k]}\t{'' if partner is None else partner}"
+                     f"\t{p.start}\t{p.end}\t{_cell(p.text)}\n")
+    return {name: streams.count(name) for name in STREAMS}
+
+
+def _cell(text: str) -> str:
+    return text.replace("\t", " ").replace("\n", " ")
