@@ -8,7 +8,9 @@ BIN := $(VENV)/bin
 $(BIN)/tmforge: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	# CPU build of torch first (a plain install would pull a multi-GB CUDA build) for the st extra.
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[test,st]'
 	@touch $@
 
 install: $(BIN)/tmforge

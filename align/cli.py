@@ -53,6 +53,7 @@ def align(
     src_lang: Optional[str] = typer.Option(None, help="Source language (ru or en); skips detection."),
     tgt_lang: Optional[str] = typer.Option(None, help="Target language (ru or en); skips detection."),
     model: Optional[str] = typer.Option(None, help="A sentence-transformers model name or path instead of the bundled encoder."),
+    device: Optional[str] = typer.Option(None, help="Device for --model: cpu, cuda, cuda:1 ... (default: the model's choice)."),
     encoding: Optional[str] = typer.Option(None, help="Input encoding (default: detected)."),
     include_empty: bool = typer.Option(False, help="Also write beads with an empty side (insertions, deletions)."),
     lang_code: Optional[List[str]] = typer.Option(None, "--lang-code", help="Language code to write, validated "
@@ -73,7 +74,7 @@ def align(
     TmxOptions(lang_codes=lang_code or {}, whitespace=whitespace)   # refuse bad codes before the long work
     from align.embed import load_encoder
 
-    encoder = load_encoder(model)
+    encoder = load_encoder(model, device=device)
     if tgt is None:
         if segmented:
             raise TmforgeError("--segmented needs two files, one sentence per line each")
