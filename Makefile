@@ -8,7 +8,12 @@ BIN := $(VENV)/bin
 $(BIN)/tmforge: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	# CPU build of torch first (a plain install would pull a multi-GB CUDA build) for the st extra.
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
+# Test extras: the CPU build of torch first (a plain install would pull a
+# multi-GB CUDA build), then sentence-transformers and the test tools.
+$(VENV)/.test-deps: $(BIN)/tmforge
 	$(BIN)/python -m pip install -q torch==2.13.0
 	$(BIN)/python -m pip install -q -e '.[test,st]'
 	@touch $@
@@ -20,7 +25,7 @@ demo: install
 	@mkdir -p out
 	$(BIN)/tmforge align samples/parallel/ru.txt samples/parallel/en.txt -o out/sample.tmx --force
 
-test: install
+test: $(VENV)/.test-deps
 	$(BIN)/python -m pytest -q
 
 clean:
