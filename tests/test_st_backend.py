@@ -23,6 +23,12 @@ RU = ["совет заседание", "секретарь", "граница п�
       "безопасность терроризм", "члены год"]
 
 
+def devices() -> list[str]:
+    import torch
+
+    return ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory):
     try:
@@ -45,11 +51,13 @@ def tiny_model(tmp_path_factory):
     return path
 
 
-def test_sentence_transformer_encoder_aligns_many_to_many(tiny_model):
+@pytest.mark.parametrize("device", devices())
+def test_sentence_transformer_encoder_aligns_many_to_many(tiny_model, device):
     from align.embed import load_encoder
     from align.pipeline import align_sentences
 
-    encoder = load_encoder(str(tiny_model), device="cpu")
+    encoder = load_encoder(str(tiny_model), device=device)
+    assert str(encoder._model.device).startswith(device)
     vectors = encoder.encode(EN)
     assert vectors.shape == (len(EN), 32)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
@@ -58,14 +66,15 @@ def test_sentence_transformer_encoder_aligns_many_to_many(tiny_model):
     assert got == [((0,), (0,)), ((1,), (1,)), ((2,), (2, 3)), ((3,), (4,)), ((4,), (5,)), ((5,), (6,))]
 
 
-def test_cli_model_option_uses_the_saved_model(tiny_model, tmp_path):
+@pytest.mark.parametrize("device", devices())
+def test_cli_model_option_uses_the_saved_model(tiny_model, tmp_path, device):
     src, tgt = tmp_path / "en.txt", tmp_path / "ru.txt"
     src.write_text("\n".join(EN) + "\n", encoding="utf-8")
     tgt.write_text("\n".join(RU) + "\n", encoding="utf-8")
     out = tmp_path / "out.align"
     run = subprocess.run([sys.executable, "-m", "align", "align", str(src), str(tgt), "--segmented",
                           "--src-lang", "en", "--tgt-lang", "ru", "--model", str(tiny_model),
-                          "--device", "cpu", "-o", str(out)], capture_output=True, text=True)
+                          "--device", device, "-o", str(out)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert out.read_text(encoding="utf-8").splitlines()[2] == "[2]:[2, 3]"
 
