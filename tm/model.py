@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable, Iterator
@@ -19,6 +20,7 @@ SCHEMA: dict[str, pl.DataType] = {
     "document": pl.String,        # source document the unit came from
     "seq": pl.Int64,              # position of the unit in its document
     "created": pl.Datetime("us", "UTC"),
+    "props": pl.String,           # JSON object of extra per-unit facts (subtitle timing ...), or null
 }
 
 
@@ -33,6 +35,11 @@ class TranslationUnit:
     document: str | None = None
     seq: int | None = None
     created: datetime | None = None
+    props: dict[str, str] | None = None  # written as <prop type="x-KEY"> in TMX
+
+
+def _props_json(props: dict[str, str] | None) -> str | None:
+    return json.dumps(props, ensure_ascii=False, sort_keys=True) if props else None
 
 
 def now_utc() -> datetime:
@@ -54,7 +61,7 @@ class TranslationMemory:
     @classmethod
     def from_units(cls, units: Iterable[TranslationUnit],
                    meta: dict[str, str] | None = None) -> "TranslationMemory":
-        rows = [u.__dict__ for u in units]
+        rows = [{**u.__dict__, "props": _props_json(u.props)} for u in units]
         frame = pl.DataFrame(rows, schema=SCHEMA) if rows else pl.DataFrame(schema=SCHEMA)
         return cls(frame, dict(meta or {}))
 
@@ -73,7 +80,9 @@ class TranslationMemory:
 
     def units(self) -> Iterator[TranslationUnit]:
         for row in self.frame.iter_rows(named=True):
-            yield TranslationUnit(**{k: row[k] for k in SCHEMA})
+            values = {k: row[k] for k in SCHEMA}
+            values["props"] = json.loads(values["props"]) if values["props"] else None
+            yield TranslationUnit(**values)
 
     @property
     def languages(self) -> tuple[str, str] | None:

@@ -110,6 +110,8 @@ def _unit_element(unit: TranslationUnit, report: WriteReport, include_empty: boo
                            ("x-bead", unit.bead), ("x-source-document", unit.document)):
             if value is not None:
                 etree.SubElement(tu, "prop", type=key).text = clean_segment(value)[0]
+        for key, value in sorted((unit.props or {}).items()):
+            etree.SubElement(tu, "prop", type=f"x-{key}").text = clean_segment(str(value))[0]
     for lang, text in ((unit.src_lang, source), (unit.tgt_lang, target)):
         tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
         etree.SubElement(tuv, "seg").text = text
