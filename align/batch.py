@@ -252,7 +252,13 @@ def run_jobs(jobs: list[Job], options: Options, workers: int, threads: int,
                 os.environ[var] = value
     results: dict[int, Outcome] = {}
     try:
-        for index, outcome in pool.imap_unordered(_worker_run, list(enumerate(jobs))):
+        pending = pool.imap_unordered(_worker_run, list(enumerate(jobs)))
+        while len(results) < len(jobs):
+            try:
+                # A bounded wait: Ctrl-C may reach another thread, and only a waking main thread sees it.
+                index, outcome = pending.next(timeout=0.2)
+            except multiprocessing.TimeoutError:
+                continue
             results[index] = outcome
             if on_done:
                 on_done(outcome)

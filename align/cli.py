@@ -68,6 +68,10 @@ def _probe_folder(folder: Path) -> None:
 
 def _check_outputs(output: Path, split_output: bool, out_format: str, review: Optional[Path],
                    inputs: tuple[Path, ...], force: bool) -> None:
+    for out in (output, review):
+        for inp in inputs if out is not None else ():
+            if out.exists() and inp.exists() and out.resolve() == inp.resolve():
+                raise TmforgeError(f"output {out} is also an input; choose another output path")
     if split_output:
         if output.exists() and not output.is_dir():
             raise TmforgeError(f"{output} is a file; with --split-output give a folder for the memories")
@@ -335,6 +339,9 @@ def split(
                f"{len(result.anchors)} anchor pairs -> {output}")
 
 
+INTERRUPTED = 130
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2; Ctrl-C exits 130."""
     try:
@@ -345,9 +352,7 @@ def main() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        typer.echo("error: interrupted; no partial file was left (files finished before stay); "
-                   "run the command again to redo the rest", err=True)
-        sys.exit(130)
+        code = INTERRUPTED
     except OSError as exc:  # disk full, a folder made read-only mid-run ...
         where = f" {exc.filename}" if exc.filename else ""
         typer.echo(f"error: cannot read or write{where}: {exc.strerror or exc}; check the disk and "
@@ -357,4 +362,7 @@ def main() -> None:
         if hasattr(exc, "show"):
             exc.show()
         sys.exit(2)
+    if code == INTERRUPTED:  # typer turns Ctrl-C into this exit code
+        typer.echo("error: interrupted; no partial file was left (files finished before stay); "
+                   "run the command again to redo the rest", err=True)
     sys.exit(code if isinstance(code, int) else 0)

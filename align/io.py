@@ -65,7 +65,7 @@ SINGLE_BYTE = ("cp1251", "koi8_r", "cp1252")
 _CYRILLIC = re.compile("[а-яёА-ЯЁ]")
 _LATIN = re.compile("[a-zA-Z]")
 _WORD = re.compile(r"[^\W\d_]+")
-_COMMON_SYMBOLS = set("—–«»“”„‘’…№°±×·•€\u00a0")
+_COMMON_SYMBOLS = set("—–«»“”„‘’…№°±×·•€©®™§\u00a0")
 
 
 def _well_shaped(word: str) -> bool:
@@ -91,11 +91,17 @@ def text_likelihood(text: str) -> float:
     return (shaped - 2 * mixed) / letters + len(known) / letters + lower
 
 
+def _script(ch: str) -> str:
+    if _CYRILLIC.match(ch):
+        return "cyrillic"
+    return "latin" if ch.isascii() or "LATIN" in unicodedata.name(ch, "") else "other"
+
+
 def non_ascii_quality(text: str) -> float:
     """Share of non-ASCII characters that sit in well-formed words or are common symbols.
 
-    Close to 1 for a right decoding; random or corrupted bytes land in the
-    middle of ASCII words or decode to odd symbols and score near 0.
+    Close to 1 for a right decoding; random or corrupted bytes decode to odd
+    symbols or to letters that make mixed-script or oddly cased words, and score low.
     """
     total = good = 0
     for token in text.split():
@@ -104,13 +110,13 @@ def non_ascii_quality(text: str) -> float:
             continue
         total += len(high)
         words = _WORD.findall(token)
-        if all(_well_shaped(w) and not (_CYRILLIC.search(w) and _LATIN.search(w))
-               and (_CYRILLIC.search(w) or w.isascii()) for w in words):
+        if all(_well_shaped(w) and len({_script(c) for c in w}) == 1 and _script(w[0]) != "other"
+               for w in words):
             good += sum(1 for c in high if c.isalpha() or c in _COMMON_SYMBOLS)
     return good / total if total else 1.0
 
 
-MIN_QUALITY = 0.3  # measured: right decodings of whole files score above 0.9, damaged bytes below 0.2
+MIN_QUALITY = 0.75  # measured (benchmarks/encodings.py): right decodings of whole files score above 0.9, damaged bytes below 0.65
 
 
 def _damaged_utf8(data: bytes) -> bool:
@@ -399,12 +405,13 @@ def docx_blocks(path: Path) -> list[str]:
 
     try:
         import docx
+        from docx.opc.exceptions import OpcError
         from docx.table import Table
     except ImportError:  # pragma: no cover - a dependency
         raise TmforgeError("reading DOCX needs python-docx; install it with pip install python-docx") from None
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, OpcError, KeyError, ValueError) as exc:
         raise TmforgeError(f"{path} is not a readable DOCX file ({exc}); open and save it again "
                            "in Word or LibreOffice") from None
     blocks: list[str] = []
