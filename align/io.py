@@ -116,6 +116,7 @@ def non_ascii_quality(text: str) -> float:
     return good / total if total else 1.0
 
 
+DETECT_BYTES = 256 * 1024  # enough text to decide; keeps detection of a large file under a second
 MIN_QUALITY = 0.75  # measured (benchmarks/encodings.py): right decodings of whole files score above 0.9, damaged bytes below 0.65
 
 
@@ -145,19 +146,21 @@ def detect_encoding(data: bytes, declared: str | None = None) -> str:
         except (LookupError, UnicodeDecodeError):
             pass
     scored = []
+    sample = data[:DETECT_BYTES]
     for codec in SINGLE_BYTE:
         try:
-            text = data.decode(codec)
+            text = sample.decode(codec)
         except UnicodeDecodeError:
             continue
-        scored.append((text_likelihood(text), codec, text))
+        # Only decodings whose non-ASCII characters make sense compete (English with a few
+        # dashes reads almost as well in KOI8-R by letters alone, but its symbols turn to box drawing).
+        if non_ascii_quality(text) >= MIN_QUALITY:
+            scored.append((text_likelihood(text), codec, text))
     if not scored:
         return ""
     _, best, text = max(scored, key=lambda s: s[0])
-    if best == "cp1251" and not _CYRILLIC.search(text):
+    if best == "cp1251" and not _CYRILLIC.search(text) and any(c == "cp1252" for _, c, _ in scored):
         best = "cp1252"  # no Russian letters at all: a Western file (quotes and dashes read the same)
-    if non_ascii_quality(data.decode(best)) < MIN_QUALITY:
-        return ""
     return best
 
 
@@ -180,7 +183,11 @@ def decode(data: bytes, encoding: str | None = None, name: str = "input",
             position = exc.start
         raise TmforgeError(f"{name} is not valid UTF-8 (byte {position}) and does not read as cp1251, "
                            "koi8-r or cp1252 text; pass its encoding with --encoding, e.g. --encoding cp1251")
-    return data.decode(used), used
+    try:
+        return data.decode(used), used
+    except UnicodeDecodeError as exc:
+        raise TmforgeError(f"{name} looks like {used} but byte {exc.start} is not; pass its encoding "
+                           "with --encoding") from None
 
 
 def normalize(text: str) -> str:
