@@ -76,6 +76,10 @@ class _ReportingEncoder:
         self.inner, self.view = inner, view
         self.name, self.version = inner.name, inner.version
 
+    def __getattr__(self, attribute: str):
+        # Anything else the encoder offers (e.g. composed span embeddings) passes through untouched.
+        return getattr(self.inner, attribute)
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if len(texts) <= EMBED_CHUNK:
             return self.inner.encode(texts)
