@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
+from collections import Counter
 from pathlib import Path
 from typing import List, Optional
 
@@ -13,14 +16,17 @@ from align.threads import cap_thread_env
 
 cap_thread_env()
 
-from align import pipeline  # noqa: E402
+from align import batch, pipeline  # noqa: E402
+from align.batch import plan_inputs  # noqa: E402
 from align.beads import format_beads, read_beads  # noqa: E402
 from align.mixed import split_document, write_split  # noqa: E402
 from align.evaluate import evaluate  # noqa: E402
 from align.io import read_document  # noqa: E402
+from align.progress import ProgressView  # noqa: E402
+from align.review import write_review  # noqa: E402
 from tm.atomic import atomic_write, check_writable  # noqa: E402
 from tm.errors import TmforgeError  # noqa: E402
-from tm.formats import FORMATS, check_outputs, format_of, write_memory  # noqa: E402
+from tm.formats import FORMATS, check_outputs, write_memory  # noqa: E402
 from tm.cli import app as tm_app  # noqa: E402
 from tm.tmx import TmxOptions  # noqa: E402
 
@@ -31,80 +37,271 @@ app.add_typer(tm_app, name="tm")
 ALIGN_FORMATS = FORMATS + (".align",)
 
 
-def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
-
-
 def _output_format(path: Path) -> str:
     suffix = path.suffix.lower()
-    if suffix == ".align":
-        return suffix
-    return format_of(path)
+    if suffix not in ALIGN_FORMATS:
+        raise TmforgeError(f"unknown output format '{suffix or path.name}'; use one of {', '.join(ALIGN_FORMATS)}")
+    return suffix
 
 
-@app.command()
+EXIT_CODES = ("Exit codes: 0 everything aligned; 1 partly done (some pairs or files skipped, see the "
+              "warnings; what was aligned is written); 2 usage or input error, nothing written; "
+              "130 interrupted (Ctrl-C), no partial file left.")
+
+
+def _default_output(src: Path, split_output: bool) -> Path:
+    stem = src.resolve().stem or "memory"
+    return Path(f"{stem}-memories") if split_output else Path(f"{stem}.tmx")
+
+
+def _probe_folder(folder: Path) -> None:
+    """Really create a file in the output folder: permission bits do not tell for root or read-only mounts."""
+    import tempfile
+
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".tmforge-probe-", dir=folder)
+    except OSError as exc:
+        raise TmforgeError(f"output folder {folder} is not writable ({exc.strerror or exc}); "
+                           "choose another output path with -o") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def _check_outputs(output: Path, split_output: bool, out_format: str, review: Optional[Path],
+                   inputs: tuple[Path, ...], force: bool) -> None:
+    for out in (output, review):
+        for inp in inputs if out is not None else ():
+            if out.exists() and inp.exists() and out.resolve() == inp.resolve():
+                raise TmforgeError(f"output {out} is also an input; choose another output path")
+    if split_output:
+        if output.exists() and not output.is_dir():
+            raise TmforgeError(f"{output} is a file; with --split-output give a folder for the memories")
+        parent = output if output.is_dir() else (output.parent if str(output.parent) else Path("."))
+        if not parent.is_dir():
+            raise TmforgeError(f"output folder {parent} does not exist; create it first")
+        _probe_folder(parent)
+        if out_format not in ALIGN_FORMATS:
+            raise TmforgeError(f"unknown output format '{out_format}'; use one of {', '.join(ALIGN_FORMATS)}")
+    else:
+        _output_format(output)
+        check_writable(output, inputs, force)
+        _probe_folder(output.parent if str(output.parent) else Path("."))
+    if review is not None:
+        if review.suffix.lower() not in (".html", ".htm"):
+            raise TmforgeError(f"--review writes an HTML page; give a name ending in .html, not {review.name}")
+        if not split_output and review.resolve() == output.resolve():
+            raise TmforgeError("--review and -o name the same file; give the review page its own name")
+        check_writable(review, inputs, force)
+        _probe_folder(review.parent if str(review.parent) else Path("."))
+
+
+def _write_memory(memory, output: Path, include_empty: bool, tmx_options: dict) -> int:
+    report = write_memory(memory, output, include_empty=include_empty, **tmx_options)
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    return len(memory)
+
+
+def _write_alignment(result: pipeline.Alignment, output: Path, include_empty: bool, tmx_options: dict) -> int:
+    """Write one alignment; the number of units (or beads) written."""
+    if _output_format(output) == ".align":
+        with atomic_write(output) as fh:
+            fh.write(format_beads(result.beads))
+        return len(result.beads)
+    return _write_memory(pipeline.to_memory(result, include_empty), output, include_empty, tmx_options)
+
+
+def _write_merged(results: list[pipeline.Alignment], output: Path, include_empty: bool, tmx_options: dict,
+                  inputs: tuple[Path, ...], force: bool) -> int:
+    if _output_format(output) == ".align":
+        if len(results) > 1:
+            raise TmforgeError("a .align file holds the beads of one pair; use --split-output for a batch")
+        return _write_alignment(results[0], output, include_empty, tmx_options)
+    import polars as pl
+
+    from tm.model import TranslationMemory
+
+    memories = [pipeline.to_memory(r, include_empty) for r in results]
+    merged = TranslationMemory(pl.concat([m.frame for m in memories]), dict(memories[0].meta))
+    check_outputs(merged, output, inputs, force, **tmx_options)  # a Moses pair names two files
+    return _write_memory(merged, output, include_empty, tmx_options)
+
+
+@app.command(epilog=EXIT_CODES)
 def align(
-    src: Path = typer.Argument(..., help="Source file, or one mixed Russian/English file."),
-    tgt: Optional[Path] = typer.Argument(None, help="Target file (omit for a mixed file)."),
-    output: Path = typer.Option(..., "-o", "--output",
-                                help="Output; its extension picks the format: " + ", ".join(ALIGN_FORMATS)),
+    src: Path = typer.Argument(..., help="Source file; or one mixed Russian/English file; or a CSV manifest of "
+                                         "pairs (source,target[,name] per row); or a folder of source files."),
+    tgt: Optional[Path] = typer.Argument(None, help="Target file, or a folder of target files paired with SRC's "
+                                                    "by name (omit for a mixed file or a manifest)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Output; its extension picks the format: " + ", ".join(ALIGN_FORMATS)
+                                          + ". Default: SRC's name with .tmx in the current folder. With "
+                                          "--split-output, a folder."),
     segmented: bool = typer.Option(False, help="Inputs are one sentence per line: no detection or segmentation."),
     src_lang: Optional[str] = typer.Option(None, help="Source language (ru or en); skips detection."),
     tgt_lang: Optional[str] = typer.Option(None, help="Target language (ru or en); skips detection."),
     model: Optional[str] = typer.Option(None, help="A sentence-transformers model name or path instead of the bundled encoder."),
     device: Optional[str] = typer.Option(None, help="Device for --model: cpu, cuda, cuda:1 ... (default: the model's choice)."),
-    encoding: Optional[str] = typer.Option(None, help="Input encoding (default: detected)."),
+    encoding: Optional[str] = typer.Option(None, help="Input encoding (default: detected: UTF-8/UTF-16 BOM, "
+                                                      "UTF-8, cp1251, koi8-r, cp1252)."),
     include_empty: bool = typer.Option(False, help="Also write beads with an empty side (insertions, deletions)."),
     lang_code: Optional[List[str]] = typer.Option(None, "--lang-code", help="Language code to write, validated "
                                                   "as BCP 47: en-GB, or ru=ru-RU (repeatable). Default: ru, en."),
     props: bool = typer.Option(True, "--props/--no-props", help="Write TMX props: x-score, x-bead, x-source-document, x-seq."),
     whitespace: str = typer.Option("trim", help="Leading/trailing whitespace of segments: trim or keep."),
-    force: bool = typer.Option(False, "--force", "-f", help="Overwrite an existing output file."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    split_output: bool = typer.Option(False, "--split-output", help="One memory per pair, in the -o folder, "
+                                                                    "named after the pair."),
+    out_format: str = typer.Option(".tmx", "--format", help="Format of each memory with --split-output."),
+    review: Optional[Path] = typer.Option(None, "--review", help="Also write an HTML page to review the "
+                                                                 "alignment side by side (opens offline)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                       help="Pairs aligned at once in a batch (default: usable cores)."),
+    low: float = typer.Option(0.5, help="Beads scoring below this count as low confidence."),
+    length_check: bool = typer.Option(True, "--length-check/--no-length-check",
+                                      help="Refuse a pair where one side is over 10 times longer than the other."),
+    force: bool = typer.Option(False, "--force", "-f", help="Overwrite existing output files."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but warnings and errors."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object on stdout."),
     show: int = typer.Option(3, help="How many aligned pairs to print in the summary."),
 ) -> None:
-    """Align SRC and TGT (or one mixed file) and write a translation memory.
+    """Align SRC and TGT (or a mixed file, two folders, a CSV manifest) into a translation memory.
 
-    Example: tmforge align ru.txt en.txt -o memory.tmx
+    Examples:
+
+      tmforge align ru.txt en.txt -o memory.tmx
+
+      tmforge align book_ru.docx book_en.docx --review check.html
+
+      tmforge align ru/ en/ -o all.tmx            (files paired by name)
+
+      tmforge align pairs.csv --split-output -o memories/
     """
-    inputs = tuple(p for p in (src, tgt) if p is not None)
-    fmt = _output_format(output)
-    check_writable(output, inputs, force)
-    TmxOptions(lang_codes=lang_code or {}, whitespace=whitespace)   # refuse bad codes before the long work
-    from align.embed import load_encoder
+    started = time.perf_counter()
+    out_format = out_format if out_format.startswith(".") else "." + out_format
+    plan = plan_inputs(src, tgt, encoding)
+    output = output or _default_output(src, split_output)
+    inputs = tuple(p for j in plan.jobs for p in (j.src, j.tgt) if p is not None)
+    _check_outputs(output, split_output, out_format.lower(), review, inputs, force)
+    options = batch.Options(segmented=segmented, src_lang=src_lang, tgt_lang=tgt_lang, model=model,
+                            device=device, encoding=encoding, length_check=length_check)
+    tmx_options = dict(lang_codes=lang_code or None, props=props, whitespace=whitespace)
+    TmxOptions(lang_codes=lang_code or {}, whitespace=whitespace)  # refuse bad codes before the long work
+    workers, threads = batch.plan_workers(len(plan.jobs), jobs)
+    single = len(plan.jobs) == 1
+    written: list[tuple[Path, int]] = []
+    warnings = list(plan.skipped)
 
-    encoder = load_encoder(model, device=device)
-    if tgt is None:
-        if segmented:
-            raise TmforgeError("--segmented needs two files, one sentence per line each")
-        result = pipeline.align_mixed(src, src_lang=src_lang, encoder=encoder, encoding=encoding)
+    def finish_pair(outcome: batch.Outcome) -> None:
+        if pairs_task is not None:
+            view.advance(pairs_task)
+        if split_output and outcome.alignment is not None:
+            path = output / f"{outcome.job.name}{out_format.lower()}"
+            if path.exists() and not force:
+                warnings.append(f"{path} already exists; pass --force to overwrite it (pair skipped)")
+                outcome.error, outcome.alignment = f"{path} already exists", None
+                return
+            written.append((path, _write_alignment(outcome.alignment, path, include_empty, tmx_options)))
+
+    with ProgressView(enabled=not (quiet or as_json)) as view:
+        pairs_task = view.task("pairs", len(plan.jobs)) if not single else None
+        if split_output:
+            output.mkdir(parents=True, exist_ok=True)
+        encoder = None
+        if workers == 1:
+            encoder = view.wrap(batch.make_encoder(model, threads, device))
+        outcomes = batch.run_jobs(plan.jobs, options, workers, threads, finish_pair, encoder=encoder,
+                                  progress=view.stage if single else None)
+        results = batch.iter_alignments(outcomes)
+        failed = [o for o in outcomes if o.error]
+        if single and failed:
+            raise TmforgeError(failed[0].error)
+        if not results:
+            raise TmforgeError(f"no pair could be aligned; first problem: {failed[0].error}")
+        if not split_output:
+            view.stage("writing")
+            written.append((output, _write_merged(results, output, include_empty, tmx_options, inputs, force)))
+        if review is not None:
+            view.stage("writing review")
+            write_review(results, review, low)
+    warnings += [f"{o.job.src}: {o.error}" for o in failed if not o.error.endswith("already exists")]
+    warnings += [w for r in results for w in r.warnings]
+    code = 1 if failed or plan.skipped else 0
+    summary = summarize(outcomes, written, review, time.perf_counter() - started, low, warnings, code)
+    summary["workers"] = workers
+    for w in warnings:
+        typer.echo(f"warning: {w}", err=True)
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False))
+    elif not quiet:
+        _print_summary(summary, results, show if single else 0)
+    if code:
+        raise typer.Exit(code)
+
+
+def summarize(outcomes: list[batch.Outcome], written: list[tuple[Path, int]], review: Optional[Path],
+              seconds: float, low: float, warnings: list[str], code: int) -> dict:
+    """The facts of a run, for the screen summary and --json."""
+    results = [o.alignment for o in outcomes if o.alignment is not None]
+    kinds: Counter = Counter()
+    scores: list[float] = []
+    sentences: Counter = Counter()
+    unaligned: Counter = Counter()
+    encodings: Counter = Counter()
+    for r in results:
+        kinds.update(r.kinds())
+        sentences[r.src_lang] += len(r.src)
+        sentences[r.tgt_lang] += len(r.tgt)
+        for b in r.beads:
+            if b.src and b.tgt:
+                scores.append(b.score or 0.0)
+            elif b.src:
+                unaligned[r.src_lang] += len(b.src)
+            else:
+                unaligned[r.tgt_lang] += len(b.tgt)
+        encodings.update(r.encodings.values())
+    return {
+        "pairs": len(outcomes), "aligned": len(results), "failed": [
+            {"source": str(o.job.src), "target": str(o.job.tgt) if o.job.tgt else None, "error": o.error}
+            for o in outcomes if o.error],
+        "sentences": dict(sentences), "beads": dict(sorted(kinds.items())), "pairs_of_sentences": len(scores),
+        "mean_score": round(sum(scores) / len(scores), 4) if scores else None,
+        "low_confidence": sum(s < low for s in scores), "low_threshold": low,
+        "unaligned": dict(unaligned), "encodings": dict(encodings),
+        "outputs": [{"path": str(p), "units": n} for p, n in written],
+        "review": str(review) if review else None, "seconds": round(seconds, 2),
+        "warnings": warnings, "exit_code": code,
+        "inputs": [{"path": p, "encoding": e} for r in results for p, e in r.encodings.items()],
+    }
+
+
+def _print_summary(summary: dict, results: list[pipeline.Alignment], show: int) -> None:
+    def counts(d: dict) -> str:
+        return ", ".join(f"{v} {k}" for k, v in d.items()) or "none"
+
+    failed = f" ({len(summary['failed'])} failed)" if summary["failed"] else ""
+    noun = "pair" if summary["pairs"] == 1 else "pairs"
+    mean = summary["mean_score"]
+    lines = [
+        f"aligned {summary['aligned']} of {summary['pairs']} {noun}{failed} in {summary['seconds']:.1f} s",
+        f"  sentences  {counts(summary['sentences'])}; read as "
+        + (", ".join(f"{Path(i['path']).name} {i['encoding']}" for i in summary["inputs"])
+           if len(summary["inputs"]) <= 2 else ", ".join(f"{k} ×{v}" for k, v in summary["encodings"].items())),
+        f"  beads      {sum(summary['beads'].values())}: " + ", ".join(f"{k} {v}" for k, v in summary["beads"].items()),
+        f"  score      mean {mean:.2f}; {summary['low_confidence']} low confidence (< {summary['low_threshold']:.2f})"
+        if mean is not None else "  score      no pairs of sentences",
+        f"  unaligned  {counts(summary['unaligned'])} sentences" if summary["unaligned"] else "  unaligned  none",
+    ]
+    for result in results[:1] if show else []:
+        for source, target, bead in [p for p in result.pairs() if p[2].src and p[2].tgt][:show]:
+            lines.append(f"  [{bead.kind} {bead.score:.2f}] {source}\n              {target}")
+    outs = summary["outputs"]
+    if len(outs) <= 3:
+        lines += [f"wrote {o['path']} ({o['units']} units)" for o in outs]
     else:
-        result = pipeline.align_files(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, segmented=segmented,
-                                      encoder=encoder, encoding=encoding)
-    if fmt == ".align":
-        with atomic_write(output) as fh:
-            fh.write(format_beads(result.beads))
-    else:
-        memory = pipeline.to_memory(result, include_empty)
-        options = dict(lang_codes=lang_code or None, props=props, whitespace=whitespace, include_empty=include_empty)
-        check_outputs(memory, output, inputs, force, **options)
-        report = write_memory(memory, output, **options)
-        for warning in report.warnings:
-            typer.echo(f"warning: {warning}", err=True)
-    if not quiet:
-        _print_summary(result, output, show)
-
-
-def _print_summary(result: pipeline.Alignment, output: Path, show: int) -> None:
-    kinds = ", ".join(f"{k} {v}" for k, v in sorted(result.kinds().items()))
-    full = [b for b in result.beads if b.src and b.tgt]
-    mean = sum(b.score or 0 for b in full) / len(full) if full else 0.0
-    typer.echo(f"{len(result.src)} {result.src_lang} and {len(result.tgt)} {result.tgt_lang} sentences "
-               f"-> {len(full)} pairs ({kinds}); mean score {mean:.2f}")
-    for source, target, bead in [p for p in result.pairs() if p[2].src and p[2].tgt][:show]:
-        typer.echo(f"  [{bead.kind} {bead.score:.2f}] {source}\n            {target}")
-    typer.echo(f"wrote {output}")
+        lines.append(f"wrote {len(outs)} files, {sum(o['units'] for o in outs)} units, e.g. {outs[0]['path']}")
+    if summary["review"]:
+        lines.append(f"review page: {summary['review']}")
+    typer.echo("\n".join(lines))
 
 
 @app.command("eval")
@@ -151,25 +348,30 @@ def split(
                f"{len(result.anchors)} anchor pairs -> {output}")
 
 
+INTERRUPTED = 130
+
+
 def main() -> None:
-    """Entry point: user errors become one line on stderr and exit code 2."""
+    """Entry point: user errors become one line on stderr and exit code 2; Ctrl-C exits 130."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except TmforgeError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("error: interrupted; no output was written", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
-        typer.echo("error: interrupted; no output was written", err=True)
-        sys.exit(130)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except (typer.Abort, KeyboardInterrupt):
+        code = INTERRUPTED
+    except OSError as exc:  # disk full, a folder made read-only mid-run ...
+        where = f" {exc.filename}" if exc.filename else ""
+        typer.echo(f"error: cannot read or write{where}: {exc.strerror or exc}; check the disk and "
+                   "permissions, then run again", err=True)
+        sys.exit(2)
+    except typer.TyperException as exc:  # usage errors (unknown option, missing argument): typer prints them
+        if hasattr(exc, "show"):
             exc.show()
-            sys.exit(2)
-        raise
+        sys.exit(2)
+    if code == INTERRUPTED:  # typer turns Ctrl-C into this exit code
+        typer.echo("error: interrupted; no partial file was left (files finished before stay); "
+                   "run the command again to redo the rest", err=True)
+    sys.exit(code if isinstance(code, int) else 0)

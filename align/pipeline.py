@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -13,12 +13,16 @@ from align.beads import Bead
 from align.detect import LANGS, detect_language
 from align.mixed import split_document
 from align.embed import Encoder, load_encoder
-from align.io import Document, read_document, read_lines
+from align.io import Document, Paragraph, read_document, read_lines
 from align.search import SearchParams, search
 from align.segment import Sentence, segment_paragraphs
 from tm.errors import TmforgeError
 from tm.model import TranslationMemory, TranslationUnit, now_utc
 from tm.tmx import tool_version
+
+# One side this many times longer (in letters) than the other is not a translation pair.
+MAX_LENGTH_RATIO = 10.0
+Progress = Callable[[str], None]  # told the stage starting: reading, segmenting, embedding, aligning
 
 LANGUAGE_NAMES = {"ru": "Russian", "en": "English", "other": "another language", "neutral": "no language"}
 
@@ -33,6 +37,10 @@ class Alignment:
     signature: str
     document: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # The paragraphs Sentence.paragraph indexes, per side (cue timing for subtitles), and input encodings.
+    src_paragraphs: list[Paragraph] = field(default_factory=list)
+    tgt_paragraphs: list[Paragraph] = field(default_factory=list)
+    encodings: dict[str, str] = field(default_factory=dict)
 
     def pairs(self) -> list[tuple[str, str, Bead]]:
         """(source text, target text, bead) for every bead; sentences of one side joined by a space."""
@@ -70,15 +78,38 @@ def span_embeddings(encoder: Encoder, texts: Sequence[str], max_span: int, exact
 
 def align_sentences(src: Sequence[str], tgt: Sequence[str], encoder: Encoder | None = None,
                     params: SearchParams = SearchParams(), src_paragraphs: Sequence[int] | None = None,
-                    tgt_paragraphs: Sequence[int] | None = None) -> list[Bead]:
+                    tgt_paragraphs: Sequence[int] | None = None, progress: Progress | None = None) -> list[Bead]:
     """Align two lists of sentences; bead indices refer to positions in the lists."""
     encoder = encoder or load_encoder()
     if not src or not tgt:
         return search(np.zeros((1, len(src), 1)), np.zeros((1, len(tgt), 1)), [], [], params)
+    _tell(progress, "embedding")
     src_spans = span_embeddings(encoder, src, params.max_span)
     tgt_spans = span_embeddings(encoder, tgt, params.max_span)
+    _tell(progress, "aligning")
     return search(src_spans, tgt_spans, np.array([len(s) for s in src]),
                   np.array([len(t) for t in tgt]), params, src_paragraphs, tgt_paragraphs)
+
+
+def _tell(progress: Progress | None, stage: str) -> None:
+    if progress is not None:
+        progress(stage)
+
+
+def sentences_of(paragraphs: Sequence[Paragraph], lang: str, subtitles: bool = False) -> list[Sentence]:
+    """Sentences of paragraphs; a subtitle cue stays one unit (its timing belongs to it)."""
+    if subtitles:
+        return [Sentence(p.text, k) for k, p in enumerate(paragraphs)]
+    return segment_paragraphs(paragraphs, lang)
+
+
+def _check_lengths(src_doc: Document, tgt_doc: Document) -> None:
+    sizes = [sum(ch.isalpha() for ch in d.text) for d in (src_doc, tgt_doc)]
+    if min(sizes) and max(sizes) / min(sizes) > MAX_LENGTH_RATIO:
+        longer, shorter = (src_doc, tgt_doc) if sizes[0] > sizes[1] else (tgt_doc, src_doc)
+        raise TmforgeError(f"{longer.path} is {max(sizes) / min(sizes):.0f} times longer than {shorter.path}, "
+                           "so they are unlikely to translate each other; check the pair, or pass "
+                           "--no-length-check to align them anyway")
 
 
 def document_language(doc: Document) -> str:
@@ -102,8 +133,14 @@ def _check_pair(src_lang: str, tgt_lang: str, src_name: str, tgt_name: str) -> N
 
 def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | None = None,
                 tgt_lang: str | None = None, segmented: bool = False, encoder: Encoder | None = None,
-                params: SearchParams = SearchParams(), encoding: str | None = None) -> Alignment:
+                params: SearchParams = SearchParams(), encoding: str | None = None,
+                length_check: bool = True, progress: Progress | None = None) -> Alignment:
     """Align a pair of files, one per language."""
+    _tell(progress, "reading")
+    src_paras: list[Paragraph] = []
+    tgt_paras: list[Paragraph] = []
+    encodings: dict[str, str] = {}
+    warnings: list[str] = []
     if segmented:
         src = [Sentence(t, 0) for t in read_lines(src_path, encoding)]
         tgt = [Sentence(t, 0) for t in read_lines(tgt_path, encoding)]
@@ -114,25 +151,35 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
         src_lang = src_lang or document_language(src_doc)
         tgt_lang = tgt_lang or document_language(tgt_doc)
         _check_pair(src_lang, tgt_lang, str(src_path), str(tgt_path))
-        src = segment_paragraphs(src_doc.paragraphs, src_lang)
-        tgt = segment_paragraphs(tgt_doc.paragraphs, tgt_lang)
+        if length_check:
+            _check_lengths(src_doc, tgt_doc)
+        _tell(progress, "segmenting")
+        src = sentences_of(src_doc.paragraphs, src_lang, src_doc.is_subtitles)
+        tgt = sentences_of(tgt_doc.paragraphs, tgt_lang, tgt_doc.is_subtitles)
+        src_paras, tgt_paras = src_doc.paragraphs, tgt_doc.paragraphs
+        encodings = {str(src_path): src_doc.encoding, str(tgt_path): tgt_doc.encoding}
+        warnings = src_doc.warnings + tgt_doc.warnings
     encoder = encoder or load_encoder()
     beads = align_sentences([s.text for s in src], [t.text for t in tgt], encoder, params,
-                            [s.paragraph for s in src], [t.paragraph for t in tgt])
+                            [s.paragraph for s in src], [t.paragraph for t in tgt], progress)
     return Alignment(src_lang, tgt_lang, src, tgt, beads, signature(encoder, params),
-                     document=Path(src_path).name)
+                     document=Path(src_path).name, warnings=warnings, src_paragraphs=src_paras,
+                     tgt_paragraphs=tgt_paras, encodings=encodings)
 
 
 def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encoder | None = None,
-                params: SearchParams = SearchParams(), encoding: str | None = None) -> Alignment:
+                params: SearchParams = SearchParams(), encoding: str | None = None,
+                progress: Progress | None = None) -> Alignment:
     """Split a mixed Russian/English document into streams and align them.
 
     Neighbouring paragraphs that translate each other (judged by embedding
     similarity) are anchors: their sentences are aligned with each other, and
     the paragraphs between two anchors are aligned as a block.
     """
+    _tell(progress, "reading")
     doc = read_document(path, encoding)
     encoder = encoder or load_encoder()
+    _tell(progress, "embedding")
     # Pieces: paragraphs, with those that switch language cut into their runs.
     split = split_document(doc.paragraphs, encoder)
     pieces = split.paragraphs
@@ -146,7 +193,8 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
         src_lang = split.labels[min(first)]
     tgt_lang = "en" if src_lang == "ru" else "ru"
 
-    sentences = {lang: segment_paragraphs([pieces[k] for k in streams[lang]], lang)
+    _tell(progress, "segmenting")
+    sentences = {lang: sentences_of([pieces[k] for k in streams[lang]], lang, doc.is_subtitles)
                  for lang in LANGS}
     # Piece index -> indices of its sentences in its stream.
     by_paragraph: dict[int, list[int]] = {}
@@ -158,6 +206,7 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
     anchors = [(r, e) if src_lang == "ru" else (e, r) for r, e in split.anchors]
     src_paras, tgt_paras = streams[src_lang], streams[tgt_lang]
     done_src = done_tgt = -1
+    _tell(progress, "aligning")
     for s_para, t_para in anchors + [(len(pieces), len(pieces))]:
         gap_src = [k for k in src_paras if done_src < k < s_para]
         gap_tgt = [k for k in tgt_paras if done_tgt < k < t_para]
@@ -175,7 +224,22 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
                       for b in found]
         done_src, done_tgt = s_para, t_para
     return Alignment(src_lang, tgt_lang, sentences[src_lang], sentences[tgt_lang], beads,
-                     signature(encoder, params), document=Path(path).name)
+                     signature(encoder, params), document=Path(path).name, warnings=list(doc.warnings),
+                     src_paragraphs=[pieces[k] for k in streams[src_lang]],
+                     tgt_paragraphs=[pieces[k] for k in streams[tgt_lang]],
+                     encodings={str(path): doc.encoding})
+
+
+def bead_props(alignment: Alignment, bead: Bead) -> dict[str, str] | None:
+    """Facts the input carried for a bead's sentences: subtitle timing as src-start/src-end/tgt-start/tgt-end."""
+    props: dict[str, str] = {}
+    for side, indices, sentences, paragraphs in (("src", bead.src, alignment.src, alignment.src_paragraphs),
+                                                 ("tgt", bead.tgt, alignment.tgt, alignment.tgt_paragraphs)):
+        timed = [paragraphs[sentences[i].paragraph].props for i in indices
+                 if sentences[i].paragraph < len(paragraphs) and paragraphs[sentences[i].paragraph].props]
+        if timed and "start" in timed[0]:
+            props[f"{side}-start"], props[f"{side}-end"] = timed[0]["start"], timed[-1]["end"]
+    return props or None
 
 
 def to_memory(alignment: Alignment, include_empty: bool = False) -> TranslationMemory:
@@ -183,7 +247,7 @@ def to_memory(alignment: Alignment, include_empty: bool = False) -> TranslationM
     created = now_utc()
     units = [TranslationUnit(source=s, target=t, src_lang=alignment.src_lang, tgt_lang=alignment.tgt_lang,
                              score=b.score, bead=b.kind, document=alignment.document, seq=seq,
-                             created=created)
+                             created=created, props=bead_props(alignment, b))
              for seq, (s, t, b) in enumerate(alignment.pairs(), 1)
              if include_empty or (b.src and b.tgt)]
     return TranslationMemory.from_units(units, meta={"signature": alignment.signature})
