@@ -109,8 +109,8 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
             ok = (j0 >= lo[i0]) & (j0 <= hi[i0])
             if not ok.any():
                 continue
-            starts = j0[ok]
-            sims = tgt.spans[b - 1, starts] @ src.spans[a - 1, i0]
+            starts = j0[ok]  # a contiguous run: slice, do not gather
+            sims = tgt.spans[b - 1, starts[0]:starts[-1] + 1] @ src.spans[a - 1, i0]
             ratio = np.log((tgt.cum_len[starts + b] - tgt.cum_len[starts] + 1.0)
                            / (src.cum_len[i] - src.cum_len[i0] + 1.0)) - len_mu
             crossings = (src.para[i - 1] - src.para[i0]) + (tgt.para[starts + b - 1] - tgt.para[starts])
