@@ -79,3 +79,23 @@ def test_empty_side_gives_only_insertions():
     xs = np.zeros((4, 1, 8), dtype=np.float32)
     pred = search(np.zeros((4, 0, 8), dtype=np.float32), xs, [], [10])
     assert pred == [Bead((), (0,))]
+
+
+def test_a_paragraph_missing_on_one_side_leaves_the_rest_aligned(tmp_path, sample_gold, encoder):
+    """Real text: drop one Russian paragraph of the sample; every other gold 1-1 pair must survive."""
+    from align.pipeline import align_files
+    from conftest import SAMPLES
+
+    en, ru, gold = sample_gold
+    paragraphs = (SAMPLES / "parallel" / "ru.txt").read_text(encoding="utf-8").split("\n\n")
+    dropped = paragraphs.pop(len(paragraphs) // 2)
+    (tmp_path / "ru.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    result = align_files(SAMPLES / "parallel" / "en.txt", tmp_path / "ru.txt", encoder=encoder)
+    found = {(s, t) for s, t, b in result.pairs() if b.src and b.tgt}
+    expected = {(en[b.src[0]], ru[b.tgt[0]]) for b in gold
+                if len(b.src) == len(b.tgt) == 1 and ru[b.tgt[0]] not in dropped}
+    assert len(expected) > 35
+    assert expected - found == set()
+    # the English sentences of the dropped paragraph stay unaligned rather than paired with wrong text
+    orphans = [s for s, t, b in result.pairs() if b.src and not b.tgt]
+    assert len(orphans) >= 2
