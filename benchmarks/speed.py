@@ -99,17 +99,19 @@ def main() -> None:
             r = run_size(n, Path(tmp))
             results.append(r)
             print(json.dumps(r), flush=True)
-    base = results[0]
-    rows = [[r["n"], f"{r['align_s']:.1f}", f"{r['rss_mb']:.0f}", f"{r['embed_s']:.1f}",
-             f"{r['align_s'] / r['embed_s']:.2f}", f"{r['segmented_s']:.1f}", r["strict_f1"],
-             f"{(r['align_s'] / base['align_s']) / (r['n'] / base['n']):.2f}",
-             f"{(r['rss_mb'] / base['rss_mb']):.2f}"] for r in results]
+    rows = []
+    for prev, r in zip([None] + results[:-1], results):
+        growth = (f"{(r['align_s'] / prev['align_s']) / (r['n'] / prev['n']):.2f}",
+                  f"{(r['rss_mb'] / prev['rss_mb']) / (r['n'] / prev['n']):.2f}") if prev else ("-", "-")
+        rows.append([r["n"], f"{r['align_s']:.1f}", f"{r['rss_mb']:.0f}", f"{r['embed_s']:.1f}",
+                     f"{r['align_s'] / r['embed_s']:.2f}", f"{r['segmented_s']:.1f}", r["strict_f1"], *growth])
     body = table(["sentences per side", "align s", "peak RSS MB", "embed-once s", "align / embed",
-                  "segmented align s", "strict F1 (segmented)", "time per sentence vs smallest",
-                  "RSS vs smallest"], rows)
+                  "segmented align s", "strict F1 (segmented)", "time growth / size growth",
+                  "RSS growth / size growth"], rows)
     body += ("\n\n`align` is the whole command on plain text (read, detect, segment, embed, search, write TSV); "
              "`embed-once` loads the bundled encoder and embeds every sentence of both sides once, in a process "
-             "of its own. 'time per sentence vs smallest' near 1 means linear growth.")
+             "of its own. The growth columns compare each row with the one above: 1.00 is linear growth, "
+             "below 1 means fixed costs (starting Python, loading the model) still weigh on the smaller run.")
     print(body)
     if not args.no_write:
         write_section("speed", "Speed and memory (Russian-English, end to end)", body)
