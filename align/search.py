@@ -47,8 +47,9 @@ class SearchParams:
     coarse_cells: int = 250_000         # align exactly once n * m is this small
 
     def signature(self) -> str:
-        skip = {"beads"}
-        return "|".join(f"{k}:{v}" for k, v in asdict(self).items() if k not in skip)
+        fields = asdict(self)
+        fields["beads"] = ",".join(f"{a}-{b}" for a, b in self.beads)
+        return "|".join(f"{k}:{v}" for k, v in fields.items())
 
 
 def mean_spans(vectors: np.ndarray, max_span: int) -> np.ndarray:
