@@ -22,8 +22,9 @@ Two steps, because they fail in different ways:
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from functools import lru_cache
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 LANGS = ("ru", "en")
 
@@ -49,9 +50,17 @@ _GRAMMAR = {
     "en": frozenset("""the a an of and to in is are was were be been being that this these those
         it its for on with as at by from or not but have has had will would can could do does
         did he she they we you i his her their our which who whom there than then also if
-        into about after before over under should may might must""".split()),
+        into about after before over under should may might must either neither both each every
+        any what when where why how here because while through between against during without
+        within among very more most such only just my your him them shall am""".split()),
 }
+# English grammar words that are common words of other Latin-script languages too
+# ("in", "an", "was", "will", "also" are German; "a", "on" French; "to", "do" Polish)
+# count half when English grammar words overrule lingua.
+_SHARED_GRAMMAR = frozenset("a an in to on as was will do he i also is or over am her".split())
 _WEIGHTS = {"grammar": 3.0, "lower": 1.0, "capital": 0.5, "acronym": 0.1}
+# Where one sentence ends and the next begins, between two words.
+_SENTENCE_END = re.compile(r"[.!?…][\"'»”’)\]]*\s")
 
 
 def _script(word: str) -> str | None:
@@ -97,28 +106,63 @@ def script_words(text: str) -> dict[str, list[str]]:
     return words
 
 
-def weighted_words(text: str) -> list[tuple[int, int, str, float]]:
-    """(start, end, script, weight) of each word: the evidence it gives for its script.
+class _Word(NamedTuple):
+    start: int
+    end: int
+    script: str
+    kind: str
+    capitalised: bool
+    sentence: int  # number of the sentence the word is in
 
-    A run of capitalised words in one script ("Crocus City Hall") is one name and
-    weighs as one capitalised word (its further words weigh 0); the first word of
-    the text weighs as an ordinary word, since capitals there say nothing.
-    """
-    out = []
-    previous = None  # (script, capitalised?) of the previous word
-    for k, (start, end) in enumerate(_word_spans(text)):
+
+def _words(text: str) -> list[_Word]:
+    words: list[_Word] = []
+    sentence = 0
+    for start, end in _word_spans(text):
         word = text[start:end]
         script = _script(word)
         if script is None:
             continue
-        kind = _kind(word)
-        if kind == "capital" and k == 0:
-            kind = "lower"
+        if words and _SENTENCE_END.search(text, words[-1].end, start):
+            sentence += 1
+        words.append(_Word(start, end, script, _kind(word), word[0].isupper(), sentence))
+    return words
+
+
+def weighted_words(text: str) -> list[tuple[int, int, str, float]]:
+    """(start, end, script, weight) of each word: the evidence it gives for its script.
+
+    A run of capitalised words in one script ("Crocus City Hall", "Crime
+    Stoppers of Houston") is one name and weighs as one capitalised word: its
+    further words, and grammar words joining them, weigh 0. The first word of
+    a sentence weighs as an ordinary word, since capitals there say nothing.
+    A sentence with words of one script only is no name inside a host
+    language, so its capitalised words weigh as ordinary words ("Particulate
+    Air Filter 3M 5925." after its Russian original).
+    """
+    words = _words(text)
+    scripts = defaultdict(set)
+    for word in words:
+        scripts[word.sentence].add(word.script)
+
+    def name_word(j: int, script: str, sentence: int) -> bool:
+        return (0 <= j < len(words) and words[j].capitalised and words[j].kind != "acronym"
+                and words[j].script == script and words[j].sentence == sentence)
+
+    out = []
+    for k, word in enumerate(words):
+        first = k == 0 or words[k - 1].sentence != word.sentence
+        kind = "lower" if word.kind == "capital" and (first or len(scripts[word.sentence]) == 1) else word.kind
+        if kind == "grammar" and word.capitalised and not first and (
+                name_word(k - 1, word.script, word.sentence) or name_word(k + 1, word.script, word.sentence)):
+            kind = "capital"  # part of a name inside a sentence: "The Straits Times", "Hyundai Tucson I"
         weight = _WEIGHTS[kind]
-        if kind == "capital" and previous == (script, True):
+        if kind == "capital" and name_word(k - 1, word.script, word.sentence):
             weight = 0.0  # the same name goes on
-        out.append((start, end, script, weight))
-        previous = (script, word[0].isupper())
+        elif (kind == "grammar" and not word.capitalised and name_word(k - 1, word.script, word.sentence)
+              and name_word(k + 1, word.script, word.sentence)):
+            weight = 0.0  # "of" in "Bank of America"
+        out.append((word.start, word.end, word.script, weight))
     return out
 
 
@@ -202,8 +246,9 @@ def _cyrillic_language(words: list[str]) -> str:
     if sum(w.lower() in _NEIGHBOUR_WORDS for k, w in enumerate(words) if k == 0 or w[0].islower()) >= max(1, n / 25):
         return "other"
     # Words Russian does not know, when lingua also prefers a neighbour whose alphabet fits.
+    # Names (capitalised words after the first) are unknown to any dictionary: they do not count.
     lexicon = _russian_lexicon()
-    unknown = sum(not lexicon.word_is_known(w.lower()) for w in words)
+    unknown = sum(not lexicon.word_is_known(w.lower()) for k, w in enumerate(words) if k == 0 or w[0].islower())
     if unknown >= max(1, n / 20):
         lowered = text.lower()
         fits = [name for name in _CYRILLIC_NAMES
@@ -213,24 +258,29 @@ def _cyrillic_language(words: list[str]) -> str:
     return "ru"
 
 
-def _latin_language(words: list[str], text: str) -> str:
-    """ "en" or "other" for text in Latin script (its Latin words given)."""
+def _latin_language(words: list[str], text: str, english_odds: float = 1.0) -> str:
+    """ "en" or "other" for text in Latin script (its Latin words given); `english_odds`
+    is how much likelier English is than any other Latin-script language beforehand."""
     # Names (capitalised words after the first) say nothing about the language.
     words = [w for k, w in enumerate(words) if _kind(w) != "acronym" and (k == 0 or w[0].islower())]
     if len(words) < 3 and all(ch.isascii() for w in words for ch in w):
-        return "en"  # too little to go on: "Part 4", "Sveta, hey, hi!"
-    english = sum(w.lower() in _GRAMMAR["en"] for w in words) + len(_ENGLISH_MARK.findall(text.replace("’", "'")))
+        # Too little for lingua's word statistics ("Part 4", "Sveta, hey, hi!"): English
+        # unless it is very sure ("Inhalt :").
+        return "other" if _rival_ratio(" ".join(words), _LATIN_NAMES, "ENGLISH") / english_odds > 30.0 else "en"
+    english = (sum(0.5 if w.lower() in _SHARED_GRAMMAR else 1.0 for w in words if w.lower() in _GRAMMAR["en"])
+               + len(_ENGLISH_MARK.findall(text.replace("’", "'"))))
     if english >= len(words) / 4:
         return "en"  # a quarter of English grammar words: no other language comes close
-    ratio = _rival_ratio(" ".join(words), _LATIN_NAMES, "ENGLISH")
+    ratio = _rival_ratio(" ".join(words), _LATIN_NAMES, "ENGLISH") / english_odds
     # English grammar words keep a line English unless lingua is very sure.
     return "other" if ratio > 10.0 or ratio > 1.0 and english <= len(words) / 10 else "en"
 
 
-def detect_language(text: str) -> str:
-    """One label for a stretch of text (see the module docstring)."""
+def detect_language(text: str, english_odds: float = 1.0) -> str:
+    """One label for a stretch of text (see the module docstring). `english_odds` > 1
+    says Latin-script text is expected to be English (as in a Russian/English document)."""
     script = dominant_script(text)
     if script is None:
         return "neutral"
     words = script_words(text)[script]
-    return _cyrillic_language(words) if script == "cyr" else _latin_language(words, text)
+    return _cyrillic_language(words) if script == "cyr" else _latin_language(words, text, english_odds)

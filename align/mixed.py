@@ -17,9 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+import numpy as np
 import razdel
 
-from align.detect import LANGS, detect_language, script_scores, weighted_words
+from align.detect import (
+    LANGS,
+    detect_language,
+    dominant_script,
+    script_scores,
+    weighted_words,
+)
 from align.io import Paragraph
 
 # Less evidence than this (a name, an acronym, "OK.") cannot switch the language
@@ -33,6 +40,15 @@ _SEPARATOR = re.compile(r"\s+(?:/|\||—|–)\s+")
 _TRAILING_PARENS = re.compile(r"\s*\(([^()]+)\)\s*[.;,]?\s*$")
 # Halves of a bilingual line must look like translations: similar lengths.
 _MAX_LENGTH_RATIO = 3.0
+# A mixed document is Russian/English: Latin-script text is taken for another language
+# only when lingua finds that language this many times likelier than English. Short
+# English lines ("Calorie content: 407 kcal.") score 1.4-2.4; of the Text+Berg German
+# and French lines lingua calls other, 0.1 % and 1.7 % score below 3.
+_ENGLISH_ODDS = 3.0
+
+
+def _label(text: str) -> str:
+    return detect_language(text, english_odds=_ENGLISH_ODDS)
 
 
 @dataclass
@@ -87,7 +103,7 @@ def bilingual_halves(text: str) -> tuple[int, int, int] | None:
             continue
         if max(min(script_scores(a).values()), min(script_scores(b).values())) >= _WEAK:
             continue  # a half that itself switches language: the separator is not the seam
-        if {detect_language(a), detect_language(b)} == set(LANGS):
+        if {_label(a), _label(b)} == set(LANGS):
             return end_a, start_b, end_b
     return None
 
@@ -157,12 +173,17 @@ def _units(text: str) -> list[_Unit]:
             else:
                 units.append(_Unit(sent.start, sent.stop, ""))
     for unit in units:
-        unit.label = detect_language(text[unit.start:unit.end])
-    # A sentence in brackets after one in the other language is its translation: "Текст. (Text.)"
+        unit.label = _label(text[unit.start:unit.end])
+    # A sentence in brackets after one in the other language is its translation: "Текст. (Text.)";
+    # not when the sentence before is in brackets too, or the one after is: then the brackets
+    # belong to the text ("Text. (Текст.) (Text.)").
+    def bracketed(k: int) -> bool:
+        body = text[units[k].start:units[k].end] if 0 <= k < len(units) else ""
+        return body.startswith("(") and body.rstrip(".;").endswith(")")
+
     for k in range(1, len(units)):
-        body = text[units[k].start:units[k].end]
-        if (body.startswith("(") and body.rstrip(".;").endswith(")") and units[k].pair < 0 and units[k - 1].pair < 0
-                and {units[k].label, units[k - 1].label} == set(LANGS)):
+        if (bracketed(k) and not bracketed(k - 1) and not bracketed(k + 1) and units[k].pair < 0
+                and units[k - 1].pair < 0 and {units[k].label, units[k - 1].label} == set(LANGS)):
             units[k].pair, units[k - 1].pair = k - 1, k
     return units
 
@@ -184,7 +205,7 @@ def _settle(units: list[_Unit], text: str) -> None:
 def _paragraph_pieces(p: Paragraph) -> list[tuple[int, int, str, int]]:
     """(start, end, label, pair offset) pieces of one paragraph, offsets into p.text."""
     scores = script_scores(p.text)
-    whole = [(0, len(p.text), detect_language(p.text), 0)]
+    whole = [(0, len(p.text), _label(p.text), 0)]
     one_script = min(scores.values()) < _WEAK
     if one_script and not (_SEPARATOR.search(p.text) or _TRAILING_PARENS.search(p.text)):
         return whole
@@ -268,6 +289,19 @@ def split_pieces(paragraphs: Sequence[Paragraph]) -> tuple[list[Paragraph], list
     return pieces, labels, parents, pairs
 
 
+def centred_by_label(vectors: np.ndarray, labels: Sequence[str]) -> np.ndarray:
+    """Unit vectors with the mean of each language's pieces removed (where it has two or more):
+    what all pieces of one language share, the language above all, says nothing about
+    which pieces translate each other (the aligner's scores are centred the same way)."""
+    out = np.array(vectors, dtype=np.float32)
+    groups = np.array(labels)
+    for lang in LANGS:
+        mask = groups == lang
+        if mask.sum() > 1:
+            out[mask] -= out[mask].mean(axis=0)
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+
 def split_mixed(paragraphs: Sequence[Paragraph],
                 affinity: Callable[[int, int], float] | None = None,
                 threshold: float = 0.0, encoder=None) -> MixedSplit:
@@ -275,11 +309,11 @@ def split_mixed(paragraphs: Sequence[Paragraph],
 
     Halves of a bilingual line are always a pair; other neighbouring Russian and
     English pieces pair by `affinity(i, j)` over piece indices (default: cosine
-    similarity of `encoder` embeddings when an encoder is given, else length).
+    similarity of centred `encoder` embeddings when an encoder is given, else length).
     """
     pieces, labels, parents, pairs = split_pieces(paragraphs)
     if affinity is None and encoder is not None:
-        vectors = encoder.encode([p.text for p in pieces])
+        vectors = centred_by_label(encoder.encode([p.text for p in pieces]), labels)
 
         def affinity(i: int, j: int) -> float:
             return float(vectors[i] @ vectors[j])
@@ -287,13 +321,17 @@ def split_mixed(paragraphs: Sequence[Paragraph],
         def affinity(i: int, j: int) -> float:
             return length_affinity(pieces[i].text, pieces[j].text)
     paired = {k for pair in pairs for k in pair}
-    free = [label if k not in paired else "pair" for k, label in enumerate(labels)]
-    anchors = sorted(pairs + pair_adjacent(free, affinity, threshold), key=min)
+    # Pieces without letters (a date, "* * *") translate nothing: pairing looks past them.
+    lettered = [k for k, p in enumerate(pieces) if dominant_script(p.text) is not None]
+    free = ["pair" if k in paired else labels[k] for k in lettered]
+    found = pair_adjacent(free, lambda i, j: affinity(lettered[i], lettered[j]), threshold)
+    anchors = sorted(pairs + [(lettered[r], lettered[e]) for r, e in found], key=min)
     return MixedSplit(pieces, labels, anchors, parents)
 
 
-# Embedding similarity above which neighbouring pieces are taken as translations.
-ANCHOR_THRESHOLD = 0.3
+# Centred embedding similarity above which neighbouring pieces are taken as translations
+# (chosen on the mixed WMT22 documents of benchmarks/detect.py).
+ANCHOR_THRESHOLD = 0.15
 STREAMS = ("ru", "en", "other")
 
 

@@ -47,10 +47,12 @@ _BEFORE_NUMBER = {
 _LAST_WORD = re.compile(r"([^\W\d_](?:[^\W\d_]|-)*)\.$")
 
 # razdel never ends a sentence on these abbreviations, but a Russian sentence often
-# does: "... до 2025 г. Этот документ ...", "... СНГ и др. Это ...". A capital
-# after them ends the sentence when enough words precede (a short lead-in such as
-# "В 2024 г. Президент ..." is a date adverbial instead).
-_ABBREV_END = re.compile(r"(?:\d\s*гг?\.|\sи\s+др\.|\sт\.\s?[дп]\.)\s+(?=[А-ЯЁ])")
+# does: "... до 2025 г. Этот документ ...", "... СНГ и др. Это ...", "... высота 23 см.
+# Нагрузка ..." (units after a number take no stop of their own in Russian, so a stop
+# there ends the sentence). A capital after them ends the sentence when enough words
+# precede (a short lead-in such as "В 2024 г. Президент ..." is a date adverbial instead).
+_ABBREV_END = re.compile(r"(?:\d\s*(?:гг?|[смк]?м|к?г|мг|м?л|°\s?[СC]|тыс|млн|млрд|руб|коп)\."
+                         r"|\sи\s+др\.|\sт\.\s?[дп]\.)\s+(?=[А-ЯЁ])")
 _MIN_WORDS_BEFORE = 6
 # A bullet inside a paragraph ("Требования: • первое • второе") starts a new item.
 _BULLET = re.compile(r"\s+(?=[•◦▪●■►])")

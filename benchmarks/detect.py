@@ -10,7 +10,9 @@
    alternating inside a paragraph, bilingual lines "RU (EN)" / "RU / EN",
    paragraphs in one language only, lines of other Cyrillic languages and
    lines without words, with Latin names and acronyms put into Russian
-   sentences and Cyrillic ones into English sentences. Scored: sentences in
+   sentences and Cyrillic ones into English sentences; German and French
+   Text+Berg lines come in from a generator of their own, so the rest of each
+   document is the same with or without them. Scored: sentences in
    the right stream, gold anchor pairs recovered, predicted anchors right.
 
     python benchmarks/detect.py [--no-encoder] [--limit N]
@@ -154,19 +156,22 @@ class DocBuilder:
     def __init__(self) -> None:
         self.text = ""
         self.units: list[tuple[int, int, str]] = []  # start, end, stream
+        self.kinds: list[str] = []  # what each unit is, for scoring: its stream, or "latin other"
         self.anchors: list[tuple[int, int]] = []  # (ru unit, en unit)
 
-    def add(self, piece: str, stream: str) -> int:
+    def add(self, piece: str, stream: str, kind: str = "") -> int:
         start = len(self.text)
         self.text += piece
         self.units.append((start, len(self.text), stream))
+        self.kinds.append(kind or stream)
         return len(self.units) - 1
 
     def end_line(self) -> None:
         self.text += "\n"
 
 
-def build_document(ru: list[str], en: list[str], other: list[str], rng: random.Random) -> DocBuilder:
+def build_document(ru: list[str], en: list[str], other: list[str], rng: random.Random,
+                   foreign: list[str] = (), foreign_rng: random.Random | None = None) -> DocBuilder:
     doc = DocBuilder()
     k = 0
     while k < len(ru):
@@ -200,19 +205,24 @@ def build_document(ru: list[str], en: list[str], other: list[str], rng: random.R
         if rng.random() < 0.15:
             doc.add(rng.choice(other), "other")
             doc.end_line()
+        if foreign and foreign_rng.random() < 0.05:  # own generator: the rest of the document stays as it was
+            doc.add(foreign_rng.choice(foreign), "other", kind="latin other")
+            doc.end_line()
         if rng.random() < 0.1:
             doc.text += rng.choice(NEUTRAL_LINES) + "\n"  # no letters: may go with either neighbour
     return doc
 
 
 def bench_mixed(encoder, limit: int | None) -> str:
-    rng = random.Random(4)
+    rng, foreign_rng = random.Random(4), random.Random(5)
     others = [line for code in OTHER_CYRILLIC for line in lines(DATA / "tatoeba" / f"tatoeba.{code}-eng.{code}")]
+    foreign = [line for lang in ("de", "fr") for path in sorted((DATA / "textberg" / lang).iterdir())
+               for line in lines(path)]
     docs = wmt_documents()[:limit]
     counts = defaultdict(int)
     start = time.perf_counter()
     for ru, en in docs:
-        built = build_document(ru, en, others, rng)
+        built = build_document(ru, en, others, rng, foreign, foreign_rng)
         text = normalize(built.text)
         assert text == built.text
         split = split_document(split_paragraphs(text), encoder) if encoder else split_mixed(split_paragraphs(text))
@@ -225,9 +235,9 @@ def bench_mixed(encoder, limit: int | None) -> str:
             return best[1] if best[0] > 0 else None
 
         unit_piece = [piece_at(u) for u in built.units]
-        for u, k in zip(built.units, unit_piece):
-            counts[f"units {u[2]}"] += 1
-            counts[f"right {u[2]}"] += k is not None and stream_of(split.labels[k]) == u[2]
+        for u, kind, k in zip(built.units, built.kinds, unit_piece):
+            counts[f"units {kind}"] += 1
+            counts[f"right {kind}"] += k is not None and stream_of(split.labels[k]) == u[2]
         gold = {(unit_piece[a], unit_piece[b]) for a, b in built.anchors}
         exact = {(unit_piece[a], unit_piece[b]) for a, b in built.anchors
                  if all(split.paragraphs[unit_piece[u]].text == built.text[built.units[u][0]:built.units[u][1]].strip()
@@ -239,8 +249,11 @@ def bench_mixed(encoder, limit: int | None) -> str:
         counts["predicted anchors"] += len(predicted)
         counts["right predicted"] += len(predicted & gold)
     seconds = time.perf_counter() - start
-    rows = [[f"{s} sentences in the {s} stream", counts[f"units {s}"],
-             counts[f"right {s}"] / max(1, counts[f"units {s}"])] for s in ("ru", "en", "other")]
+    names = {"ru": "ru sentences in the ru stream", "en": "en sentences in the en stream",
+             "other": "other-Cyrillic lines in the other stream",
+             "latin other": "German and French lines in the other stream"}
+    rows = [[name, counts[f"units {kind}"], counts[f"right {kind}"] / max(1, counts[f"units {kind}"])]
+            for kind, name in names.items()]
     rows.append(["gold anchor pairs recovered", counts["gold anchors"],
                  counts["found anchors"] / max(1, counts["gold anchors"])])
     rows.append(["... with both pieces exactly the gold text", counts["gold anchors"],

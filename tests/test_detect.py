@@ -116,3 +116,44 @@ def test_pieces_of_pieces_are_the_same():
     assert [p.text for p in again] == [p.text for p in pieces] and labels_again == labels
 
 
+
+
+def test_names_keep_their_grammar_words_and_articles():
+    text = ("Об этом сообщается в пресс-релизе организации Crime Stoppers of Houston. / "
+            "This is reported in a press release of the organization Crime Stoppers of Houston.\n"
+            "Об этом сообщает The Straits Times. This is reported by The Straits Times.")
+    split = split_mixed(paragraphs(text))
+    assert [p.text for p in split.paragraphs] == [
+        "Об этом сообщается в пресс-релизе организации Crime Stoppers of Houston.",
+        "This is reported in a press release of the organization Crime Stoppers of Houston.",
+        "Об этом сообщает The Straits Times.", "This is reported by The Straits Times."]
+    assert split.labels == ["ru", "en", "ru", "en"]
+    assert split.anchors == [(0, 1), (2, 3)]
+
+
+def test_a_title_case_sentence_after_its_russian_original_is_english():
+    text = "Фильтр противоаэрозольный 3M 5925. Particulate Air Filter 3M 5925."
+    split = split_mixed(paragraphs(text))
+    assert split.labels == ["ru", "en"] and split.anchors == [(0, 1)]
+
+
+def test_a_mixed_document_expects_english_but_keeps_german_out():
+    text = ("Энергетическая ценность: 407 кКал.\nCalorie content: 407 kcal.\n"
+            "Die Hütte liegt oberhalb des Gletschers auf einem Felsen.")
+    assert detect_language("Calorie content: 407 kcal.") == "other"  # alone, lingua's guess stands
+    split = split_mixed(paragraphs(text))
+    assert split.labels == ["ru", "en", "other"] and split.anchors == [(0, 1)]
+
+
+def test_brackets_of_the_text_are_not_a_translation_sign():
+    text = ("Представьте, что это нужно объяснить ребёнку. Imagine that you need to explain it to a child. "
+            "(Учтите, что ребёнок может знать больше.) (Consider that the child might know more.)")
+    split = split_mixed(paragraphs(text))
+    assert split.labels == ["ru", "en", "ru", "en"]
+    assert split.anchors == [(0, 1), (2, 3)]
+
+
+def test_pairing_looks_past_lines_without_letters():
+    text = "Стороны обсудили ситуацию в регионе.\n12:30\nThe parties discussed the situation in the region."
+    split = split_mixed(paragraphs(text))
+    assert split.anchors == [(0, 2)]

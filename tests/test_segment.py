@@ -70,3 +70,11 @@ def test_decimals_dates_and_a_very_long_sentence_stay_whole():
         "Рост составил 3.5 % к 12.06.2024, а цена — 1.25 руб. за шт. в среднем."]
     long_sentence = "The committee, " + ", ".join(f"having noted item {k}" for k in range(800)) + ", agreed."
     assert split_sentences(long_sentence, "en") == [long_sentence]
+
+
+def test_russian_sentence_may_end_on_a_unit_after_a_number():
+    text = ("Общая высота матраса с чехлом составляет 23 см. Максимально допустимая нагрузка 120 кг. "
+            "Цена от 3 до 6 тыс. руб. в зависимости от размера.")
+    assert split_sentences(text, "ru") == [
+        "Общая высота матраса с чехлом составляет 23 см.", "Максимально допустимая нагрузка 120 кг.",
+        "Цена от 3 до 6 тыс. руб. в зависимости от размера."]
