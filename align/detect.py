@@ -115,18 +115,50 @@ class _Word(NamedTuple):
     sentence: int  # number of the sentence the word is in
 
 
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Tokens of letters and digits ("FC-160", "3M", "70x200"): no evidence of a language,
+    but they show which script surrounds a name."""
+    masked = _URL.sub(lambda m: " " * len(m.group()), text)
+    return [(t.start(), t.end()) for t in re.finditer(r"\S+", masked)
+            if any(ch.isdigit() for ch in t.group()) and any(ch.isalpha() for ch in t.group())]
+
+
 def _words(text: str) -> list[_Word]:
+    """Words and codes (kind "code") of the text in order, each with its sentence number."""
     words: list[_Word] = []
     sentence = 0
-    for start, end in _word_spans(text):
+    spans = sorted([(a, b, False) for a, b in _word_spans(text)] + [(a, b, True) for a, b in _code_spans(text)])
+    for start, end, code in spans:
         word = text[start:end]
         script = _script(word)
         if script is None:
             continue
         if words and _SENTENCE_END.search(text, words[-1].end, start):
             sentence += 1
-        words.append(_Word(start, end, script, _kind(word), word[0].isupper(), sentence))
+        words.append(_Word(start, end, script, "code" if code else _kind(word), word[0].isupper(), sentence))
     return words
+
+
+def _embedded_names(words: list[_Word]) -> set[int]:
+    """Indices of words in runs of capitalised words (not acronyms) of one script that have
+    words or codes of the other script on both sides in their sentence: a name put into text
+    of the other language ("МК Crocus City Hall СЛАВДА", "CF SLAVDA Сергей Лавров FC-160")."""
+    out: set[int] = set()
+    k = 0
+    while k < len(words):
+        end = k
+        while (end < len(words) and words[end].kind == "capital" and words[end].script == words[k].script
+               and words[end].sentence == words[k].sentence):
+            end += 1
+        if end == k:
+            k += 1
+            continue
+        before, after = (words[k - 1] if k > 0 else None), (words[end] if end < len(words) else None)
+        if all(w is not None and w.sentence == words[k].sentence and w.script != words[k].script
+               for w in (before, after)):
+            out.update(range(k, end))
+        k = end
+    return out
 
 
 def weighted_words(text: str) -> list[tuple[int, int, str, float]]:
@@ -138,9 +170,12 @@ def weighted_words(text: str) -> list[tuple[int, int, str, float]]:
     a sentence weighs as an ordinary word, since capitals there say nothing.
     A sentence with words of one script only is no name inside a host
     language, so its capitalised words weigh as ordinary words ("Particulate
-    Air Filter 3M 5925." after its Russian original).
+    Air Filter 3M 5925." after its Russian original); a name with the other
+    script on both sides ("МК Crocus City Hall СЛАВДА") weighs as an acronym.
     """
-    words = _words(text)
+    tokens = _words(text)
+    embedded = {tokens[k].start for k in _embedded_names(tokens)}
+    words = [t for t in tokens if t.kind != "code"]
     scripts = defaultdict(set)
     for word in words:
         scripts[word.sentence].add(word.script)
@@ -151,6 +186,10 @@ def weighted_words(text: str) -> list[tuple[int, int, str, float]]:
 
     out = []
     for k, word in enumerate(words):
+        if word.start in embedded:  # the whole name weighs as one acronym
+            weight = 0.0 if k > 0 and words[k - 1].start in embedded else _WEIGHTS["acronym"]
+            out.append((word.start, word.end, word.script, weight))
+            continue
         first = k == 0 or words[k - 1].sentence != word.sentence
         kind = "lower" if word.kind == "capital" and (first or len(scripts[word.sentence]) == 1) else word.kind
         if kind == "grammar" and word.capitalised and not first and (

@@ -35,6 +35,9 @@ def test_names_and_acronyms_of_the_other_script_do_not_flip_the_language():
     assert detect_language("The CSTO Secretary General met Сергей Лавров in Moscow.") == "en"
     assert detect_language("Он использует machine learning и deep learning в работе.") == "ru"
     assert detect_language("Матрас Promtex Micropacket Prestige 105х195.") == "ru"
+    # A name with the other script on both sides weighs no more than an acronym.
+    assert detect_language("МК Crocus City Hall СЛАВДА FC-160.") == "ru"
+    assert detect_language("CF SLAVDA Сергей Лавров FC-160.") == "en"
 
 
 def test_other_cyrillic_and_latin_languages_are_not_taken_for_ours():
