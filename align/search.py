@@ -6,9 +6,13 @@ each side's mean sentence vector is removed (what every sentence of a
 document shares, its language above all, says nothing about which sentences
 correspond; multi-sentence runs, being averages, share it most), scaled
 gently with the bead's size, minus a length-ratio term, a cost per extra
-sentence and a cost per paragraph boundary crossed. Leaving a sentence
-unaligned has a fixed value. The best monotone sequence of beads maximises
-the sum.
+sentence and a cost per paragraph boundary crossed. A many-sentence bead
+also pays for any cosine it falls short of itself with a sentence trimmed
+off either end of either side: a sentence that makes the match worse is
+more likely an unaligned neighbour (a heading, a caption, OCR debris) that
+the size bonus pulled in than a piece of the translation. Leaving a
+sentence unaligned has a fixed value. The best monotone sequence of beads
+maximises the sum.
 
 Search: sentence vectors are averaged pairwise into a pyramid until both
 sides are short; the shortest level is aligned exactly (1-1, 1-0, 0-1), and
@@ -43,6 +47,7 @@ class SearchParams:
     len_weight: float = 0.6             # weight of the squared log length ratio (relative to the document's)
     many_penalty: float = 0.1           # cost per sentence beyond 1-1
     paragraph_penalty: float = 0.3      # cost per paragraph boundary a bead crosses
+    trim_penalty: float = 0.5           # cost per unit of cosine a bead falls short of itself trimmed by a sentence
     band: int = 10                      # half-width of the refinement band, in sentences
     coarse_cells: int = 250_000         # align exactly once n * m is this small
 
@@ -117,6 +122,8 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
             crossings = (src.para[i - 1] - src.para[i0]) + (tgt.para[starts + b - 1] - tgt.para[starts])
             gain = ((a + b) / 2.0) ** p.size_weight * (sims - p.sim_offset) - p.len_weight * ratio * ratio \
                 - p.many_penalty * (a + b - 2) - p.paragraph_penalty * crossings
+            if a + b > 2 and p.trim_penalty:
+                gain -= p.trim_penalty * np.maximum(0.0, _trimmed(src, tgt, a, b, i0, starts) - sims)
             cand = np.full(cols.size, NEG)
             cand[ok] = values[i0][starts - lo[i0]] + gain
             better = cand > best
@@ -133,6 +140,20 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
         values.append(best)
         back.append(code)
     return _backtrace(src, tgt, lo, back, beads)
+
+
+def _trimmed(src: _Side, tgt: _Side, a: int, b: int, i0: int, starts: np.ndarray) -> np.ndarray:
+    """Best cosine of each candidate bead with its first or last sentence on one side left out."""
+    span = slice(starts[0], starts[-1] + 1)
+    best = np.full(starts.size, -1.0, dtype=np.float32)
+    if a > 1:
+        t = tgt.spans[b - 1, span]
+        best = np.maximum(best, np.maximum(t @ src.spans[a - 2, i0], t @ src.spans[a - 2, i0 + 1]))
+    if b > 1:
+        x = src.spans[a - 1, i0]
+        best = np.maximum(best, tgt.spans[b - 2, span] @ x)
+        best = np.maximum(best, tgt.spans[b - 2, starts[0] + 1:starts[-1] + 2] @ x)
+    return best
 
 
 def _relax(best, code, cols, prev_values, prev_lo, gain, bead_code) -> None:

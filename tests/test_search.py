@@ -99,3 +99,36 @@ def test_a_paragraph_missing_on_one_side_leaves_the_rest_aligned(tmp_path, sampl
     # the English sentences of the dropped paragraph stay unaligned rather than paired with wrong text
     orphans = [s for s, t, b in result.pairs() if b.src and not b.tgt]
     assert len(orphans) >= 2
+
+
+def with_unrelated_lines(seed: int, n: int = 40, dim: int = 64, scale: float = 0.75):
+    """1-1 translations with an unrelated target line (a caption, say) after every fourth pair."""
+    rng = np.random.default_rng(seed)
+    xs = rng.normal(size=(n, dim))
+    ys, unrelated, gold = [], [], []
+    for k in range(n):
+        gold.append(Bead((k,), (len(ys),)))
+        ys.append(xs[k] + rng.normal(scale=0.5, size=dim))
+        if k % 4 == 1:
+            unrelated.append(len(ys))
+            gold.append(Bead((), (len(ys),)))
+            ys.append(rng.normal(size=dim) * scale)
+    return xs.astype(np.float32), np.array(ys, dtype=np.float32), gold, unrelated
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_unrelated_lines_are_left_out_of_beads(seed):
+    xs, ys, gold, unrelated = with_unrelated_lines(seed)
+    lengths = ([100] * len(xs), [100] * len(ys))
+    spans = (mean_spans(xs, 4), mean_spans(ys, 4))
+
+    def left_out(params):
+        pred = search(*spans, *lengths, params)
+        alone = {b.tgt[0] for b in pred if not b.src}
+        return sum(j in alone for j in unrelated) / len(unrelated), pred
+
+    share, pred = left_out(SearchParams())
+    share_untrimmed, _ = left_out(SearchParams(trim_penalty=0.0))
+    assert share >= 0.6
+    assert share > share_untrimmed  # the trim term, not the rest of the score, leaves them out
+    assert strict_accuracy(pred, gold) >= 0.85
