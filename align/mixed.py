@@ -189,16 +189,25 @@ def _units(text: str) -> list[_Unit]:
 
 
 def _settle(units: list[_Unit], text: str) -> None:
-    """Neutral and weak units take the language around them."""
+    """Neutral units take the language around them; a weak unit (a name, "OK.") takes the
+    language of the strong units on both sides when they agree. Weak neighbours do not
+    vote: their own labels are guesses ("МК СЛАВДА FC-160. CF SLAVDA FC-160." alternates)."""
+    strong = [_strength(text[u.start:u.end]) >= _WEAK for u in units]
+
+    def nearest(order: range, k: int) -> str | None:
+        """Label of the nearest unit in `order` that may speak for unit k."""
+        for j in order:
+            if units[j].label != "neutral" and (strong[j] or units[k].label == "neutral"):
+                return units[j].label
+        return None
+
     for k, unit in enumerate(units):
-        if unit.pair >= 0:
+        if unit.pair >= 0 or (strong[k] and unit.label != "neutral"):
             continue
-        before = next((u.label for u in reversed(units[:k]) if u.label != "neutral"), None)
-        after = next((u.label for u in units[k + 1:] if u.label != "neutral"), None)
+        before, after = nearest(range(k - 1, -1, -1), k), nearest(range(k + 1, len(units)), k)
         if unit.label == "neutral":
             unit.label = before or after or "neutral"
-        elif before == after and before in LANGS and unit.label != before \
-                and _strength(text[unit.start:unit.end]) < _WEAK:
+        elif before == after and before in LANGS:
             unit.label = before
 
 
