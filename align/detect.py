@@ -119,7 +119,8 @@ def _code_spans(text: str) -> list[tuple[int, int]]:
     """Tokens of letters and digits ("FC-160", "3M", "70x200"): no evidence of a language,
     but they show which script surrounds a name."""
     masked = _URL.sub(lambda m: " " * len(m.group()), text)
-    return [(t.start(), t.end()) for t in re.finditer(r"\S+", masked)
+    return [(t.start(), t.start() + len(re.sub(r"\W+$", "", t.group())))  # a stop after it may end a sentence
+            for t in re.finditer(r"\S+", masked)
             if any(ch.isdigit() for ch in t.group()) and any(ch.isalpha() for ch in t.group())]
 
 

@@ -175,8 +175,8 @@ def _units(text: str) -> list[_Unit]:
     for unit in units:
         unit.label = _label(text[unit.start:unit.end])
     # A sentence in brackets after one in the other language is its translation: "Текст. (Text.)";
-    # not when the sentence before is in brackets too, or the one after is: then the brackets
-    # belong to the text ("Text. (Текст.) (Text.)").
+    # not when the sentence before or after it is in brackets too: then the brackets belong
+    # to the text ("Imagine this. (Учтите ...) (Consider ...)").
     def bracketed(k: int) -> bool:
         body = text[units[k].start:units[k].end] if 0 <= k < len(units) else ""
         return body.startswith("(") and body.rstrip(".;").endswith(")")
