@@ -111,15 +111,21 @@ def boundaries(parts: list[str], text: str) -> set[int]:
     return found
 
 
+def sentence_spans(sents: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of each gold sentence in the sentences joined by single spaces."""
+    spans, pos = [], 0
+    for s in sents:
+        spans.append((pos, pos + len(s)))
+        pos += len(s) + 1
+    return spans
+
+
 def score(split, paragraphs: list[list[str]]) -> tuple[float, float, float, float, float]:
     tp = fp = fn = inside = 0
     start = time.perf_counter()
     for sents in paragraphs:
         text = " ".join(sents)
-        gold, line_spans, pos = set(), [], 0
-        for s in sents:
-            line_spans.append((pos, pos + len(s)))
-            pos += len(s) + 1
+        line_spans = sentence_spans(sents)
         gold = {end for _, end in line_spans[:-1]}
         pred = boundaries(split(text), text)
         tp += len(gold & pred)
@@ -140,11 +146,7 @@ def missed_by_kind(split, paragraphs: list[list[str]]) -> dict[str, int]:
     counts = {"stop": 0, "colon or semicolon": 0, "no punctuation": 0}
     for sents in paragraphs:
         text = " ".join(sents)
-        gold, pos = set(), 0
-        for s in sents[:-1]:
-            pos += len(s)
-            gold.add(pos)
-            pos += 1
+        gold = {end for _, end in sentence_spans(sents)[:-1]}
         for b in gold - boundaries(split(text), text):
             end = text[:b].rstrip()[-1:]
             counts["colon or semicolon" if end in ":;" else "stop" if _SENTENCE_END.search(end) else
