@@ -81,23 +81,36 @@ def _kind(word: str) -> str:
     return "capital" if word[0].isupper() else "lower"
 
 
-def _word_spans(text: str) -> list[tuple[int, int]]:
-    """Words of running text: no URLs, e-mail addresses, tokens with digits ("105х195",
-    "25-го", "F1") or single letters before a full stop (initials, "т. е.")."""
+def _spans(text: str) -> list[tuple[int, int, bool]]:
+    """Words and codes of running text in order, as (start, end, is a code).
+
+    Words leave out URLs, e-mail addresses, tokens with digits and single letters
+    before a full stop (initials, "т. е."). Codes are the tokens of letters and
+    digits ("FC-160", "3M", "70x200"), without the punctuation after them (a stop
+    there may end a sentence): no evidence of a language, but they show which
+    script surrounds a name.
+    """
     spans = []
     masked = _URL.sub(lambda m: " " * len(m.group()), text)
     for token in re.finditer(r"\S+", masked):
         if any(ch.isdigit() for ch in token.group()):
+            if any(ch.isalpha() for ch in token.group()):
+                spans.append((token.start(), token.start() + len(re.sub(r"\W+$", "", token.group())), True))
             continue
         for match in _WORD.finditer(token.group()):
             if match.end() - match.start() == 1 and token.group()[match.end():match.end() + 1] == ".":
                 continue
-            spans.append((token.start() + match.start(), token.start() + match.end()))
+            spans.append((token.start() + match.start(), token.start() + match.end(), False))
     return spans
 
 
+def _word_spans(text: str) -> list[tuple[int, int]]:
+    """Words of running text (see `_spans` for what is left out)."""
+    return [(start, end) for start, end, code in _spans(text) if not code]
+
+
 def script_words(text: str) -> dict[str, list[str]]:
-    """Words of the text by script ("cyr", "lat"); see `_word_spans` for what is left out."""
+    """Words of the text by script ("cyr", "lat"); see `_spans` for what is left out."""
     words: dict[str, list[str]] = {"cyr": [], "lat": []}
     for start, end in _word_spans(text):
         script = _script(text[start:end])
@@ -115,21 +128,11 @@ class _Word(NamedTuple):
     sentence: int  # number of the sentence the word is in
 
 
-def _code_spans(text: str) -> list[tuple[int, int]]:
-    """Tokens of letters and digits ("FC-160", "3M", "70x200"): no evidence of a language,
-    but they show which script surrounds a name."""
-    masked = _URL.sub(lambda m: " " * len(m.group()), text)
-    return [(t.start(), t.start() + len(re.sub(r"\W+$", "", t.group())))  # a stop after it may end a sentence
-            for t in re.finditer(r"\S+", masked)
-            if any(ch.isdigit() for ch in t.group()) and any(ch.isalpha() for ch in t.group())]
-
-
 def _words(text: str) -> list[_Word]:
     """Words and codes (kind "code") of the text in order, each with its sentence number."""
     words: list[_Word] = []
     sentence = 0
-    spans = sorted([(a, b, False) for a, b in _word_spans(text)] + [(a, b, True) for a, b in _code_spans(text)])
-    for start, end, code in spans:
+    for start, end, code in _spans(text):
         word = text[start:end]
         script = _script(word)
         if script is None:
