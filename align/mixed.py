@@ -28,6 +28,7 @@ from align.detect import (
     weighted_words,
 )
 from align.io import Paragraph
+from align.search import centered
 
 # Less evidence than this (a name, an acronym, "OK.") cannot switch the language
 # of a sentence that sits between two sentences of the same language.
@@ -299,7 +300,7 @@ def split_pieces(paragraphs: Sequence[Paragraph]) -> tuple[list[Paragraph], list
 
 
 def centred_by_label(vectors: np.ndarray, labels: Sequence[str]) -> np.ndarray:
-    """Unit vectors with the mean of each language's pieces removed (where it has two or more):
+    """Encoder vectors with the mean of each language's pieces removed (where it has two or more):
     what all pieces of one language share, the language above all, says nothing about
     which pieces translate each other (the aligner's scores are centred the same way)."""
     out = np.array(vectors, dtype=np.float32)
@@ -307,8 +308,8 @@ def centred_by_label(vectors: np.ndarray, labels: Sequence[str]) -> np.ndarray:
     for lang in LANGS:
         mask = groups == lang
         if mask.sum() > 1:
-            out[mask] -= out[mask].mean(axis=0)
-    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+            out[mask] = centered(out[mask][None])[0]
+    return out
 
 
 def split_mixed(paragraphs: Sequence[Paragraph],
