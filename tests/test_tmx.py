@@ -283,15 +283,16 @@ def test_older_lang_attribute_of_tmx_1_1(tmp_path):
 
 # ---------------------------------------------------------------- hostile and broken files
 
-def _tmx(body: str, doctype: str = "") -> str:
-    return (f'<?xml version="1.0"?>{doctype}<tmx version="1.4"><header srclang="en"/><body>{body}'
+def _tmx(english: str, doctype: str) -> str:
+    """A one-unit TMX file whose English segment is `english` (entity references in it)."""
+    return (f'<?xml version="1.0"?>{doctype}<tmx version="1.4"><header srclang="en"/><body>'
+            f'<tu><tuv xml:lang="en"><seg>{english}</seg></tuv><tuv xml:lang="ru"><seg>б</seg></tuv></tu>'
             '</body></tmx>')
 
 
 def test_entity_declarations_are_refused(tmp_path):
     evil = tmp_path / "evil.tmx"
-    evil.write_text(_tmx('<tu><tuv xml:lang="en"><seg>a &x; b</seg></tuv><tuv xml:lang="ru"><seg>б</seg>'
-                         '</tuv></tu>', '<!DOCTYPE tmx [<!ENTITY x "EXPANDED">]>'), encoding="utf-8")
+    evil.write_text(_tmx("a &x; b", '<!DOCTYPE tmx [<!ENTITY x "EXPANDED">]>'), encoding="utf-8")
     with pytest.raises(TmforgeError, match="entities"):
         list(read_tmx(evil).units())
 
@@ -300,8 +301,7 @@ def test_xxe_reads_no_local_file(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET", encoding="utf-8")
     evil = tmp_path / "xxe.tmx"
-    evil.write_text(_tmx('<tu><tuv xml:lang="en"><seg>&xxe;</seg></tuv><tuv xml:lang="ru"><seg>б</seg></tuv>'
-                         '</tu>', f'<!DOCTYPE tmx [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>'), encoding="utf-8")
+    evil.write_text(_tmx("&xxe;", f'<!DOCTYPE tmx [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>'), encoding="utf-8")
     with pytest.raises(TmforgeError) as err:
         list(read_tmx(evil).units())
     assert "TOP-SECRET" not in str(err.value)
@@ -310,8 +310,7 @@ def test_xxe_reads_no_local_file(tmp_path):
 def test_billion_laughs_is_refused(tmp_path):
     lol = "".join(f'<!ENTITY l{k} "{("&l" + str(k - 1) + ";") * 10}">' for k in range(1, 10))
     evil = tmp_path / "lol.tmx"
-    evil.write_text(_tmx('<tu><tuv xml:lang="en"><seg>&l9;</seg></tuv><tuv xml:lang="ru"><seg>б</seg></tuv>'
-                         '</tu>', f'<!DOCTYPE tmx [<!ENTITY l0 "lol">{lol}]>'), encoding="utf-8")
+    evil.write_text(_tmx("&l9;", f'<!DOCTYPE tmx [<!ENTITY l0 "lol">{lol}]>'), encoding="utf-8")
     with pytest.raises(TmforgeError, match="entities"):
         list(read_tmx(evil).units())
 
@@ -320,8 +319,7 @@ def test_external_dtd_is_not_loaded(tmp_path):
     dtd = tmp_path / "ext.dtd"
     dtd.write_text('<!ENTITY ext "FROM-DTD">', encoding="utf-8")
     doc = tmp_path / "ext.tmx"
-    doc.write_text(_tmx('<tu><tuv xml:lang="en"><seg>a &ext; b</seg></tuv><tuv xml:lang="ru"><seg>б</seg>'
-                        '</tuv></tu>', f'<!DOCTYPE tmx SYSTEM "{dtd.as_uri()}">'), encoding="utf-8")
+    doc.write_text(_tmx("a &ext; b", f'<!DOCTYPE tmx SYSTEM "{dtd.as_uri()}">'), encoding="utf-8")
     with pytest.raises(TmforgeError, match="not defined") as err:
         list(read_tmx(doc).units())
     assert "FROM-DTD" not in str(err.value)
