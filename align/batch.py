@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from align.threads import usable_cores
-from tm.errors import TmforgeError
+from tmforge.threads import usable_cores
+from tmforge.errors import TmforgeError
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def read_manifest(path: Path, encoding: str | None = None) -> Plan:
 
     Relative paths are taken from the manifest's folder.
     """
-    from align.io import decode, read_bytes
+    from tmforge.align.io import decode, read_bytes
 
     text, _ = decode(read_bytes(path), encoding, str(path))
     rows = [r for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
@@ -172,7 +172,7 @@ def plan_workers(n_jobs: int, workers: int | None = None) -> tuple[int, int]:
 
 def run_job(job: Job, options: Options, encoder, progress: Callable[[str], None] | None = None) -> Outcome:
     """Align one job; a problem with its input becomes the outcome's error, not an exception."""
-    from align import pipeline
+    from tmforge.align import pipeline
 
     started = time.perf_counter()
     try:
@@ -194,7 +194,7 @@ def run_job(job: Job, options: Options, encoder, progress: Callable[[str], None]
 
 def make_encoder(model: str | None, threads: int | None = None, device: str | None = None):
     """The encoder for a process: the bundled one with `threads` BLAS threads, or a named model."""
-    from align.embed import DEFAULT_MODEL, UseEncoder, load_encoder
+    from tmforge.align.embed import DEFAULT_MODEL, UseEncoder, load_encoder
 
     if model in (None, "", DEFAULT_MODEL) and threads:
         return UseEncoder(threads=threads)

@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from tm.errors import TmforgeError
+from tmforge.errors import TmforgeError
+from tmforge.types import Bead
 
 _BEAD_LINE = re.compile(r"^\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]")
-
-
-@dataclass(frozen=True)
-class Bead:
-    """Source sentence indices paired with target sentence indices; one side may be empty."""
-
-    src: tuple[int, ...]
-    tgt: tuple[int, ...]
-    score: float | None = None  # confidence in [0, 1], None for gold beads
-
-    @property
-    def kind(self) -> str:
-        return f"{len(self.src)}-{len(self.tgt)}"
 
 
 def format_bead(bead: Bead) -> str:

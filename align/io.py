@@ -16,7 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tm.errors import TmforgeError
+from tmforge.errors import TmforgeError
+from tmforge.types import Paragraph
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
@@ -32,14 +33,6 @@ _EXTENSIONS = {".txt": "text", ".text": "text", ".sent": "text", ".md": "markdow
                ".markdown": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html",
                ".docx": "docx", ".srt": "srt", ".vtt": "vtt"}
 SUBTITLES = ("srt", "vtt")
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    start: int  # character offsets into Document.text
-    end: int
-    props: dict[str, str] | None = field(default=None, compare=False)  # e.g. subtitle cue timing
 
 
 @dataclass

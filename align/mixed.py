@@ -20,15 +20,15 @@ from typing import Callable, Sequence
 import numpy as np
 import razdel
 
-from align.detect import (
+from tmforge.align.detect import (
     LANGS,
     detect_language,
     dominant_script,
     script_scores,
     weighted_words,
 )
-from align.io import Paragraph
-from align.search import centered
+from tmforge.align.io import Paragraph
+from tmforge.align.search import centered
 
 # Less evidence than this (a name, an acronym, "OK.") cannot switch the language
 # of a sentence that sits between two sentences of the same language.
@@ -348,7 +348,7 @@ STREAMS = ("ru", "en", "other")
 def split_document(paragraphs: Sequence[Paragraph], encoder=None) -> MixedSplit:
     """The split `tmforge split` and `tmforge align MIXED` both use: anchors by embeddings."""
     if encoder is None:
-        from align.embed import load_encoder
+        from tmforge.align.embed import load_encoder
 
         encoder = load_encoder()
     return split_mixed(paragraphs, threshold=ANCHOR_THRESHOLD, encoder=encoder)
@@ -366,8 +366,8 @@ def write_split(split: MixedSplit, folder: str | Path) -> dict[str, int]:
     stream, anchor partner, character offsets in the document and text.
     Returns the number of pieces per stream.
     """
-    from tm.atomic import atomic_write
-    from tm.errors import TmforgeError
+    from tmforge.atomic import atomic_write
+    from tmforge.errors import TmforgeError
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():

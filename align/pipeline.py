@@ -2,53 +2,28 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 
-from align.beads import Bead
-from align.detect import LANGS, detect_language
-from align.mixed import split_document
-from align.embed import Encoder, load_encoder
-from align.io import Document, Paragraph, read_document, read_lines
-from align.search import SearchParams, search
-from align.segment import Sentence, segment_paragraphs
-from tm.errors import TmforgeError
-from tm.model import TranslationMemory, TranslationUnit, now_utc
-from tm.tmx import tool_version
+from tmforge.align.beads import Bead
+from tmforge.align.detect import LANGS, detect_language
+from tmforge.align.mixed import split_document
+from tmforge.align.embed import Encoder, load_encoder
+from tmforge.align.io import Document, Paragraph, read_document, read_lines
+from tmforge.align.search import SearchParams, search
+from tmforge.align.segment import Sentence, segment_paragraphs
+from tmforge.errors import TmforgeError
+from tmforge.types import Alignment
+from tmforge.tm.model import TranslationMemory, TranslationUnit, now_utc
+from tmforge.version import tool_version
 
 # One side this many times longer (in letters) than the other is not a translation pair.
 MAX_LENGTH_RATIO = 10.0
 Progress = Callable[[str], None]  # told the stage starting: reading, segmenting, embedding, aligning
 
 LANGUAGE_NAMES = {"ru": "Russian", "en": "English", "other": "another language", "neutral": "no language"}
-
-
-@dataclass
-class Alignment:
-    src_lang: str
-    tgt_lang: str
-    src: list[Sentence]
-    tgt: list[Sentence]
-    beads: list[Bead]
-    signature: str
-    document: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    # The paragraphs Sentence.paragraph indexes, per side (cue timing for subtitles), and input encodings.
-    src_paragraphs: list[Paragraph] = field(default_factory=list)
-    tgt_paragraphs: list[Paragraph] = field(default_factory=list)
-    encodings: dict[str, str] = field(default_factory=dict)
-
-    def pairs(self) -> list[tuple[str, str, Bead]]:
-        """(source text, target text, bead) for every bead; sentences of one side joined by a space."""
-        return [(" ".join(self.src[i].text for i in b.src), " ".join(self.tgt[j].text for j in b.tgt), b)
-                for b in self.beads]
-
-    def kinds(self) -> Counter:
-        return Counter(b.kind for b in self.beads)
 
 
 def signature(encoder: Encoder, params: SearchParams) -> str:

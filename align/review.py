@@ -12,7 +12,7 @@ import html
 from pathlib import Path
 from typing import Sequence
 
-from tm.atomic import atomic_write
+from tmforge.atomic import atomic_write
 
 LOW_SCORE = 0.5   # below: low confidence
 HIGH_SCORE = 0.8  # at or above: confident

@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from align.beads import Bead
+from tmforge.align.beads import Bead
 
 NEG = -1e18
 Path = list[tuple[int, int, int, int, float]]  # beads as (src start, src count, tgt start, tgt count, cosine)

@@ -12,18 +12,11 @@ and about 30 times faster.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Sequence
 
 import razdel
 
-from align.io import Paragraph
-
-
-@dataclass(frozen=True)
-class Sentence:
-    text: str
-    paragraph: int  # index of the paragraph it came from
+from tmforge.types import Paragraph, Sentence
 
 
 # Abbreviations that are always followed by what they qualify (a name, a place):

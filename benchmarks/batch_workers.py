@@ -21,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from align.threads import cap_thread_env  # noqa: E402
+from tmforge.threads import cap_thread_env  # noqa: E402
 
 cap_thread_env()
 
-from align import batch  # noqa: E402
-from align.threads import usable_cores  # noqa: E402
+from tmforge.align import batch  # noqa: E402
+from tmforge.threads import usable_cores  # noqa: E402
 from benchmarks.report import ROOT, SHARED, table, write_section  # noqa: E402
 
 

@@ -30,9 +30,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from align.detect import _CYRILLIC_NAMES, _LATIN_NAMES, detect_language  # noqa: E402
-from align.io import normalize, split_paragraphs  # noqa: E402
-from align.mixed import split_document, split_mixed, stream_of  # noqa: E402
+from tmforge.align.detect import _CYRILLIC_NAMES, _LATIN_NAMES, detect_language  # noqa: E402
+from tmforge.align.io import normalize, split_paragraphs  # noqa: E402
+from tmforge.align.mixed import split_document, split_mixed, stream_of  # noqa: E402
 from benchmarks.report import SHARED, table, write_section  # noqa: E402
 
 DATA = SHARED / "data"
@@ -273,7 +273,7 @@ def main() -> None:
     labels = bench_labels()
     encoder = None
     if not args.no_encoder:
-        from align.embed import load_encoder
+        from tmforge.align.embed import load_encoder
 
         encoder = load_encoder()
     mixed = bench_mixed(encoder, args.limit)

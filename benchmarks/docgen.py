@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from align.beads import Bead
+from tmforge.align.beads import Bead
 
 
 @dataclass

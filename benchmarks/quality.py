@@ -25,12 +25,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from align.beads import Bead, read_beads  # noqa: E402
-from align.embed import load_encoder  # noqa: E402
-from align.evaluate import count, evaluate, scores  # noqa: E402
-from align.galechurch import gale_church  # noqa: E402
-from align.pipeline import signature, span_embeddings  # noqa: E402
-from align.search import SearchParams, search, similarity  # noqa: E402
+from tmforge.align.beads import Bead, read_beads  # noqa: E402
+from tmforge.align.embed import load_encoder  # noqa: E402
+from tmforge.align.evaluate import count, evaluate, scores  # noqa: E402
+from tmforge.align.galechurch import gale_church  # noqa: E402
+from tmforge.align.pipeline import signature, span_embeddings  # noqa: E402
+from tmforge.align.search import SearchParams, search, similarity  # noqa: E402
 from benchmarks.docgen import PseudoDocument, make_documents  # noqa: E402
 from benchmarks.report import ROOT, SHARED, table, write_section  # noqa: E402
 

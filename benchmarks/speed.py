@@ -31,7 +31,7 @@ WRAPPER = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
            "rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode; "
            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)")
 
-EMBED_ONLY = ("import sys; from align.embed import load_encoder; enc = load_encoder(); "
+EMBED_ONLY = ("import sys; from tmforge.align.embed import load_encoder; enc = load_encoder(); "
               "[enc.encode(open(p, encoding='utf-8').read().splitlines()) for p in sys.argv[1:]]")
 
 
@@ -74,7 +74,7 @@ def run_size(n: int, work: Path) -> dict:
     folder = work / str(n)
     folder.mkdir()
     build_pair(n, folder)
-    tmforge = [sys.executable, "-m", "align"]
+    tmforge = [sys.executable, "-m", "tmforge"]
     t_align, rss_align = measure(*tmforge, "align", str(folder / "ru.txt"), str(folder / "en.txt"),
                                  "-o", str(folder / "out.tsv"), "--quiet")
     t_embed, rss_embed = measure(sys.executable, "-c", EMBED_ONLY, str(folder / "ru.sent"), str(folder / "en.sent"))

@@ -42,7 +42,7 @@ def corpus() -> tuple[list[str], list[str], list[str]]:
 
 
 def units(n: int):
-    from tm.model import TranslationUnit
+    from tmforge.tm.model import TranslationUnit
 
     ru, en, docs = corpus()
     beads = ("1-1", "1-1", "1-1", "1-2", "2-1")
@@ -66,7 +66,7 @@ def phase(name: str, n: int, path: str) -> dict:
 
 
 def _work(name: str, n: int, path: str) -> dict:
-    from tm.tmx import iter_tmx, write_tmx
+    from tmforge.tm.tmx import iter_tmx, write_tmx
 
     if name == "baseline":
         return {"units": 0}

@@ -6,7 +6,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-SHARED = ROOT.parent / "shared"
+DATA = ROOT / "tests" / "data"  # everything the suite reads besides samples/ (tests/data/README.md)
 
 
 def read_lines(path: Path) -> list[str]:
@@ -15,7 +15,7 @@ def read_lines(path: Path) -> list[str]:
 
 @pytest.fixture(scope="session")
 def encoder():
-    from align.embed import load_encoder
+    from tmforge.align.embed import load_encoder
 
     return load_encoder()
 
@@ -23,7 +23,7 @@ def encoder():
 @pytest.fixture(scope="session")
 def sample_gold():
     """The bundled sample: English and Russian gold sentences and gold beads (en -> ru)."""
-    from align.beads import read_beads
+    from tmforge.align.beads import read_beads
 
     parallel = SAMPLES / "parallel"
     return (read_lines(parallel / "en.sent"), read_lines(parallel / "ru.sent"),

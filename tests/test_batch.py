@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from align.batch import pair_folders, pair_key, plan_inputs, plan_workers, read_manifest
+from tmforge.align.batch import pair_folders, pair_key, plan_inputs, plan_workers, read_manifest
 from browser import rendered_dom
 from conftest import SAMPLES
-from tm.errors import TmforgeError
+from tmforge.errors import TmforgeError
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 RU_PARAS = [p for p in (SAMPLES / "parallel" / "ru.txt").read_text(encoding="utf-8").split("\n") if p.strip()]
@@ -19,7 +19,7 @@ EN_PARAS = [p for p in (SAMPLES / "parallel" / "en.txt").read_text(encoding="utf
 
 
 def tmforge(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "align", *map(str, args)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "tmforge", *map(str, args)], capture_output=True,
                           text=True, cwd=cwd)
 
 

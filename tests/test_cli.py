@@ -13,7 +13,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def tmforge(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "align", *map(str, args)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "tmforge", *map(str, args)], capture_output=True,
                           text=True, cwd=cwd)
 
 
@@ -113,8 +113,7 @@ def test_split_writes_streams_anchors_and_report(tmp_path):
 
 
 def test_library_gives_the_same_steps():
-    import align
-    import tm
+    from tmforge import align, tm
 
     for name in ("align_files", "align_mixed", "align_sentences", "split_mixed", "split_sentences",
                  "load_encoder", "evaluate", "to_memory"):

@@ -1,6 +1,6 @@
 import numpy as np
 
-from align.embed import CachedEncoder
+from tmforge.align.embed import CachedEncoder
 
 
 def test_default_encoder_gives_unit_vectors_and_pairs_translations(encoder):

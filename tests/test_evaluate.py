@@ -1,5 +1,5 @@
-from align.beads import Bead, format_beads, parse_beads
-from align.evaluate import count, evaluate
+from tmforge.align.beads import Bead, format_beads, parse_beads
+from tmforge.align.evaluate import count, evaluate
 
 
 def B(src, tgt):

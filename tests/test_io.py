@@ -4,10 +4,10 @@ import codecs
 
 import pytest
 
-from align.io import (MAX_PARAGRAPH, decode, detect_encoding, normalize, read_document, read_lines,
+from tmforge.align.io import (MAX_PARAGRAPH, decode, detect_encoding, normalize, read_document, read_lines,
                       split_paragraphs)
 from conftest import SAMPLES
-from tm.errors import TmforgeError
+from tmforge.errors import TmforgeError
 
 RU_SAMPLE = (SAMPLES / "parallel" / "ru.txt").read_text(encoding="utf-8")
 EN_SAMPLE = (SAMPLES / "parallel" / "en.txt").read_text(encoding="utf-8")

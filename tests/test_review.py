@@ -1,9 +1,9 @@
 """The review page, checked in a real headless browser: what a translator sees."""
 
-from align.beads import Bead
-from align.pipeline import Alignment
-from align.review import review_html, write_review
-from align.segment import Sentence
+from tmforge.align.beads import Bead
+from tmforge.align.pipeline import Alignment
+from tmforge.align.review import review_html, write_review
+from tmforge.align.segment import Sentence
 from browser import rendered_dom, screenshot
 
 

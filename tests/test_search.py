@@ -8,8 +8,8 @@ bead's meaning exactly, as with a real translation split or merged.
 import numpy as np
 import pytest
 
-from align.beads import Bead
-from align.search import SearchParams, mean_spans, search
+from tmforge.align.beads import Bead
+from tmforge.align.search import SearchParams, mean_spans, search
 
 KINDS = [(1, 1)] * 12 + [(1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 0), (0, 1)]
 
@@ -83,7 +83,7 @@ def test_empty_side_gives_only_insertions():
 
 def test_a_paragraph_missing_on_one_side_leaves_the_rest_aligned(tmp_path, sample_gold, encoder):
     """Real text: drop one Russian paragraph of the sample; every other gold 1-1 pair must survive."""
-    from align.pipeline import align_files
+    from tmforge.align.pipeline import align_files
     from conftest import SAMPLES
 
     en, ru, gold = sample_gold

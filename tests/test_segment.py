@@ -1,5 +1,5 @@
-from align.io import read_document
-from align.segment import split_sentences
+from tmforge.align.io import read_document
+from tmforge.align.segment import split_sentences
 
 from conftest import SAMPLES, read_lines
 

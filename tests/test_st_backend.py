@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-st = pytest.importorskip("sentence_transformers")
+st = pytest.importorskip("sentence_transformers", reason="sentence-transformers is not installed: pip install torch==2.13.0 (the CPU build) then pip install -e '.[st]' (.ci/run does this)")
 tokenizers = pytest.importorskip("tokenizers")
 
 WORDS = [("council", "совет"), ("meeting", "заседание"), ("secretary", "секретарь"), ("border", "граница"),
@@ -53,8 +53,8 @@ def tiny_model(tmp_path_factory):
 
 @pytest.mark.parametrize("device", devices())
 def test_sentence_transformer_encoder_aligns_many_to_many(tiny_model, device):
-    from align.embed import load_encoder
-    from align.pipeline import align_sentences
+    from tmforge.align.embed import load_encoder
+    from tmforge.align.pipeline import align_sentences
 
     encoder = load_encoder(str(tiny_model), device=device)
     assert str(encoder._model.device).startswith(device)
@@ -72,7 +72,7 @@ def test_cli_model_option_uses_the_saved_model(tiny_model, tmp_path, device):
     src.write_text("\n".join(EN) + "\n", encoding="utf-8")
     tgt.write_text("\n".join(RU) + "\n", encoding="utf-8")
     out = tmp_path / "out.align"
-    run = subprocess.run([sys.executable, "-m", "align", "align", str(src), str(tgt), "--segmented",
+    run = subprocess.run([sys.executable, "-m", "tmforge", "align", str(src), str(tgt), "--segmented",
                           "--src-lang", "en", "--tgt-lang", "ru", "--model", str(tiny_model),
                           "--device", device, "-o", str(out)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
@@ -80,8 +80,8 @@ def test_cli_model_option_uses_the_saved_model(tiny_model, tmp_path, device):
 
 
 def test_missing_model_is_a_one_line_error(tmp_path):
-    from align.embed import SentenceTransformerEncoder
-    from tm.errors import TmforgeError
+    from tmforge.align.embed import SentenceTransformerEncoder
+    from tmforge.errors import TmforgeError
 
     with pytest.raises(TmforgeError, match="cannot load model"):
         SentenceTransformerEncoder(str(tmp_path / "no-such-model"))

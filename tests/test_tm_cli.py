@@ -7,17 +7,17 @@ from datetime import datetime, timezone
 
 from lxml import etree
 
-from tm.formats import read_memory, write_memory
-from tm.model import TranslationMemory, TranslationUnit
+from tmforge.tm.formats import read_memory, write_memory
+from tmforge.tm.model import TranslationMemory, TranslationUnit
 
-from conftest import SAMPLES, SHARED
+from conftest import DATA, SAMPLES
 
-DTD = SHARED / "data" / "tmx" / "dtd" / "tmx14.dtd"
+DTD = DATA / "tmx" / "dtd" / "tmx14.dtd"
 WHEN = datetime(2024, 6, 3, tzinfo=timezone.utc)
 
 
 def tmforge(*args):
-    return subprocess.run([sys.executable, "-m", "align", *map(str, args)], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "tmforge", *map(str, args)], capture_output=True, text=True)
 
 
 def sample(path, *pairs):

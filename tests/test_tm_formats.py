@@ -5,9 +5,9 @@ from datetime import datetime, timezone
 import polars as pl
 import pytest
 
-from tm.errors import TmforgeError
-from tm.formats import read_memory, write_memory
-from tm.model import TranslationMemory, TranslationUnit
+from tmforge.errors import TmforgeError
+from tmforge.tm.formats import read_memory, write_memory
+from tmforge.tm.model import TranslationMemory, TranslationUnit
 
 WHEN = datetime(2024, 6, 3, 12, 0, 5, tzinfo=timezone.utc)
 UNITS = [

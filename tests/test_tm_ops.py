@@ -4,9 +4,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tm.errors import TmforgeError
-from tm.model import TranslationMemory, TranslationUnit
-from tm.ops import FilterOptions, dedupe, filter_memory, format_stats, merge, stats
+from tmforge.errors import TmforgeError
+from tmforge.tm.model import TranslationMemory, TranslationUnit
+from tmforge.tm.ops import FilterOptions, dedupe, filter_memory, format_stats, merge, stats
 
 
 def day(d):

@@ -5,13 +5,13 @@ from datetime import datetime, timezone
 import pytest
 from lxml import etree
 
-from tm.errors import TmforgeError
-from tm.model import TranslationMemory, TranslationUnit
-from tm.tmx import TmxReader, read_tmx, write_tmx
+from tmforge.errors import TmforgeError
+from tmforge.tm.model import TranslationMemory, TranslationUnit
+from tmforge.tm.tmx import TmxReader, read_tmx, write_tmx
 
-from conftest import SHARED
+from conftest import DATA
 
-DTD = SHARED / "data" / "tmx" / "dtd" / "tmx14.dtd"
+DTD = DATA / "tmx" / "dtd" / "tmx14.dtd"
 WHEN = datetime(2024, 6, 3, 12, 0, tzinfo=timezone.utc)
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Text that breaks careless exporters: markup characters, quotes, tabs, line breaks, CR, astral and odd spaces.
@@ -182,8 +182,8 @@ def test_writer_takes_a_generator_and_header_meta(tmp_path):
 
 # ---------------------------------------------------------------- real-world TMX
 
-KIT = SHARED / "data" / "tmx" / "lisa-compliance-kit"
-TRADOS = SHARED / "data" / "tmx" / "trados-samples"
+KIT = DATA / "tmx" / "lisa-compliance-kit"
+TRADOS = DATA / "tmx" / "trados-samples"
 REAL = sorted(KIT.glob("*.tmx")) + sorted(TRADOS.glob("*.tmx"))
 
 

@@ -7,10 +7,10 @@ from typing import List, Optional
 
 import typer
 
-from tm import ops
-from tm.formats import check_outputs, input_paths, output_paths, read_memory, write_memory
-from tm.errors import TmforgeError
-from tm.model import TranslationMemory
+from tmforge.tm import ops
+from tmforge.tm.formats import check_outputs, input_paths, output_paths, read_memory, write_memory
+from tmforge.errors import TmforgeError
+from tmforge.tm.model import TranslationMemory
 
 FORMAT_HELP = ("Formats by extension: .tmx, .tsv, .csv, .jsonl, .parquet, and .moses for a Moses "
                "plain-text pair (NAME.moses stands for NAME.SRC and NAME.TGT, e.g. corpus.ru and corpus.en).")

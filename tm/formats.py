@@ -20,11 +20,11 @@ from typing import Iterable
 
 import polars as pl
 
-from tm import tmx
-from tm.atomic import atomic_path, atomic_write, check_writable
-from tm.errors import TmforgeError
-from tm.langtags import apply_lang_codes, canonical_tag, parse_lang_codes
-from tm.model import SCHEMA, TranslationMemory, props_to_json
+from tmforge.tm import tmx
+from tmforge.atomic import atomic_path, atomic_write, check_writable
+from tmforge.errors import TmforgeError
+from tmforge.tm.langtags import apply_lang_codes, canonical_tag, parse_lang_codes
+from tmforge.tm.model import SCHEMA, TranslationMemory, props_to_json
 
 FORMATS = (".tmx", ".tsv", ".csv", ".jsonl", ".parquet", ".moses")
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Iterable, Mapping
 
-from tm.errors import TmforgeError
+from tmforge.errors import TmforgeError
 
 _ALNUM = "[A-Za-z0-9]"
 _LANGTAG = re.compile(

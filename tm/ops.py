@@ -12,9 +12,9 @@ from typing import Callable, Sequence
 
 import polars as pl
 
-from tm.errors import TmforgeError
-from tm.langtags import primary
-from tm.model import SCHEMA, TranslationMemory, props_from_json, props_to_json
+from tmforge.errors import TmforgeError
+from tmforge.tm.langtags import primary
+from tmforge.tm.model import SCHEMA, TranslationMemory, props_from_json, props_to_json
 
 DEDUPE_MODES = ("exact", "normalized")
 # A number as written in Russian or English text: 1,000 / 1 000 / 2.5 / 2,5 all compare by their digits.
@@ -121,7 +121,7 @@ def _length_ratio() -> pl.Expr:
 def _untranslated(frame: pl.DataFrame, detect: Callable[[str], str] | None) -> pl.Series:
     """True where the target is written in the source language (the detector knows ru and en)."""
     if detect is None:
-        from align.detect import detect_language as detect   # the detector lives with the aligner
+        from tmforge.align.detect import detect_language as detect   # the detector lives with the aligner
     languages = []
     for source_lang, target_lang, target in frame.select("src_lang", "tgt_lang", "target").iter_rows():
         src, tgt = primary(source_lang), primary(target_lang)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from importlib.metadata import PackageNotFoundError, version
 from itertools import chain
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
@@ -17,10 +16,11 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from tm.atomic import atomic_path
-from tm.errors import TmforgeError
-from tm.langtags import apply_lang_codes, canonical_tag, parse_lang_codes, primary
-from tm.model import TranslationMemory, TranslationUnit, now_utc
+from tmforge.atomic import atomic_path
+from tmforge.errors import TmforgeError
+from tmforge.version import tool_version
+from tmforge.tm.langtags import apply_lang_codes, canonical_tag, parse_lang_codes, primary
+from tmforge.tm.model import TranslationMemory, TranslationUnit, now_utc
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Characters XML 1.0 forbids: C0 controls other than tab/LF/CR, surrogates, U+FFFE/U+FFFF.
@@ -32,13 +32,6 @@ FIELD_PROPS = {"x-score": "score", "x-bead": "bead", "x-source-document": "docum
 INLINE_CODES = frozenset({"bpt", "ept", "ph", "it", "ut"})   # native codes: not text
 INLINE_TAGS = INLINE_CODES | {"hi", "sub"}
 WHITESPACE_MODES = ("trim", "keep")
-
-
-def tool_version() -> str:
-    try:
-        return version("tmforge")
-    except PackageNotFoundError:
-        return "0.0.0+source"
 
 
 _TMX_DATE = re.compile(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z")

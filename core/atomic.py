@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterator
 
-from tm.errors import TmforgeError
+from tmforge.errors import TmforgeError
 
 
 def check_writable(path: str | os.PathLike, inputs: tuple[str | os.PathLike, ...] = (),
