@@ -114,7 +114,11 @@ def read_manifest(path: Path, encoding: str | None = None) -> Plan:
     from tmforge.align.io import decode, read_bytes
 
     text, _ = decode(read_bytes(path), encoding, str(path))
-    rows = [r for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
+    try:
+        rows = [r for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
+    except csv.Error as exc:  # a field over the csv module's 128 KB limit, a NUL ...
+        raise TmforgeError(f"manifest {path} is not a CSV of file paths ({exc}); write one "
+                           "'source,target[,name]' per line") from None
     if rows and rows[0] and rows[0][0].strip().lower() in ("src", "source", "source file", "src_path"):
         rows = rows[1:]
     if not rows:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 from collections import Counter
@@ -12,6 +13,8 @@ from typing import List, Optional
 
 import typer
 
+from tmforge import signals
+from tmforge.inputs import MAX_INPUT_ENV, parse_size
 from tmforge.threads import cap_thread_env
 
 cap_thread_env()
@@ -19,7 +22,7 @@ cap_thread_env()
 from tmforge.align import batch, pipeline  # noqa: E402
 from tmforge.align.batch import plan_inputs  # noqa: E402
 from tmforge.align.beads import format_beads, read_beads  # noqa: E402
-from tmforge.align.mixed import split_document, write_split  # noqa: E402
+from tmforge.align.mixed import check_split_outputs, split_document, write_split  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
 from tmforge.align.io import read_document  # noqa: E402
 from tmforge.align.progress import ProgressView  # noqa: E402
@@ -37,6 +40,20 @@ app.add_typer(tm_app, name="tm")
 ALIGN_FORMATS = FORMATS + (".align",)
 
 
+@app.callback()
+def global_options(
+    debug: bool = typer.Option(False, "--debug", help="On an internal error (exit 3), print the traceback. "
+                                                      "Accepted anywhere on the command line."),
+    max_input_size: Optional[str] = typer.Option(None, "--max-input-size", metavar="SIZE",
+                                                 help="Largest input read whole (documents, TSV/CSV/JSONL/Parquet "
+                                                      "memories, DOCX unpacked): 500M, 2G ... Default 256M; also "
+                                                      "the environment variable " + MAX_INPUT_ENV + "."),
+) -> None:
+    """Align Russian/English texts into translation memories (TMX, TSV, JSONL, Parquet)."""
+    if max_input_size:
+        os.environ[MAX_INPUT_ENV] = str(parse_size(max_input_size))  # batch workers inherit it
+
+
 def _output_format(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in ALIGN_FORMATS:
@@ -46,7 +63,8 @@ def _output_format(path: Path) -> str:
 
 EXIT_CODES = ("Exit codes: 0 everything aligned; 1 partly done (some pairs or files skipped, see the "
               "warnings; what was aligned is written); 2 usage or input error, nothing written; "
-              "130 interrupted (Ctrl-C), no partial file left.")
+              "3 internal error (a bug: rerun with --debug for the traceback); 130 interrupted (Ctrl-C), "
+              "143 terminated (SIGTERM), 129 hang-up (SIGHUP): no partial file left.")
 
 
 def _default_output(src: Path, split_output: bool) -> Path:
@@ -333,6 +351,8 @@ def split(
                                 help="Folder for ru.txt, en.txt, other.txt, anchors.tsv and report.tsv."),
     model: Optional[str] = typer.Option(None, help="A sentence-transformers model name or path instead of the bundled encoder."),
     encoding: Optional[str] = typer.Option(None, help="Input encoding (default: detected)."),
+    force: bool = typer.Option(False, "--force", "-f", help="Overwrite existing files in the output folder "
+                                                           "(never the input)."),
 ) -> None:
     """Split a mixed document into Russian, English and other streams, keeping translation pairs.
 
@@ -341,20 +361,45 @@ def split(
     """
     from tmforge.align.embed import load_encoder
 
+    check_split_outputs(output, (mixed,), force)  # before the long work
     doc = read_document(mixed, encoding)
     result = split_document(doc.paragraphs, load_encoder(model))
-    counts = write_split(result, output)
+    counts = write_split(result, output, (mixed,), force)
     typer.echo(f"{counts['ru']} Russian, {counts['en']} English, {counts['other']} other pieces; "
                f"{len(result.anchors)} anchor pairs -> {output}")
 
 
 INTERRUPTED = 130
+INTERNAL_ERROR = 3
+DEBUG_ENV = "TMFORGE_DEBUG"
+
+
+def _internal_error(exc: BaseException) -> int:
+    """An exception no check foresaw: one line (the traceback only with --debug), exit 3."""
+    if os.environ.get(DEBUG_ENV):
+        import traceback
+
+        traceback.print_exception(exc)
+    if isinstance(exc, MemoryError):
+        typer.echo("error: out of memory; give smaller inputs (or split them) and run again", err=True)
+        return 2
+    detail = (str(exc).splitlines() or [""])[0][:200]
+    typer.echo(f"error: internal error ({type(exc).__name__}{': ' + detail if detail else ''}); nothing "
+               "was written; this is a bug in tmforge: rerun with --debug for the traceback and report it",
+               err=True)
+    return INTERNAL_ERROR
 
 
 def main() -> None:
-    """Entry point: user errors become one line on stderr and exit code 2; Ctrl-C exits 130."""
+    """Entry point: user errors become one line on stderr and exit code 2; Ctrl-C exits 130,
+    SIGTERM 143, SIGHUP 129; anything unforeseen one line and exit 3 (--debug shows the traceback)."""
+    signals.install()
+    args = sys.argv[1:]
+    if "--debug" in args:  # accepted anywhere on the line, not only before the command
+        os.environ[DEBUG_ENV] = "1"
+        args = [a for a in args if a != "--debug"]
     try:
-        code = app(standalone_mode=False)
+        code = app(args, standalone_mode=False)
     except TmforgeError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -371,7 +416,12 @@ def main() -> None:
         if hasattr(exc, "show"):
             exc.show()
         sys.exit(2)
-    if code == INTERRUPTED:  # typer turns Ctrl-C into this exit code
-        typer.echo("error: interrupted; no partial file was left (files finished before stay); "
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        sys.exit(_internal_error(exc))
+    if signals.received is not None:  # typer reports any KeyboardInterrupt as 130
+        code = 128 + signals.received
+    if code == INTERRUPTED or (signals.received is not None and code == 128 + signals.received):
+        why = "interrupted" if signals.received is None else f"terminated ({signal.Signals(signals.received).name})"
+        typer.echo(f"error: {why}; no partial file was left (files finished before stay); "
                    "run the command again to redo the rest", err=True)
     sys.exit(code if isinstance(code, int) else 0)

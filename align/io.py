@@ -463,15 +463,12 @@ def subtitle_cues(text: str) -> list[tuple[str, dict[str, str]]]:
 # ---------------------------------------------------------------- files
 
 def read_bytes(path: str | Path) -> bytes:
-    p = Path(path)
-    if not p.exists():
-        raise TmforgeError(f"file not found: {p}; check the path")
-    if p.is_dir():
-        raise TmforgeError(f"{p} is a folder; give a file, or two folders to align files paired by name")
-    try:
-        return p.read_bytes()
-    except OSError as exc:
-        raise TmforgeError(f"cannot read {p}: {exc.strerror or exc}") from None
+    """A regular file's bytes, up to the input cap (tmforge.inputs): no FIFO, device or endless stream."""
+    from tmforge.inputs import read_input_bytes
+
+    if Path(path).is_dir():
+        raise TmforgeError(f"{path} is a folder; give a file, or two folders to align files paired by name")
+    return read_input_bytes(path)
 
 
 def _refuse_binary(path: str | Path, data: bytes) -> None:

@@ -1,0 +1,284 @@
+"""Hostile and broken inputs (issue 12): one `error:` line and the documented exit code, nothing lost,
+nothing left half written, no hang. Each test here failed on the code before the fix."""
+
+from __future__ import annotations
+
+import errno
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+import tracemalloc
+
+import pytest
+
+from conftest import SAMPLES
+
+RU = SAMPLES / "parallel" / "ru.txt"
+EN = SAMPLES / "parallel" / "en.txt"
+
+
+def tmforge(*args, timeout=120, env=None, **kwargs):
+    return subprocess.run([sys.executable, "-m", "tmforge", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})}, **kwargs)
+
+
+def assert_error(run, code, *words):
+    assert run.returncode == code, (run.returncode, run.stderr)
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), run.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def hidden_files(folder):
+    return [p.name for p in folder.iterdir() if p.name.startswith(".")]
+
+
+# ---------------------------------------------------------------- split never overwrites
+
+def test_split_refuses_to_overwrite_its_input(tmp_path):
+    mixed = tmp_path / "en.txt"  # the name of one of the streams split writes
+    mixed.write_bytes((SAMPLES / "mixed.txt").read_bytes())
+    before = mixed.read_bytes()
+    for force in ((), ("--force",)):  # an input is never overwritten, --force or not
+        run = tmforge("split", mixed, "-o", tmp_path, *force)
+        assert_error(run, 2, "also an input")
+        assert mixed.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["en.txt"]
+
+
+def test_split_refuses_existing_outputs_without_force(tmp_path):
+    out = tmp_path / "streams"
+    out.mkdir()
+    (out / "ru.txt").write_text("keep me\n", encoding="utf-8")
+    run = tmforge("split", SAMPLES / "mixed.txt", "-o", out)
+    assert_error(run, 2, "already exists", "--force")
+    assert sorted(p.name for p in out.iterdir()) == ["ru.txt"]
+    assert (out / "ru.txt").read_text(encoding="utf-8") == "keep me\n"
+    run = tmforge("split", SAMPLES / "mixed.txt", "-o", out, "--force")
+    assert run.returncode == 0, run.stderr
+    assert (out / "ru.txt").read_text(encoding="utf-8") != "keep me\n"
+    assert sorted(p.name for p in out.iterdir()) == ["anchors.tsv", "en.txt", "other.txt", "report.tsv", "ru.txt"]
+
+
+# ---------------------------------------------------------------- SIGTERM and SIGHUP
+
+def test_sigterm_inside_an_atomic_write_removes_the_temporary_file(tmp_path):
+    from tmforge.atomic import atomic_write
+    from tmforge.signals import Terminated
+
+    target = tmp_path / "out.txt"
+    target.write_text("old\n", encoding="utf-8")
+    with pytest.raises(Terminated) as caught:
+        with atomic_write(target) as fh:
+            fh.write("half of the new content")
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the handler raises at once; never reached
+    assert caught.value.exit_code == 128 + signal.SIGTERM
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert hidden_files(tmp_path) == []
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # the handler lasts for the write only
+
+
+def _wait_for_handler(proc, sig, limit=120):
+    """Wait until the child catches `sig` (main() has started): before that, imports can take seconds
+    on a loaded machine and the default action would end the child, which says nothing about main()."""
+    status = f"/proc/{proc.pid}/status"
+    if not os.path.exists(status):
+        time.sleep(8)
+        return
+    for _ in range(limit * 10):
+        with open(status) as fh:
+            caught = next(int(line.split()[1], 16) for line in fh if line.startswith("SigCgt:"))
+        if caught & (1 << (sig - 1)):
+            return
+        time.sleep(0.1)
+    raise AssertionError("the child never installed its signal handler")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_termination_mid_run_prints_one_line_and_leaves_nothing(tmp_path, sig):
+    src, tgt = tmp_path / "ru.txt", tmp_path / "en.txt"
+    src.write_text(RU.read_text(encoding="utf-8") * 40, encoding="utf-8")
+    tgt.write_text(EN.read_text(encoding="utf-8") * 40, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "tmforge", "align", str(src), str(tgt), "-o",
+                             str(out / "m.tmx"), "--review", str(out / "m.html")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for_handler(proc, sig)
+    time.sleep(2)  # into the work: aligning 2,000 paragraphs a side takes far longer
+    assert proc.poll() is None, "finished before the signal: use a larger input"
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + sig, stderr
+    assert stderr.splitlines() == [stderr.strip()] and stderr.startswith("error: terminated"), stderr
+    assert list(out.iterdir()) == []
+
+
+# ---------------------------------------------------------------- the last line of defence
+
+BROKEN = """
+import sys
+from tmforge.align import cli
+def broken(*args, **kwargs):
+    raise ValueError("an unforeseen failure")
+cli.read_document = broken
+sys.argv = ["tmforge", *sys.argv[1:]]
+cli.main()
+"""
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["plain", "debug"])
+def test_an_unexpected_exception_is_one_line_and_exit_3(tmp_path, debug):
+    args = ["split", str(SAMPLES / "mixed.txt"), "-o", str(tmp_path / "s")] + (["--debug"] if debug else [])
+    run = subprocess.run([sys.executable, "-c", BROKEN, *args], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 3, run.stderr
+    last = run.stderr.splitlines()[-1]
+    assert last.startswith("error: internal error (ValueError: an unforeseen failure)") and "--debug" in last
+    if debug:
+        assert "Traceback" in run.stderr
+    else:
+        assert run.stderr.splitlines() == [last]
+    assert not (tmp_path / "s").exists()
+
+
+# ---------------------------------------------------------------- not regular files, size cap
+
+def test_a_fifo_is_refused_not_waited_on(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    run = tmforge("align", fifo, EN, "-o", tmp_path / "m.tmx", timeout=60)  # the old code blocked forever
+    assert_error(run, 2, "named pipe", "regular file")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.txt"]
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_a_device_is_refused(tmp_path, device):
+    if not os.path.exists(device):
+        pytest.skip(f"{device} missing")
+    run = tmforge("align", device, EN, "-o", tmp_path / "m.tmx", timeout=60)
+    assert_error(run, 2, "a device", "regular file")
+
+
+def test_inputs_over_the_size_cap_are_refused_and_the_cap_can_be_raised(tmp_path):
+    big = tmp_path / "ru.txt"
+    big.write_text(RU.read_text(encoding="utf-8") * 80, encoding="utf-8")  # over 1 MB
+    en = tmp_path / "en.txt"
+    en.write_text(EN.read_text(encoding="utf-8") * 80, encoding="utf-8")
+    assert big.stat().st_size > 1024 ** 2
+    run = tmforge("--max-input-size", "1M", "align", big, en, "-o", tmp_path / "m.align")
+    assert_error(run, 2, str(big), "--max-input-size")
+    run = tmforge("align", big, en, "-o", tmp_path / "m.align", env={"TMFORGE_MAX_INPUT_SIZE": "1M"})
+    assert_error(run, 2, "input limit of 1.0 MB")
+    assert not (tmp_path / "m.align").exists()
+    run = tmforge("--max-input-size", "1M", "eval", big, big)  # every command reading whole files
+    assert_error(run, 2, "input limit")
+
+
+def test_parse_size():
+    from tmforge.errors import TmforgeError
+    from tmforge.inputs import parse_size
+
+    assert parse_size("1M") == 1024 ** 2 and parse_size("2g") == 2 * 1024 ** 3 and parse_size("512") == 512
+    assert parse_size("1.5 GB") == 3 * 1024 ** 3 // 2
+    for bad in ("", "lots", "-1M", "0", "3X"):
+        with pytest.raises(TmforgeError):
+            parse_size(bad)
+
+
+# ---------------------------------------------------------------- eval, manifest
+
+def test_eval_on_a_non_utf8_file(tmp_path):
+    pred = tmp_path / "pred.align"
+    pred.write_bytes("[0]:[0]\n# выравнивание\n".encode("cp1251"))
+    run = tmforge("eval", pred, pred)
+    assert_error(run, 2, "not UTF-8", str(pred))
+
+
+def test_eval_on_a_huge_index(tmp_path):
+    pred = tmp_path / "pred.align"
+    pred.write_text("[0]:[0]\n[" + "9" * 5000 + "]:[1]\n", encoding="utf-8")
+    run = tmforge("eval", pred, pred)
+    assert_error(run, 2, "line 2", "sentence index")
+
+
+def test_manifest_field_over_the_csv_limit(tmp_path):
+    manifest = tmp_path / "pairs.csv"
+    manifest.write_text(f"{RU},{EN}\n\"{'x' * 200_000}\",{EN}\n", encoding="utf-8")
+    run = tmforge("align", manifest, "-o", tmp_path / "all.tmx")
+    assert_error(run, 2, "manifest", "field larger than field limit")
+    assert not (tmp_path / "all.tmx").exists()
+
+
+# ---------------------------------------------------------------- write failures name the file
+
+def test_a_failed_write_names_the_file_and_leaves_the_old_one(tmp_path):
+    from tmforge.atomic import atomic_write
+    from tmforge.errors import TmforgeError
+
+    target = tmp_path / "m.txt"
+    target.write_text("old\n", encoding="utf-8")
+    with pytest.raises(TmforgeError, match=f"cannot write {target}: No space left on device; free some space"):
+        with atomic_write(target) as fh:
+            fh.write("new")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # what a full disk makes write() raise
+    assert target.read_text(encoding="utf-8") == "old\n" and hidden_files(tmp_path) == []
+
+
+def _small_file_limit():
+    # A real write failure from the kernel: writes past RLIMIT_FSIZE fail with EFBIG (Python ignores SIGXFSZ).
+    resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+
+def test_writing_a_tmx_past_the_disk_limit_names_the_path(tmp_path):
+    from tmforge.tm.formats import write_memory
+    from tmforge.tm.model import TranslationMemory, TranslationUnit
+
+    units = [TranslationUnit(f"Предложение номер {k}.", f"Sentence number {k}.", "ru", "en") for k in range(2000)]
+    source = tmp_path / "in.tsv"
+    write_memory(TranslationMemory.from_units(units), source)
+    out = tmp_path / "out.tmx"
+    out.write_text("old\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "tmforge", "tm", "convert", str(source), str(out), "--force"],
+                         capture_output=True, text=True, timeout=120, preexec_fn=_small_file_limit)
+    assert_error(run, 2, f"cannot write {out}")
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert hidden_files(tmp_path) == []
+
+
+# ---------------------------------------------------------------- tm stats streams
+
+def _tmx_of(path, n):
+    from tmforge.tm.tmx import write_tmx
+    from tmforge.tm.model import TranslationUnit
+
+    filler = "слово " * 80
+    write_tmx((TranslationUnit(f"{filler}{k}", f"word {k} " * 60, "ru", "en", score=(k % 10) / 10)
+               for k in range(n)), path)
+    return path
+
+
+def _peak_python_memory(fn):
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_tm_stats_of_a_tmx_streams_in_bounded_memory(tmp_path):
+    from tmforge.tm.ops import stats, stats_of_units
+    from tmforge.tm.tmx import iter_tmx, read_tmx
+
+    small, large = _tmx_of(tmp_path / "s.tmx", 1000), _tmx_of(tmp_path / "l.tmx", 4000)
+    peaks = [_peak_python_memory(lambda p=p: stats_of_units(iter_tmx(p), chunk=500)) for p in (small, large)]
+    # Four times the units, about the same peak: the text of one chunk at a time, not of the file.
+    assert peaks[1] < 1.5 * peaks[0], peaks
+    assert stats_of_units(iter_tmx(large), chunk=500) == stats(read_tmx(large))
+    run = tmforge("tm", "stats", large, "--json")
+    assert run.returncode == 0 and '"units": 4000' in run.stdout, run.stderr
