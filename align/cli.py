@@ -27,7 +27,7 @@ from tmforge.align.evaluate import evaluate  # noqa: E402
 from tmforge.align.io import read_document  # noqa: E402
 from tmforge.align.progress import ProgressView  # noqa: E402
 from tmforge.align.review import write_review  # noqa: E402
-from tmforge.atomic import atomic_write, check_writable  # noqa: E402
+from tmforge.atomic import atomic_group, atomic_write, check_writable  # noqa: E402
 from tmforge.errors import TmforgeError  # noqa: E402
 from tmforge.tm.formats import FORMATS, check_outputs, write_memory  # noqa: E402
 from tmforge.tm.cli import app as tm_app  # noqa: E402
@@ -235,12 +235,13 @@ def align(
             raise TmforgeError(failed[0].error)
         if not results:
             raise TmforgeError(f"no pair could be aligned; first problem: {failed[0].error}")
-        if not split_output:
-            view.stage("writing")
-            written.append((output, _write_merged(results, output, include_empty, tmx_options, inputs, force)))
-        if review is not None:
-            view.stage("writing review")
-            write_review(results, review, low)
+        with atomic_group():  # the memory and its review page: both replaced, or neither
+            if not split_output:
+                view.stage("writing")
+                written.append((output, _write_merged(results, output, include_empty, tmx_options, inputs, force)))
+            if review is not None:
+                view.stage("writing review")
+                write_review(results, review, low)
     warnings += [f"{o.job.src}: {o.error}" for o in failed if not o.error.endswith("already exists")]
     warnings += [w for r in results for w in r.warnings]
     code = 1 if failed or plan.skipped else 0

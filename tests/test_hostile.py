@@ -282,3 +282,69 @@ def test_tm_stats_of_a_tmx_streams_in_bounded_memory(tmp_path):
     assert stats_of_units(iter_tmx(large), chunk=500) == stats(read_tmx(large))
     run = tmforge("tm", "stats", large, "--json")
     assert run.returncode == 0 and '"units": 4000' in run.stdout, run.stderr
+
+
+# ---------------------------------------------------------------- outputs that belong together
+
+def _limited(script, *args, limit=20_000):
+    return subprocess.run([sys.executable, "-c", script, *map(str, args)], capture_output=True, text=True,
+                          timeout=120, preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
+
+
+def test_a_moses_pair_is_replaced_whole_or_not_at_all(tmp_path):
+    from tmforge.tm.formats import write_memory
+    from tmforge.tm.model import TranslationMemory, TranslationUnit
+
+    old = TranslationMemory.from_units([TranslationUnit("Старая.", "Old.", "ru", "en")])
+    write_memory(old, tmp_path / "c.moses")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    # The Russian side fits under the file-size limit, the English one (longer) does not.
+    units = [TranslationUnit("Да.", "A much longer English sentence number " + str(k), "ru", "en")
+             for k in range(1500)]
+    source = tmp_path / "new.tsv"
+    write_memory(TranslationMemory.from_units(units), source)
+    assert (tmp_path / "new.tsv").stat().st_size < 200_000
+    run = subprocess.run([sys.executable, "-m", "tmforge", "tm", "convert", str(source), str(tmp_path / "c.moses"),
+                          "--force"], capture_output=True, text=True, timeout=120,
+                         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000)))
+    assert_error(run, 2, "cannot write", "c.en")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name != "new.tsv"} == before
+
+
+def test_atomic_group_puts_back_what_it_replaced_when_a_later_rename_fails(tmp_path, monkeypatch):
+    from tmforge import atomic
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("old a", encoding="utf-8")
+    b.write_text("old b", encoding="utf-8")
+    real_replace = os.replace
+    calls = []
+
+    def failing_replace(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:  # the second target's rename fails (the first one is already done)
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", failing_replace)
+    with pytest.raises(Exception, match="cannot write"):
+        with atomic.atomic_group():
+            for path in (a, b):
+                with atomic.atomic_write(path) as fh:
+                    fh.write("new")
+    monkeypatch.setattr(atomic.os, "replace", real_replace)
+    assert (a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8")) == ("old a", "old b")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+
+
+def test_a_memory_and_its_review_page_are_replaced_together_or_not_at_all(tmp_path):
+    out, page = tmp_path / "m.align", tmp_path / "m.html"
+    out.write_text("[0]:[0]\n", encoding="utf-8")
+    page.write_text("<p>old</p>", encoding="utf-8")
+    # The beads (a few KB) fit under the file-size limit, the review page of the sample (tens of KB) does not.
+    run = subprocess.run([sys.executable, "-m", "tmforge", "align", str(RU), str(EN), "-o", str(out),
+                          "--review", str(page), "--force", "--quiet"], capture_output=True, text=True,
+                         timeout=300, preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000)))
+    assert_error(run, 2, f"cannot write {page}")
+    assert out.read_text(encoding="utf-8") == "[0]:[0]\n" and page.read_text(encoding="utf-8") == "<p>old</p>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.align", "m.html"]

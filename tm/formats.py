@@ -21,7 +21,7 @@ from typing import Iterable
 import polars as pl
 
 from tmforge.tm import tmx
-from tmforge.atomic import atomic_path, atomic_write, check_writable
+from tmforge.atomic import atomic_group, atomic_path, atomic_write, check_writable
 from tmforge.errors import TmforgeError
 from tmforge.tm.langtags import apply_lang_codes, canonical_tag, parse_lang_codes
 from tmforge.tm.model import SCHEMA, TranslationMemory, props_to_json
@@ -137,7 +137,7 @@ def _write_moses(frame: pl.DataFrame, tm: TranslationMemory, path: str | Path,
     src_path, tgt_path = moses_paths(path, *_moses_langs(tm, options.get("lang_codes")))
     # One line per segment: line breaks inside a segment become spaces.
     flat = frame.select(pl.col("source", "target").str.replace_all(r"[\r\n\u2028\u2029]+", " "))
-    with atomic_write(src_path) as src_fh, atomic_write(tgt_path) as tgt_fh:
+    with atomic_group(), atomic_write(src_path) as src_fh, atomic_write(tgt_path) as tgt_fh:  # both or neither
         for source, target in flat.iter_rows():
             src_fh.write(source + "\n")
             tgt_fh.write(target + "\n")
