@@ -102,3 +102,20 @@ def read_input_bytes(path: str | os.PathLike, what: str = "file") -> bytes:
         raise TmforgeError(f"cannot read {path}: {exc.strerror or exc}") from None
     check_size(path, len(data))
     return data
+
+
+def check_unpacked_size(data: bytes, source: str) -> None:
+    """Refuse a zip container (DOCX, XLSX, ODT) whose parts unpack past the input cap, before inflating.
+
+    The sizes come from the central directory; a hostile file cannot understate
+    them, as Python's zipfile stops inflating a part at its stated size.
+    """
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as exc:
+        raise TmforgeError(f"{source} is not a readable zip container ({exc}); open and save it again") from None
+    check_size(source, total, "unpacks to")
