@@ -149,7 +149,7 @@ cue_text = st.text(st.characters(categories=("L", "N", "P", "Zs"), exclude_chara
                      max_size=6), vtt=st.booleans())
 def test_subtitles_round_trip(cues, vtt):
     """Cues written as SRT or WebVTT read back with their text and timing."""
-    from tmforge.align.io import subtitle_cues
+    from tmforge.align.readers.subtitles import subtitle_cues
 
     def stamp(ms, sep):
         h, rest = divmod(ms, 3_600_000)
