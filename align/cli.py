@@ -20,7 +20,7 @@ from tmforge.align.batch import plan_inputs  # noqa: E402
 from tmforge.align.beads import read_beads  # noqa: E402
 from tmforge.align.mixed import split_document, write_split  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
-from tmforge.align.io import read_document  # noqa: E402
+from tmforge.align.readers import read_document  # noqa: E402
 from tmforge.align.progress import ProgressView  # noqa: E402
 from tmforge.align.review import write_review  # noqa: E402
 from tmforge.atomic import check_folder, check_writable, refuse_inputs  # noqa: E402
