@@ -104,7 +104,7 @@ def read_input_bytes(path: str | os.PathLike, what: str = "file") -> bytes:
     return data
 
 
-def check_unpacked_size(data: bytes, source: str) -> None:
+def check_unpacked_size(data: bytes, source: str, kind: str = "zip") -> None:
     """Refuse a zip container (DOCX, XLSX, ODT) whose parts unpack past the input cap, before inflating.
 
     The sizes come from the central directory; a hostile file cannot understate
@@ -117,5 +117,6 @@ def check_unpacked_size(data: bytes, source: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             total = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as exc:
-        raise TmforgeError(f"{source} is not a readable zip container ({exc}); open and save it again") from None
+        raise TmforgeError(f"{source} is not a readable {kind} file ({exc}); open and save it again "
+                           "in Word or LibreOffice") from None
     check_size(source, total, "unpacks to")

@@ -348,3 +348,95 @@ def test_a_memory_and_its_review_page_are_replaced_together_or_not_at_all(tmp_pa
     assert_error(run, 2, f"cannot write {page}")
     assert out.read_text(encoding="utf-8") == "[0]:[0]\n" and page.read_text(encoding="utf-8") == "<p>old</p>"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.align", "m.html"]
+
+
+# ---------------------------------------------------------------- readers: deep HTML, subtitles, no quadratic work
+
+@pytest.mark.parametrize("depth", [300, 5000])
+def test_html_nested_deeper_than_the_parser_limit_is_read_whole(tmp_path, depth):
+    from tmforge.align.io import read_document
+
+    # Forum pages leave <font> open in every post: each post nests one level deeper.
+    posts = "".join(f"<font color=red><p>Сообщение номер {k}.</p>" for k in range(depth))
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><body>{posts}<p>Последний абзац.</p></body></html>", encoding="utf-8")
+    doc = read_document(page)
+    texts = [p.text for p in doc.paragraphs]
+    assert texts == [f"Сообщение номер {k}." for k in range(depth)] + ["Последний абзац."]
+
+
+def _subtitles(tmp_path, body, suffix=".srt"):
+    from tmforge.align.io import read_document
+
+    path = tmp_path / f"s{suffix}"
+    path.write_text(body, encoding="utf-8")
+    return read_document(path)
+
+
+def test_malformed_subtitle_timings_are_named_not_dropped_silently(tmp_path):
+    doc = _subtitles(tmp_path, "1\n00:00:01,000 --> 00:00:02,000\nFirst.\n\n"
+                               "2\n00:00:03.000 -> 00:00:04,000\nSecond.\n\n"
+                               "3\n00:00:05,000 --> 00:00:06\nThird.\n\n"
+                               "4\n99:99:99,999 --> 99:99:99,999\nFourth.\n")
+    assert [p.text for p in doc.paragraphs] == ["First."]
+    assert len(doc.warnings) == 1 and "skipped 2 cues" in doc.warnings[0] and "line 10, 14" in doc.warnings[0]
+
+
+def test_subtitle_hour_of_thousands_of_digits(tmp_path):
+    doc = _subtitles(tmp_path, "1\n00:00:01,000 --> 00:00:02,000\nFirst.\n\n"
+                               f"2\n{'9' * 5000}:00:03,000 --> 00:00:04,000\nSecond.\n")
+    assert [p.text for p in doc.paragraphs] == ["First."] and "line 6" in doc.warnings[0]
+
+
+def test_subtitles_with_no_valid_cue_name_the_bad_lines(tmp_path):
+    from tmforge.errors import TmforgeError
+
+    with pytest.raises(TmforgeError, match="malformed"):
+        _subtitles(tmp_path, "1\n00:00:01,000 --> 00:61:02,000\nOnly.\n")
+    with pytest.raises(TmforgeError, match="line 3"):  # an end before its start
+        _subtitles(tmp_path, "WEBVTT\n\n00:00:05.000 --> 00:00:01.000\nBackwards.\n", ".vtt")
+
+
+# Markers that open and never close: the lazy patterns this replaced scanned to the end of the
+# paragraph from each one (quadratic: 40-90 s for 80 KB); each paragraph is just under the limit.
+HOSTILE_INLINE = ["**a " * 24_000, "*a " * 33_000, "_a " * 33_000, "[a " * 33_000, "<a " * 33_000,
+                  "[a](" * 24_000, "`a " * 33_000 + "`"]
+
+
+def test_markdown_inline_markup_takes_linear_time(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("\n\n".join(HOSTILE_INLINE), encoding="utf-8")
+    script = ("import sys; from tmforge.align.io import read_document; "
+              "print(len(read_document(sys.argv[1]).paragraphs))")
+    # A guard against a hang, not a speed measure: the old code took many minutes on this file.
+    run = subprocess.run([sys.executable, "-c", script, str(page)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == str(len(HOSTILE_INLINE)), run.stderr
+
+
+def test_subtitle_cue_tags_take_linear_time(tmp_path):
+    page = tmp_path / "s.srt"
+    page.write_text("1\n00:00:01,000 --> 00:00:02,000\n" + "<i " * 33_000 + "\n\n"
+                    "2\n00:00:03,000 --> 00:00:04,000\n" + "{\\a " * 24_000 + "\n", encoding="utf-8")
+    script = ("import sys; from tmforge.align.io import read_document; "
+              "print(len(read_document(sys.argv[1]).paragraphs))")
+    run = subprocess.run([sys.executable, "-c", script, str(page)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "2", run.stderr
+
+
+def test_markdown_paragraph_over_the_limit_is_refused_before_inline_work(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("**a " * 300_000, encoding="utf-8")  # 1.2 MB in one paragraph: quadratic work took hours
+    run = tmforge("align", page, EN, "-o", tmp_path / "m.tmx", timeout=120)
+    assert_error(run, 2, "paragraph of", "limit")
+
+
+def test_docx_that_unpacks_past_the_cap_is_refused_before_inflating(tmp_path):
+    import zipfile
+
+    page = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(page, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document>" + " " * (3 * 1024 ** 2) + "</w:document>")
+    assert page.stat().st_size < 100_000  # 3 MB of XML in a few KB
+    run = tmforge("--max-input-size", "1M", "align", page, EN, "-o", tmp_path / "m.tmx")
+    assert_error(run, 2, "unpacks to 3.0 MB", "--max-input-size")
