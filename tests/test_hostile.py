@@ -440,3 +440,135 @@ def test_docx_that_unpacks_past_the_cap_is_refused_before_inflating(tmp_path):
     assert page.stat().st_size < 100_000  # 3 MB of XML in a few KB
     run = tmforge("--max-input-size", "1M", "align", page, EN, "-o", tmp_path / "m.tmx")
     assert_error(run, 2, "unpacks to 3.0 MB", "--max-input-size")
+
+
+# ---------------------------------------------------------------- encodings
+
+@pytest.mark.parametrize("encoding", ["undefined", "unicode_escape", "raw_unicode_escape", "punycode", "base64"])
+def test_encodings_that_are_not_charsets_are_refused(tmp_path, encoding):
+    page = tmp_path / "ru.txt"
+    page.write_text("Привет \\ud800 мир.\n", encoding="utf-8")
+    run = tmforge("align", page, EN, "-o", tmp_path / "m.tmx", "--encoding", encoding)
+    assert_error(run, 2, f"unknown encoding '{encoding}'")
+
+
+def test_a_page_declaring_charset_undefined_is_read_by_detection(tmp_path):
+    from tmforge.align.io import read_document
+
+    page = tmp_path / "p.html"
+    page.write_bytes('<html><head><meta charset="undefined"></head><body><p>Привет, мир.</p></body></html>'
+                     .encode("cp1251"))
+    assert [p.text for p in read_document(page).paragraphs] == ["Привет, мир."]
+
+
+def test_an_encoding_that_makes_lone_surrogates_is_refused(tmp_path):
+    from tmforge.align.encodings import decode
+    from tmforge.errors import TmforgeError
+
+    with pytest.raises(TmforgeError, match="lone surrogate"):
+        decode("+2AA-".encode("ascii"), "utf-7", "x.txt")  # UTF-7 for a lone U+D800
+
+
+# ---------------------------------------------------------------- memories from other tools
+
+def _tmx(path, seq="1", lang="en", extra=""):
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="x" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="ru" datatype="plaintext"/>\n'
+        f'<body><tu><prop type="x-seq">{seq}</prop><tuv xml:lang="ru"><seg>Да{extra}</seg></tuv>'
+        f'<tuv xml:lang="{lang}"><seg>Yes</seg></tuv></tu></body></tmx>\n', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("seq", ["--1", "²", "9" * 30, "1e5", "٣"])
+def test_tmx_x_seq_that_is_no_number_reads_as_none(tmp_path, seq):
+    from tmforge.tm.formats import read_memory
+
+    units = list(read_memory(_tmx(tmp_path / "a.tmx", seq)).units())
+    assert [(u.source, u.seq) for u in units] == [("Да", None)]
+    run = tmforge("tm", "convert", tmp_path / "a.tmx", tmp_path / "a.parquet")
+    assert run.returncode == 0, run.stderr
+
+
+def test_tmx_with_an_html_entity_names_it_and_its_line(tmp_path):
+    run = tmforge("tm", "convert", _tmx(tmp_path / "a.tmx", extra="&nbsp;"), tmp_path / "a.tsv")
+    assert_error(run, 2, "line 3", "&nbsp;", "not defined")
+
+
+def test_underscore_locales_read_write_back_and_map(tmp_path):
+    from tmforge.tm.formats import read_memory
+
+    source = _tmx(tmp_path / "a.tmx", lang="en_US")
+    run = tmforge("tm", "convert", source, tmp_path / "b.tmx")
+    assert run.returncode == 0, run.stderr
+    assert [u.tgt_lang for u in read_memory(tmp_path / "b.tmx").units()] == ["en-US"]
+    run = tmforge("tm", "convert", source, tmp_path / "c.tmx", "--lang-code", "en_US=en-GB")
+    assert run.returncode == 0, run.stderr
+    assert [u.tgt_lang for u in read_memory(tmp_path / "c.tmx").units()] == ["en-GB"]
+
+
+def test_a_fifo_memory_is_named_as_such(tmp_path):
+    fifo = tmp_path / "m.tsv"
+    os.mkfifo(fifo)
+    for command in (("tm", "stats", fifo), ("tm", "convert", fifo, tmp_path / "out.tmx")):
+        run = tmforge(*command, timeout=60)
+        assert_error(run, 2, "named pipe")
+
+
+@pytest.mark.parametrize("fmt,content", [
+    (".tsv", "source\ttarget\tsrc_lang\ttgt_lang\tprops\nA\tB\tru\ten\t[1, 2]\n"),
+    (".csv", 'source,target,src_lang,tgt_lang,props\nA,B,ru,en,"""just text"""\n'),
+    (".jsonl", '{"source": "A", "target": "B", "src_lang": "ru", "tgt_lang": "en", "props": "[1]"}\n'),
+])
+def test_props_that_are_not_a_json_object(tmp_path, fmt, content):
+    path = tmp_path / f"m{fmt}"
+    path.write_text(content, encoding="utf-8")
+    run = tmforge("tm", "convert", path, tmp_path / "out.tmx")
+    assert_error(run, 2, "row 1", "not a JSON object")
+    assert not (tmp_path / "out.tmx").exists()
+
+
+def test_parquet_props_and_metadata_of_the_wrong_type(tmp_path):
+    import polars as pl
+
+    frame = pl.DataFrame({"source": ["a"], "target": ["b"], "src_lang": ["ru"], "tgt_lang": ["en"], "props": [3]})
+    frame.write_parquet(tmp_path / "p.parquet")
+    assert_error(tmforge("tm", "convert", tmp_path / "p.parquet", tmp_path / "p.tmx"), 2, "not a JSON object")
+    frame.drop("props").write_parquet(tmp_path / "m.parquet", metadata={"tmforge.meta": "[1, 2]"})
+    assert_error(tmforge("tm", "convert", tmp_path / "m.parquet", tmp_path / "m.tmx"), 2, "metadata")
+
+
+def test_deeply_nested_jsonl(tmp_path):
+    path = tmp_path / "m.jsonl"
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    assert_error(tmforge("tm", "convert", path, tmp_path / "m.tmx"), 2, "m.jsonl")
+
+
+def test_corrupt_parquet(tmp_path):
+    from tmforge.tm.formats import write_memory
+    from tmforge.tm.model import TranslationMemory, TranslationUnit
+
+    good = tmp_path / "good.parquet"
+    write_memory(TranslationMemory.from_units([TranslationUnit("Да.", "Yes.", "ru", "en")] * 20), good)
+    data = good.read_bytes()
+    for k, damaged in enumerate([data[:len(data) // 2] + bytes(50) + data[len(data) // 2 + 50:],
+                                 b"PAR1" + bytes(range(256)) + b"PAR1", data[:-12] + b"\xff" * 8 + data[-4:]]):
+        path = tmp_path / f"bad{k}.parquet"
+        path.write_bytes(damaged)
+        assert_error(tmforge("tm", "convert", path, tmp_path / f"bad{k}.tmx"), 2, path.name)
+
+
+def test_writing_parquet_past_the_disk_limit_names_the_path(tmp_path):
+    from tmforge.tm.formats import write_memory
+    from tmforge.tm.model import TranslationMemory, TranslationUnit
+
+    units = [TranslationUnit(f"Предложение номер {k}.", f"Sentence number {k}.", "ru", "en") for k in range(3000)]
+    source = tmp_path / "in.tsv"
+    write_memory(TranslationMemory.from_units(units), source)
+    out = tmp_path / "out.parquet"
+    out.write_bytes(b"old")
+    run = subprocess.run([sys.executable, "-m", "tmforge", "tm", "convert", str(source), str(out), "--force"],
+                         capture_output=True, text=True, timeout=120,
+                         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (4000, 4000)))
+    assert_error(run, 2, f"cannot write {out}")
+    assert out.read_bytes() == b"old" and hidden_files(tmp_path) == []
