@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from tmforge import signals
 from tmforge.threads import usable_cores
 from tmforge.errors import TmforgeError
 
@@ -249,7 +250,8 @@ def run_jobs(jobs: list[Job], options: Options, workers: int, threads: int,
     saved = {var: os.environ.get(var) for var in _THREAD_VARS}
     os.environ.update({var: str(threads) for var in _THREAD_VARS})
     try:
-        pool = multiprocessing.get_context("spawn").Pool(workers, _worker_init, (options, threads))
+        with signals.deferred():  # an interrupt mid-spawn would leave a child printing a traceback
+            pool = multiprocessing.get_context("spawn").Pool(workers, _worker_init, (options, threads))
     finally:
         for var, value in saved.items():
             if value is None:

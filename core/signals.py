@@ -67,3 +67,30 @@ def terminate_as_interrupt() -> Iterator[None]:
         for sig, handler in previous.items():
             if handler == signal.SIG_DFL:
                 signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP back until the block ends, then deliver them.
+
+    For steps that must not be cut half-way, such as starting worker processes:
+    interrupted while writing a spawned child's start-up data, the child dies
+    with a traceback of its own on the user's terminal.
+    """
+    if not _can_install():
+        yield
+        return
+    caught: list[int] = []
+    signals = (signal.SIGINT, *SIGNALS)
+    previous = {sig: signal.getsignal(sig) for sig in signals}
+    for sig, handler in previous.items():
+        if handler not in (signal.SIG_IGN, None):
+            signal.signal(sig, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            if handler not in (signal.SIG_IGN, None):
+                signal.signal(sig, handler)
+        for sig in dict.fromkeys(caught):
+            signal.raise_signal(sig)  # now handled as usual: KeyboardInterrupt, Terminated, or the default
