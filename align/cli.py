@@ -16,7 +16,7 @@ from tmforge.threads import cap_thread_env
 
 cap_thread_env()
 
-from tmforge.align import batch, pipeline  # noqa: E402
+from tmforge.align import batch, pipeline, tm_services  # noqa: E402
 from tmforge.align.batch import plan_inputs  # noqa: E402
 from tmforge.align.beads import format_beads, read_beads  # noqa: E402
 from tmforge.align.mixed import split_document, write_split  # noqa: E402
@@ -33,6 +33,7 @@ from tmforge.tm.tmx import TmxOptions  # noqa: E402
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Align Russian/English texts into translation memories (TMX, TSV, JSONL, Parquet).")
 app.add_typer(tm_app, name="tm")
+tm_services.install()   # the store commands get align's encoder and segmenter
 
 ALIGN_FORMATS = FORMATS + (".align",)
 

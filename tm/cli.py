@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from tmforge.tm import ops
+from tmforge.tm import ops, store_cli
 from tmforge.tm.formats import check_outputs, input_paths, output_paths, read_memory, write_memory
 from tmforge.errors import TmforgeError
 from tmforge.tm.model import TranslationMemory
@@ -17,6 +17,8 @@ FORMAT_HELP = ("Formats by extension: .tmx, .tsv, .csv, .jsonl, .parquet, and .m
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Convert, merge, dedupe, filter and describe translation memories. " + FORMAT_HELP)
+
+store_cli.register(app)   # import, index, lookup, concordance, pretranslate, serve, info (tm/store_cli.py)
 
 # Options shared by every command that reads or writes a memory.
 SRC_LANG = typer.Option(None, "--src-lang", help="Source language to read: picks the pair in a multilingual "

@@ -1,0 +1,26 @@
+"""What the memory store's commands need from the aligner, handed to tm/ (which never imports align/).
+
+The encoder for semantic lookup is the one `align` uses; pretranslation
+segments a document exactly as `align` does (same readers, language
+detection and sentence splitter).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tmforge.align.embed import load_encoder
+from tmforge.align.io import read_document
+from tmforge.align.pipeline import document_language, sentences_of
+from tmforge.tm import store_cli
+
+
+def segment_document(path: Path, lang: str | None) -> tuple[str, list[tuple[str, int]]]:
+    """(language, [(sentence, paragraph index)]) of a document, segmented as align segments it."""
+    doc = read_document(path)
+    lang = lang or document_language(doc)
+    return lang, [(s.text, s.paragraph) for s in sentences_of(doc.paragraphs, lang, doc.is_subtitles)]
+
+
+def install() -> None:
+    store_cli.configure(encoder=load_encoder, segmenter=segment_document)
