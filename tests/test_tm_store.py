@@ -198,3 +198,20 @@ def test_cli_lookup_json_and_concordance(tmp_path, cli):
 def test_store_is_read_only_for_lookups(store):
     with pytest.raises(TmforgeError):
         store.import_units([("x", lambda: [])])
+
+
+def test_semantic_lookup_finds_a_paraphrase_edit_distance_misses(tmp_path, encoder):
+    from tmforge.tm.vectors import SemanticIndex, index_store
+
+    path = tmp_path / "m.tmdb"
+    with Store.create_or_open(path) as st:
+        st.import_units([("manual.tmx", lambda: [TranslationUnit(s, t, "ru", "en") for s, t in PAIRS])])
+        assert index_store(st, encoder) == len(PAIRS)
+        assert index_store(st, encoder) == 0                       # incremental: nothing new to encode
+    with Store.open(path) as st:
+        index = SemanticIndex(st, encoder)
+        query = "Перед запуском насоса кран нужно закрыть."          # the same instruction, reworded
+        assert lookup(st, query, "ru", "en", min_quality=70) == []   # too few shared words for a fuzzy match
+        matches = lookup(st, query, "ru", "en", semantic=index, semantic_min=50)
+        assert matches and matches[0].kind == "semantic" and matches[0].target == PAIRS[2][1]
+        assert 50 <= matches[0].quality < 100
