@@ -77,14 +77,15 @@ def concordance(store: Store, term: str, side: str = "src", src: str | None = No
 
 def _scan_index(store: Store, query: str, pair_ids: Sequence[int]) -> Iterator[StoredUnit]:
     """Units matching the index query in import order, a page at a time."""
-    last = 0
+    last, scanned = 0, 0
     wanted = set(pair_ids)
-    while last < MAX_SCANNED:
+    while scanned < MAX_SCANNED:
         ids = [r[0] for r in store.conn.execute(
             "SELECT rowid FROM units_fts WHERE units_fts MATCH ? AND rowid > ? ORDER BY rowid LIMIT ?",
             (query, last, _PAGE))]
         if not ids:
             return
+        scanned += len(ids)
         units = store.units_by_id(ids)
         for uid in ids:
             unit = units[uid]
