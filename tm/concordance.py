@@ -6,7 +6,9 @@ and a hit counts only where consecutive words of the text have the same
 Snowball stems as the term's words, so "термостат" finds "термостата" and
 "термостатом" but not "термостатический". `regex=True` searches a Python
 regular expression instead (case-insensitive), which reads every unit of the
-language pair: slower on large stores.
+language pair: slower on large stores. A word search reads at most
+MAX_SCANNED index candidates (a two-letter stem prefix can match most of a
+large store), in import order, so on a huge store its hits are the first ones found.
 """
 
 from __future__ import annotations

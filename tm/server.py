@@ -54,7 +54,6 @@ class _Stores:
         self.write_token = write_token
         self._local = threading.local()
         self._write_lock = threading.Lock()
-        self._semantic_error: str | None = None
         Store.open(path).close()   # fail at start, not at the first request, on a bad store
 
     def reader(self) -> Store:
@@ -72,8 +71,11 @@ class _Stores:
         if self._local.semantic is None:
             from tmforge.tm.vectors import SemanticIndex
 
-            index = SemanticIndex(store, self.encoder_factory())
-            self._local.semantic = index if len(index) else False
+            try:
+                index = SemanticIndex(store, self.encoder_factory())
+            except TmforgeError:   # stale vector index: exact and fuzzy lookups still answer
+                index = None
+            self._local.semantic = index if index is not None and len(index) else False
         return self._local.semantic or None
 
     def add(self, units: list[TranslationUnit]):

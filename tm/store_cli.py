@@ -164,7 +164,11 @@ def _semantic(st, wanted: bool):
         return None
     from tmforge.tm.vectors import SemanticIndex
 
-    index = SemanticIndex(st, _encoder())
+    try:
+        index = SemanticIndex(st, _encoder())
+    except TmforgeError as exc:   # a stale vector index must not cost the exact and fuzzy matches
+        typer.echo(f"warning: no semantic matches: {exc}", err=True)
+        return None
     return index if len(index) else None
 
 
