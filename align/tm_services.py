@@ -1,4 +1,5 @@
-"""What the memory store's commands need from the aligner, handed to tm/ (which never imports align/).
+"""What the memory store's commands need from the aligner; align/cli.py hands them to tm/ (which never
+imports align/) in tm.cli.Services.
 
 The encoder for semantic lookup is the one `align` uses; pretranslation
 segments a document exactly as `align` does (same readers, language
@@ -12,7 +13,6 @@ from pathlib import Path
 from tmforge.align.embed import load_encoder
 from tmforge.align.io import read_document
 from tmforge.align.pipeline import document_language, sentences_of
-from tmforge.tm import store_cli
 
 
 def segment_document(path: Path, lang: str | None) -> tuple[str, list[tuple[str, int]]]:
@@ -22,5 +22,6 @@ def segment_document(path: Path, lang: str | None) -> tuple[str, list[tuple[str,
     return lang, [(s.text, s.paragraph) for s in sentences_of(doc.paragraphs, lang, doc.is_subtitles)]
 
 
-def install() -> None:
-    store_cli.configure(encoder=load_encoder, segmenter=segment_document)
+def encoder():
+    """The bundled encoder align uses (loaded once per process)."""
+    return load_encoder()

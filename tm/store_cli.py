@@ -1,9 +1,9 @@
 """`tmforge tm import/index/lookup/concordance/pretranslate/serve/info`: the memory store's commands.
 
-tm/ does not import the aligner, so what only the aligner has is handed in
-by the CLI layer through `configure` (tmforge.align.tm_services does it):
-the sentence encoder for semantic lookup and the document segmenter for
-pretranslation.
+tm/ does not import the aligner, so what only the aligner has comes in the
+command context's object (tm.cli.Services, filled by align/cli.py's entry
+point from tmforge.align.tm_services): the sentence encoder for semantic
+lookup and the document segmenter for pretranslation.
 """
 
 from __future__ import annotations
@@ -11,36 +11,24 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import List, Optional
 
 import typer
 
 from tmforge.errors import TmforgeError
 
 
-@dataclass
-class Services:
-    encoder: Callable[[], object] | None = None        # () -> Encoder with .name and .encode(texts)
-    # (path, lang or None) -> (lang, [(sentence text, paragraph index)])
-    segmenter: Callable[[Path, Optional[str]], tuple[str, list[tuple[str, int]]]] | None = None
+def _service(ctx: typer.Context, name: str):
+    """A service the entry point handed in (tm.cli.Services), or None."""
+    return getattr(ctx.obj, name, None)
 
 
-SERVICES = Services()
-
-
-def configure(*, encoder=None, segmenter=None) -> None:
-    if encoder is not None:
-        SERVICES.encoder = encoder
-    if segmenter is not None:
-        SERVICES.segmenter = segmenter
-
-
-def _encoder():
-    if SERVICES.encoder is None:
+def _encoder_factory(ctx: typer.Context):
+    factory = _service(ctx, "encoder")
+    if factory is None:
         raise TmforgeError("no sentence encoder is available in this program; run through the tmforge command")
-    return SERVICES.encoder()
+    return factory
 
 
 def _progress_bar(quiet: bool):
@@ -56,19 +44,18 @@ def _progress_bar(quiet: bool):
 
 def _memory_sources(paths: list[Path], src_lang: Optional[str], tgt_lang: Optional[str]):
     """(name, units factory) for every input, formats checked before the store is touched."""
-    from tmforge.tm.formats import format_of, read_memory
-    from tmforge.tm.tmx import iter_tmx
+    from tmforge.tm.formats import format_for, input_paths, iter_memory
+    from tmforge.tm.options import ReadOptions
 
+    options = ReadOptions(src_lang=src_lang, tgt_lang=tgt_lang)
     sources = []
     for path in paths:
-        fmt = format_of(path)
-        if fmt != ".moses" and not path.is_file():
-            raise TmforgeError(f"file not found: {path}")
-        if fmt == ".tmx":   # streamed: a large TMX never sits in memory whole
-            sources.append((str(path), lambda p=path: iter_tmx(p, src_lang, tgt_lang)))
-        else:
-            sources.append((str(path), lambda p=path: read_memory(p, src_lang=src_lang,
-                                                                    tgt_lang=tgt_lang).units()))
+        format_for(path)
+        for opened in input_paths(path, options):
+            if not opened.is_file():
+                raise TmforgeError(f"file not found: {opened}")
+        # Streamed: a large TMX never sits in memory whole.
+        sources.append((str(path), lambda p=path: iter_memory(p, options)))
     return sources
 
 
@@ -130,6 +117,7 @@ def import_command(
 
 
 def index_command(
+    ctx: typer.Context,
     store: Path = typer.Argument(..., help="The store."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
@@ -148,7 +136,7 @@ def index_command(
     started = time.perf_counter()
     bar = _progress_bar(quiet)
     with Store.open(store, readonly=False) as st:
-        encoder = _encoder()
+        encoder = _encoder_factory(ctx)()
         if bar is None:
             added = index_store(st, encoder)
         else:
@@ -159,13 +147,13 @@ def index_command(
     typer.echo(f"{store}: {added} vectors added, {count} in all ({time.perf_counter() - started:.1f} s)")
 
 
-def _semantic(st, wanted: bool):
+def _semantic(ctx: typer.Context, st, wanted: bool):
     if not wanted:
         return None
     from tmforge.tm.vectors import SemanticIndex
 
     try:
-        index = SemanticIndex(st, _encoder())
+        index = SemanticIndex(st, _encoder_factory(ctx)())
     except TmforgeError as exc:   # a stale vector index must not cost the exact and fuzzy matches
         typer.echo(f"warning: no semantic matches: {exc}", err=True)
         return None
@@ -173,6 +161,7 @@ def _semantic(st, wanted: bool):
 
 
 def lookup_command(
+    ctx: typer.Context,
     store: Path = typer.Argument(..., help="The store."),
     text: str = typer.Argument(..., help="The sentence to look up."),
     src: Optional[str] = typer.Option(None, "--src", help="Source language (ru, en-GB ...); default: any."),
@@ -202,7 +191,7 @@ def lookup_command(
     tgt = canonical_tag(tgt) if tgt else None
     with Store.open(store) as st:
         matches = lookup(st, text, src, tgt, min_quality=min_quality, limit=limit,
-                         semantic=_semantic(st, semantic), semantic_min=semantic_min)
+                         semantic=_semantic(ctx, st, semantic), semantic_min=semantic_min)
     if as_json:
         typer.echo(json.dumps([m.as_json() for m in matches], ensure_ascii=False, indent=1))
         return
@@ -281,6 +270,7 @@ def concordance_command(
 
 
 def pretranslate_command(
+    ctx: typer.Context,
     document: Path = typer.Argument(..., help="The document to translate (any format align reads)."),
     tm: Path = typer.Option(..., "--tm", help="The store to take translations from."),
     output: Path = typer.Option(..., "-o", "--output", help="Output: .xlf/.xliff (XLIFF 1.2), .tmx or .tsv."),
@@ -310,21 +300,23 @@ def pretranslate_command(
 
     output_format(output)
     check_writable(output, (document, tm), force)
-    if SERVICES.segmenter is None:
+    segmenter = _service(ctx, "segmenter")
+    if segmenter is None:
         raise TmforgeError("no document segmenter is available in this program; run through the tmforge command")
     if not document.is_file():
         raise TmforgeError(f"file not found: {document}")
     tgt = canonical_tag(tgt)
     with Store.open(tm) as st:
-        lang, sentences = SERVICES.segmenter(document, canonical_tag(src) if src else None)
+        lang, sentences = segmenter(document, canonical_tag(src) if src else None)
         segments = [Segment(text, paragraph) for text, paragraph in sentences]
         results = pretranslate(st, segments, lang, tgt, min_quality=min_quality, alternatives=alternatives,
-                               semantic=_semantic(st, semantic))
+                               semantic=_semantic(ctx, st, semantic))
     write_pretranslation(results, output, original=document.name, src_lang=lang, tgt_lang=tgt)
     typer.echo(f"{report_of(results).summary()} -> {output}")
 
 
 def serve_command(
+    ctx: typer.Context,
     store: Path = typer.Argument(..., help="The store to serve."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0 for every interface)."),
     port: int = typer.Option(8080, "--port", help="Port to listen on."),
@@ -350,7 +342,8 @@ def serve_command(
         raise TmforgeError(f"--port {port} is not a port number; use 1-65535")
     typer.echo(f"serving {store} on http://{host}:{port}/ ({'read-write' if write_token else 'read-only'}); "
                "Ctrl-C stops", err=True)
-    serve(store, host, port, encoder_factory=SERVICES.encoder if semantic else None, write_token=write_token)
+    serve(store, host, port, encoder_factory=_service(ctx, "encoder") if semantic else None,
+          write_token=write_token)
 
 
 def info_command(
