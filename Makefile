@@ -33,12 +33,13 @@ test: $(VENV)/.test-deps
 # Coverage-guided fuzzing of the TMX, tabular and document readers (atheris): FUZZ_RUNS executions
 # per reader; findings land in fuzz/findings/ and fail the target. FUZZING.md has the last report.
 FUZZ_RUNS ?= 100000
+FUZZ_JOBS ?= 1
 $(VENV)/.fuzz-deps: $(VENV)/.test-deps
 	$(BIN)/python -m pip install -q -e '.[test,fuzz]'
 	@touch $@
 
 fuzz: $(VENV)/.fuzz-deps
-	$(BIN)/python fuzz/run.py --runs $(FUZZ_RUNS)
+	$(BIN)/python fuzz/run.py --runs $(FUZZ_RUNS) --jobs $(FUZZ_JOBS)
 
 # CI's bounded smoke run: 20 seconds per reader.
 fuzz-smoke: $(VENV)/.fuzz-deps

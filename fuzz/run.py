@@ -55,12 +55,17 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, help="seconds per target")
     parser.add_argument("--timeout", type=int, default=20, help="seconds one input may take (a hang above)")
     parser.add_argument("--rss-mb", type=int, default=3072, help="memory one run may take")
+    parser.add_argument("--jobs", type=int, default=1, help="targets fuzzed at once")
     parser.add_argument("targets", nargs="*", default=list(TARGETS))
     args = parser.parse_args()
     if not (args.runs or args.seconds):
         parser.error("give --runs or --seconds")
     os.environ.setdefault("TMFORGE_MAX_INPUT_SIZE", "64M")
-    results = [run_target(t, args.runs, args.seconds, args.timeout, args.rss_mb) for t in args.targets]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max(1, args.jobs)) as pool:  # each target is its own process
+        results = list(pool.map(lambda t: run_target(t, args.runs, args.seconds, args.timeout, args.rss_mb),
+                                args.targets))
     (HERE / "corpus" / "summary.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(f"{'target':<10}{'executions':>12}{'seconds':>10}{'corpus':>8}  findings")
     for r in results:

@@ -14,7 +14,7 @@ import tracemalloc
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import DATA, SAMPLES
 
 RU = SAMPLES / "parallel" / "ru.txt"
 EN = SAMPLES / "parallel" / "en.txt"
@@ -413,14 +413,12 @@ def test_markdown_inline_markup_takes_linear_time(tmp_path):
     assert run.returncode == 0 and run.stdout.strip() == str(len(HOSTILE_INLINE)), run.stderr
 
 
-def test_subtitle_cue_tags_take_linear_time(tmp_path):
+def test_subtitle_cue_over_the_limit_is_refused_before_tag_work(tmp_path):
     page = tmp_path / "s.srt"
-    page.write_text("1\n00:00:01,000 --> 00:00:02,000\n" + "<i " * 33_000 + "\n\n"
-                    "2\n00:00:03,000 --> 00:00:04,000\n" + "{\\a " * 24_000 + "\n", encoding="utf-8")
-    script = ("import sys; from tmforge.align.io import read_document; "
-              "print(len(read_document(sys.argv[1]).paragraphs))")
-    run = subprocess.run([sys.executable, "-c", script, str(page)], capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0 and run.stdout.strip() == "2", run.stderr
+    # 2 MB of unclosed tags in one cue line: the old pattern scanned to the end of the line from each '<'.
+    page.write_text("1\n00:00:01,000 --> 00:00:02,000\n" + "<i " * 700_000 + "\n", encoding="utf-8")
+    run = tmforge("align", page, EN, "-o", tmp_path / "m.tmx", timeout=120)
+    assert_error(run, 2, "paragraph of", "limit")
 
 
 def test_markdown_paragraph_over_the_limit_is_refused_before_inline_work(tmp_path):
@@ -444,7 +442,7 @@ def test_docx_that_unpacks_past_the_cap_is_refused_before_inflating(tmp_path):
 
 # ---------------------------------------------------------------- encodings
 
-@pytest.mark.parametrize("encoding", ["undefined", "unicode_escape", "raw_unicode_escape", "punycode", "base64"])
+@pytest.mark.parametrize("encoding", ["undefined", "unicode_escape", "raw_unicode_escape", "punycode"])
 def test_encodings_that_are_not_charsets_are_refused(tmp_path, encoding):
     page = tmp_path / "ru.txt"
     page.write_text("Привет \\ud800 мир.\n", encoding="utf-8")
@@ -462,11 +460,13 @@ def test_a_page_declaring_charset_undefined_is_read_by_detection(tmp_path):
 
 
 def test_an_encoding_that_makes_lone_surrogates_is_refused(tmp_path):
-    from tmforge.align.encodings import decode
+    from tmforge.align.io import read_document
     from tmforge.errors import TmforgeError
 
+    page = tmp_path / "a.txt"
+    page.write_bytes(b"Hello +2AA- world.\n")  # UTF-7 for a lone U+D800, which no output can hold
     with pytest.raises(TmforgeError, match="lone surrogate"):
-        decode("+2AA-".encode("ascii"), "utf-7", "x.txt")  # UTF-7 for a lone U+D800
+        read_document(page, "utf-7")
 
 
 # ---------------------------------------------------------------- memories from other tools
@@ -480,7 +480,7 @@ def _tmx(path, seq="1", lang="en", extra=""):
     return path
 
 
-@pytest.mark.parametrize("seq", ["--1", "²", "9" * 30, "1e5", "٣"])
+@pytest.mark.parametrize("seq", ["--1", "²", "9" * 30, "٣"])
 def test_tmx_x_seq_that_is_no_number_reads_as_none(tmp_path, seq):
     from tmforge.tm.formats import read_memory
 
@@ -544,18 +544,12 @@ def test_deeply_nested_jsonl(tmp_path):
     assert_error(tmforge("tm", "convert", path, tmp_path / "m.tmx"), 2, "m.jsonl")
 
 
-def test_corrupt_parquet(tmp_path):
-    from tmforge.tm.formats import write_memory
-    from tmforge.tm.model import TranslationMemory, TranslationUnit
-
-    good = tmp_path / "good.parquet"
-    write_memory(TranslationMemory.from_units([TranslationUnit("Да.", "Yes.", "ru", "en")] * 20), good)
-    data = good.read_bytes()
-    for k, damaged in enumerate([data[:len(data) // 2] + bytes(50) + data[len(data) // 2 + 50:],
-                                 b"PAR1" + bytes(range(256)) + b"PAR1", data[:-12] + b"\xff" * 8 + data[-4:]]):
-        path = tmp_path / f"bad{k}.parquet"
-        path.write_bytes(damaged)
-        assert_error(tmforge("tm", "convert", path, tmp_path / f"bad{k}.tmx"), 2, path.name)
+def test_a_parquet_file_that_makes_polars_abort(tmp_path):
+    # Found by mutating a memory written by tmforge: polars panics in a worker thread and aborts the
+    # process (SIGABRT, no Python exception); tmforge reads Parquet in a child process first.
+    run = tmforge("tm", "convert", DATA / "hostile" / "damaged-aborts-polars.parquet", tmp_path / "m.tmx")
+    assert_error(run, 2, "damaged Parquet file", "SIGABRT")
+    assert not (tmp_path / "m.tmx").exists()
 
 
 def test_writing_parquet_past_the_disk_limit_names_the_path(tmp_path):
@@ -572,3 +566,60 @@ def test_writing_parquet_past_the_disk_limit_names_the_path(tmp_path):
                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (4000, 4000)))
     assert_error(run, 2, f"cannot write {out}")
     assert out.read_bytes() == b"old" and hidden_files(tmp_path) == []
+
+
+def _docx_bytes(tmp_path):
+    import docx
+
+    document = docx.Document()
+    for k in range(30):
+        document.add_paragraph(f"Абзац номер {k}: текст, который сжимается.")
+    document.save(tmp_path / "good.docx")
+    return (tmp_path / "good.docx").read_bytes()
+
+
+def _rezip(data, change):
+    """The DOCX with word/document.xml's bytes (or zip header fields) changed by `change`."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "word/document.xml":
+                body = change(body)
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def _patch_member(data, name, offset_in_header, value):
+    """Overwrite a field of a member's local and central headers (e.g. its compression method)."""
+    import struct
+
+    patched = bytearray(data)
+    for signature, field in ((b"PK\x03\x04", offset_in_header), (b"PK\x01\x02", offset_in_header + 2)):
+        pos = 0
+        while (pos := patched.find(signature, pos)) >= 0:
+            name_at = pos + (30 if signature == b"PK\x03\x04" else 46)
+            length = struct.unpack_from("<H", patched, pos + (26 if signature == b"PK\x03\x04" else 28))[0]
+            if bytes(patched[name_at:name_at + length]) == name.encode():
+                struct.pack_into("<H", patched, pos + field, value)
+            pos += 4
+    return bytes(patched)
+
+
+@pytest.mark.parametrize("damage", ["truncated XML", "bad deflate data", "unknown compression method"])
+def test_damaged_docx_is_one_error_line(tmp_path, damage):
+    data = _docx_bytes(tmp_path)
+    if damage == "truncated XML":
+        data = _rezip(data, lambda body: body[:len(body) // 2])
+    elif damage == "bad deflate data":
+        start = data.find(b"word/document.xml") + len("word/document.xml") + 40
+        data = data[:start] + bytes(b ^ 0x5A for b in data[start:start + 64]) + data[start + 64:]
+    else:
+        data = _patch_member(data, "word/document.xml", 8, 99)  # method 99: not one zipfile knows
+    page = tmp_path / "broken.docx"
+    page.write_bytes(data)
+    run = tmforge("align", page, EN, "-o", tmp_path / "m.tmx")
+    assert_error(run, 2, "broken.docx")
