@@ -18,6 +18,7 @@ instead of a full search.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Sequence
 
 import numpy as np
@@ -41,6 +42,13 @@ class Inputs:
     tgt_paragraphs: np.ndarray
     params: SearchParams
 
+    @cached_property
+    def context(self) -> tuple[np.ndarray, np.ndarray, float]:
+        """The whole document's mean sentence vectors and length ratio: every stretch is scored
+        against them, as in the first alignment (a short stretch's own mean would say little)."""
+        ratio = np.log((self.tgt_lengths.sum() + 1.0) / (self.src_lengths.sum() + 1.0))
+        return self.src_spans[0].mean(axis=0), self.tgt_spans[0].mean(axis=0), float(ratio)
+
 
 def runs(beads: Sequence[EditBead]) -> list[tuple[int, int]]:
     """(first, stop) of every maximal run of beads no person fixed."""
@@ -61,7 +69,7 @@ def _search(inputs: Inputs, s0: int, s1: int, t0: int, t1: int) -> list[EditBead
     """The search on source sentences s0..s1-1 and target sentences t0..t1-1, as beads of the whole document."""
     found = search(inputs.src_spans[:, s0:s1], inputs.tgt_spans[:, t0:t1], inputs.src_lengths[s0:s1],
                    inputs.tgt_lengths[t0:t1], inputs.params, src_paragraphs=inputs.src_paragraphs[s0:s1],
-                   tgt_paragraphs=inputs.tgt_paragraphs[t0:t1])
+                   tgt_paragraphs=inputs.tgt_paragraphs[t0:t1], context=inputs.context)
     return [EditBead(tuple(i + s0 for i in b.src), tuple(j + t0 for j in b.tgt), b.score) for b in found]
 
 

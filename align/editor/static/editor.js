@@ -9,7 +9,7 @@
               selected: 0, sel: null, onlyProblems: false, view: [], tops: [], busy: false };
   const $ = (id) => document.getElementById(id);
   const list = $("list"), spacer = $("spacer"), rows = $("rows");
-  window.__editor = { timings: [], state: S, saved: 0 };
+  window.__editor = { timings: [], state: S, saved: 0 };  // for tests and the speed benchmark
 
   // --- talking to the server -------------------------------------------------
   async function api(path, body) {
@@ -271,6 +271,7 @@
   }
 
   // --- wiring ------------------------------------------------------------------
+  window.__editor.select = select;
   list.addEventListener("scroll", () => requestAnimationFrame(render));
   window.addEventListener("resize", render);
   document.addEventListener("keydown", key);
