@@ -38,7 +38,7 @@ def edit(beads, name, k, side, direction, a, b):
     return ops.set_excluded(beads, k, True)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(SIZES, st.lists(EDIT, max_size=25))
 def test_random_edit_sequences_keep_every_sentence_once_in_order_and_undo_restores(sizes, edits):
     beads, n, m = beads_from(sizes)
