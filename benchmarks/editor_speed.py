@@ -73,7 +73,7 @@ def main() -> None:
                                  [folder / "ru.txt", folder / "en.txt"], "bench")
         made = time.perf_counter() - started
         size_mb = (folder / "ru.tmfproj").stat().st_size / 1e6
-        server = Server(Editor(project, export=lambda p, out: export_project(p, out)[0])).start()
+        server = Server(Editor(project, export=lambda p, out: export_project(p, out).written)).start()
         rows = []
         try:
             with sync_playwright() as pw:

@@ -37,7 +37,7 @@ def server(tmp_path, built):
     path = tmp_path / "sample.tmfproj"
     shutil.copyfile(built, path)
     project = Project.open(path)
-    running = Server(Editor(project, export=lambda p, out: export_project(p, out)[0])).start()
+    running = Server(Editor(project, export=lambda p, out: export_project(p, out).written)).start()
     yield running
     running.stop()
     project.close()

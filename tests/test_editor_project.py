@@ -168,7 +168,7 @@ def test_export_marks_changed_units_leaves_out_deleted_ones_and_validates(projec
     project.commit("text", [text_change("tgt", i, project.sides["tgt"].texts[i], "Новый текст & <скобки>"),
                             splice_change(ops.mark_edited(project.beads, k, "20260102T030406Z"))])
     out = tmp_path / "out.tmx"
-    written, _ = export_project(project, out)
+    written = export_project(project, out).written
     pairs = [b for b in project.beads if b.src and b.tgt]
     assert written == len(pairs) - 1
 

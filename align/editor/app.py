@@ -22,7 +22,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Route
 
 from tmforge.align.editor import ops
-from tmforge.align.editor.export import realign_inputs
+from tmforge.align.editor.export import export_formats, realign_inputs
 from tmforge.align.editor.ops import EditError
 from tmforge.align.editor.project import Project, splice_change, text_change
 from tmforge.align.editor.realign import realign
@@ -30,7 +30,6 @@ from tmforge.errors import TmforgeError
 from tmforge.tm.model import now_utc
 from tmforge.tm.tmx import tmx_date
 
-EXPORT_FORMATS = (".tmx", ".tsv", ".csv", ".jsonl", ".parquet", ".moses", ".align")
 
 
 def page_html() -> str:
@@ -90,7 +89,7 @@ class Editor:
             "name": p.path.name, "src_lang": p.meta["src_lang"], "tgt_lang": p.meta["tgt_lang"],
             "src": p.sides["src"].texts, "tgt": p.sides["tgt"].texts,
             "beads": [b.to_json() for b in p.beads], "history": p.history_state(),
-            "formats": list(EXPORT_FORMATS)})
+            "formats": export_formats()})
 
     async def edit(self, request: Request) -> Response:
         body = await _json(request)
@@ -117,8 +116,8 @@ class Editor:
     async def export_route(self, request: Request) -> Response:
         body = await _json(request)
         fmt = _str(body, "format").lower()
-        if fmt not in EXPORT_FORMATS:
-            raise BadRequest(f"unknown format '{fmt}'; use one of {', '.join(EXPORT_FORMATS)}")
+        if fmt not in export_formats():
+            raise BadRequest(f"unknown format '{fmt}'; use one of {', '.join(export_formats())}")
         if self.export is None:
             raise BadRequest("this editor was started without an exporter")
         path = self.project.path.resolve().with_suffix(fmt)
@@ -128,7 +127,7 @@ class Editor:
     async def download(self, request: Request) -> Response:
         fmt = request.query_params.get("format", "")
         path = self.project.path.resolve().with_suffix(fmt)
-        if fmt not in EXPORT_FORMATS or fmt == ".moses" or not path.is_file():
+        if fmt not in export_formats() or fmt == ".moses" or not path.is_file():
             raise BadRequest("nothing exported in that format yet; export first")
         return FileResponse(path, filename=path.name)
 

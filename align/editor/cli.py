@@ -110,7 +110,7 @@ def _serve(project, no_browser: bool) -> None:
     from tmforge.align.editor.export import export_project
 
     def write(p, path):
-        return export_project(p, path)[0]
+        return export_project(p, path).written
 
     server = Server(Editor(project, export=write))
     typer.echo(f"editor: {server.url}")
@@ -141,21 +141,20 @@ def export(
     Units a person confirmed or edited carry TMX changedate and changeid and an x-status prop.
     Example: tmforge export ru.tmfproj -o memory.tmx
     """
-    from tmforge.align.editor.export import export_project
+    from tmforge.align.editor.export import check_export, export_project
     from tmforge.align.editor.project import Project
-    from tmforge.atomic import check_writable
-    from tmforge.tm.formats import FORMATS
+    from tmforge.tm.options import WriteOptions
 
-    if output.suffix.lower() not in FORMATS + (".align",):
-        raise TmforgeError(f"unknown output format '{output.suffix or output.name}'; use one of "
-                           f"{', '.join(FORMATS + ('.align',))}")
-    check_writable(output, (project,), force)
+    options = WriteOptions(lang_codes=lang_code or None, props=props, whitespace=whitespace,
+                           include_empty=include_empty)
+    check_export(project, output, force, options)
     opened = Project.open(project)
     try:
-        units, warnings = export_project(opened, output, include_empty, lang_codes=lang_code or None,
-                                         props=props, whitespace=whitespace)
+        languages = (opened.meta["src_lang"], opened.meta["tgt_lang"])
+        check_export(project, output, force, options, languages)   # a Moses pair is named after them
+        report = export_project(opened, output, options)
     finally:
         opened.close()
-    for w in warnings:
+    for w in report.warnings:
         typer.echo(f"warning: {w}", err=True)
-    typer.echo(f"wrote {output} ({units} units)")
+    typer.echo(f"wrote {output} ({report.written} units)")

@@ -6,15 +6,16 @@ from pathlib import Path
 
 import numpy as np
 
-from tmforge.align.beads import format_beads
+import tmforge.align.beads  # noqa: F401  (registers the .align bead format)
 from tmforge.align.editor.build import params_from_json
 from tmforge.align.editor.ops import EditBead
 from tmforge.align.editor.project import Project
 from tmforge.align.editor.realign import Inputs
-from tmforge.atomic import atomic_write
+from tmforge.tm.formats import check_outputs, registry
 from tmforge.tm.model import TranslationMemory, TranslationUnit
+from tmforge.tm.options import WriteOptions, WriteReport
 from tmforge.tm.tmx import parse_tmx_date
-from tmforge.types import Bead
+from tmforge.types import Alignment, Bead, Sentence
 
 
 def project_memory(project: Project, include_empty: bool = False) -> TranslationMemory:
@@ -38,13 +39,6 @@ def project_memory(project: Project, include_empty: bool = False) -> Translation
     return TranslationMemory.from_units(units, meta={"signature": meta.get("signature", "")})
 
 
-def write_beads(beads: list[EditBead], path: Path) -> int:
-    kept = [Bead(b.src, b.tgt, b.score) for b in beads if not b.excluded]
-    with atomic_write(path) as fh:
-        fh.write(format_beads(kept))
-    return len(kept)
-
-
 def realign_inputs(project: Project) -> Inputs:
     """The search's inputs from the project file (lengths of the text as read: the embeddings are of it)."""
     src, tgt = project.sides["src"], project.sides["tgt"]
@@ -55,14 +49,32 @@ def realign_inputs(project: Project) -> Inputs:
                   params_from_json(project.meta["params"]))
 
 
-def export_project(project: Project, path: str | Path, include_empty: bool = False,
-                   **options) -> tuple[int, list[str]]:
-    """Write the project in the format `path`'s extension names (.align: bead indices); units and warnings."""
-    from tmforge.tm.formats import write_memory
+NOUN = "output format"
 
-    out = Path(path)
-    if out.suffix.lower() == ".align":
-        return write_beads(project.beads, out), []
-    memory = project_memory(project, include_empty)
-    report = write_memory(memory, out, include_empty=include_empty, **options)
-    return report.written, list(report.warnings)
+
+def export_formats() -> list[str]:
+    """Every extension a project can be exported to: the memory formats and the bead formats."""
+    return registry.extensions(beads=True)
+
+
+def check_export(project_path: Path, path: Path, force: bool, options: WriteOptions,
+                 languages: tuple[str, str] | None = None) -> None:
+    check_outputs(path, (project_path,), force, languages=languages, options=options, beads=True, noun=NOUN)
+
+
+def export_project(project: Project, path: str | Path, options: WriteOptions | None = None) -> WriteReport:
+    """Write the project in the format `path`'s extension names: a memory, or the beads (.align)."""
+    out, options = Path(path), options or WriteOptions()
+    fmt = registry.for_path(out, beads=True, noun=NOUN)
+    if fmt.needs_beads:
+        return fmt.write_alignment(project_alignment(project), out, options)
+    return fmt.write(project_memory(project, options.include_empty), out, options)
+
+
+def project_alignment(project: Project) -> Alignment:
+    """The beads kept for export, with the sentences as edited."""
+    meta = project.meta
+    sides = {side: [Sentence(t, para) for t, para in zip(s.texts, s.paragraphs)] for side, s in project.sides.items()}
+    beads = [Bead(b.src, b.tgt, b.score) for b in project.beads if not b.excluded]
+    return Alignment(meta["src_lang"], meta["tgt_lang"], sides["src"], sides["tgt"], beads,
+                     meta.get("signature", ""), document=meta.get("document"))
