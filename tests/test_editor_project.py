@@ -197,3 +197,18 @@ def test_cli_exports_every_format(project, tmp_path, capsys, monkeypatch):
         assert out.stat().st_size > 0 and f"wrote {out}" in run.stdout
     run = tmforge(capsys, monkeypatch, "export", path, "-o", tmp_path / "memory.tsv")
     assert run.returncode == 2 and "already exists" in run.stderr
+
+
+def test_row_keys_run_out_and_every_row_is_renumbered(project, monkeypatch):
+    monkeypatch.setattr("tmforge.align.editor.project.KEY_GAP", 1)
+    every = tuple(project.beads)
+    project.commit("rewrite", [splice_change(ops.Splice(0, every, every))])   # neighbouring rows one key apart
+    project.commit("merge", [splice_change(ops.merge(project.beads, 10))])
+    project.commit("unalign", [splice_change(ops.unalign(project.beads, 10))])   # 4 rows where 3 keys are free
+    assert project._keys == list(range(len(project.beads)))   # every row renumbered
+    expected = list(project.beads)
+    path = project.path
+    project.close()
+    again = Project.open(path)
+    assert again.beads == expected
+    again.close()

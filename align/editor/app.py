@@ -25,7 +25,7 @@ from tmforge.align.editor import ops
 from tmforge.align.editor.export import export_formats, realign_inputs
 from tmforge.align.editor.ops import EditError
 from tmforge.align.editor.project import Project, splice_change, text_change
-from tmforge.align.editor.realign import realign
+from tmforge.align.editor.realign import realign, run_digests
 from tmforge.errors import TmforgeError
 from tmforge.tm.model import now_utc
 from tmforge.tm.tmx import tmx_date
@@ -76,6 +76,7 @@ class Editor:
             Route("/api/download", self.download),
         ])
         self.app.add_middleware(_Guard, editor=self)
+        project.preload()
 
     # --- routes
 
@@ -105,10 +106,12 @@ class Editor:
 
     async def realign(self, request: Request) -> Response:
         started = time.perf_counter()
-        splices = realign(self.project.beads, realign_inputs(self.project))
+        settled = set(json.loads(self.project.meta.get("realigned_runs", "[]")))
+        splices = realign(self.project.beads, realign_inputs(self.project), settled=settled)
         changes = [splice_change(s) for s in splices]
         if changes:
             self.project.commit("realign", changes)
+        self.project.set_meta("realigned_runs", json.dumps(sorted(run_digests(self.project.beads))))
         response = self._changed(changes)
         response.headers["X-Seconds"] = f"{time.perf_counter() - started:.3f}"
         return response

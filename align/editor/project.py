@@ -30,6 +30,7 @@ from tmforge.errors import TmforgeError
 FORMAT = "tmforge-project"
 SCHEMA_VERSION = 1
 SUFFIX = ".tmfproj"
+KEY_GAP = 1 << 20  # distance between neighbouring beads' row keys when (re)numbered
 
 _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -123,8 +124,11 @@ class Project:
             rows = con.execute("SELECT text, original, paragraph FROM sentences WHERE side = ? ORDER BY idx",
                                (side,)).fetchall()
             self.sides[side] = Side([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
-        self.beads = [EditBead.from_json(json.loads(r[0]))
-                      for r in con.execute("SELECT data FROM beads ORDER BY pos")]
+        rows = con.execute("SELECT pos, data FROM beads ORDER BY pos").fetchall()
+        self._keys = [r[0] for r in rows]   # gapped row keys, so an edit rewrites only its own rows
+        self.beads = [EditBead.from_json(json.loads(r[1])) for r in rows]
+        self._spans: dict[str, np.ndarray] = {}
+        self._spans_lock = threading.Lock()
         try:
             ops.check_partition(self.beads, len(self.sides["src"].texts), len(self.sides["tgt"].texts))
         except EditError as exc:
@@ -164,7 +168,7 @@ class Project:
                     con.execute("INSERT INTO embeddings VALUES (?, ?, ?)",
                                 (side, json.dumps(list(data.shape)), data.tobytes()))
                 con.executemany("INSERT INTO beads VALUES (?, ?)",
-                                [(k, json.dumps(b.to_json())) for k, b in enumerate(beads)])
+                                [(k * KEY_GAP, json.dumps(b.to_json())) for k, b in enumerate(beads)])
                 con.execute("COMMIT")
             finally:
                 con.close()
@@ -177,11 +181,24 @@ class Project:
     # --- reading
 
     def spans(self, side: str) -> np.ndarray:
-        """(K, n, d) float32 span embeddings of a side, as cached when the project was made."""
+        """(K, n, d) float32 span embeddings of a side, as stored when the project was made (read once)."""
+        with self._spans_lock:
+            if side not in self._spans:
+                shape, data = self._con.execute("SELECT shape, data FROM embeddings WHERE side = ?",
+                                                (side,)).fetchone()
+                self._spans[side] = np.frombuffer(data, dtype=np.float16).reshape(json.loads(shape)).astype(np.float32)
+            return self._spans[side]
+
+    def preload(self) -> threading.Thread:
+        """Read the embeddings in the background, so the first realign does not wait for them."""
+        thread = threading.Thread(target=lambda: [self.spans(side) for side in ops.SIDES], daemon=True)
+        thread.start()
+        return thread
+
+    def set_meta(self, key: str, value: str) -> None:
         with self._mutex:
-            shape, data = self._con.execute("SELECT shape, data FROM embeddings WHERE side = ?",
-                                            (side,)).fetchone()
-        return np.frombuffer(data, dtype=np.float16).reshape(json.loads(shape)).astype(np.float32)
+            self._con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+            self.meta[key] = value
 
     def history_state(self) -> dict:
         with self._mutex:
@@ -194,8 +211,7 @@ class Project:
     def commit(self, label: str, changes: list[dict]) -> None:
         """Apply changes (splices and text edits) in memory and in the file, as one undoable edit."""
         with self._mutex:
-            self._apply(changes)
-            self._write(changes, record=label)
+            self._save(changes, record=label)
 
     def undo(self) -> str | None:
         return self._step(undone=0, newest=True)
@@ -212,36 +228,28 @@ class Project:
             changes = json.loads(row[2])
             if undone == 0:
                 changes = [_inverse(c) for c in reversed(changes)]
-            self._apply(changes)
-            self._write(changes, flip=(row[0], 1 - undone))
+            self._save(changes, flip=(row[0], 1 - undone))
             return row[1]
 
-    def _apply(self, changes: list[dict]) -> None:
-        """In memory, all or nothing."""
-        beads = list(self.beads)
+    def _save(self, changes: list[dict], record: str | None = None, flip: tuple[int, int] | None = None) -> None:
+        """Apply changes to copies, write them in one transaction, and only then adopt the copies."""
+        beads, keys = list(self.beads), list(self._keys)
         texts = {side: list(s.texts) for side, s in self.sides.items()}
-        for change in changes:
-            if "splice" in change:
-                ops.apply(beads, Splice.from_json(change["splice"]))
-            else:
-                side, idx = change["side"], change["index"]
-                if texts[side][idx] != change["old"]:
-                    raise EditError("the text changed meanwhile; reload the page")
-                texts[side][idx] = change["new"]
-        self.beads = beads
-        for side, values in texts.items():
-            self.sides[side].texts = values
-
-    def _write(self, changes: list[dict], record: str | None = None, flip: tuple[int, int] | None = None) -> None:
         con = self._con
         con.execute("BEGIN IMMEDIATE")
         try:
             for change in changes:
                 if "splice" in change:
-                    self._write_splice(Splice.from_json(change["splice"]))
+                    splice = Splice.from_json(change["splice"])
+                    ops.apply(beads, splice)
+                    self._write_splice(splice, keys, beads)
                 else:
+                    side, idx = change["side"], change["index"]
+                    if not 0 <= idx < len(texts[side]) or texts[side][idx] != change["old"]:
+                        raise EditError("the text changed meanwhile; reload the page")
+                    texts[side][idx] = change["new"]
                     con.execute("UPDATE sentences SET text = ? WHERE side = ? AND idx = ?",
-                                (change["new"], change["side"], change["index"]))
+                                (change["new"], side, idx))
             if record is not None:
                 con.execute("DELETE FROM history WHERE undone = 1")  # a new edit ends the redo branch
                 con.execute("INSERT INTO history (label, changes) VALUES (?, ?)",
@@ -252,16 +260,31 @@ class Project:
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        self.beads, self._keys = beads, keys
+        for side, values in texts.items():
+            self.sides[side].texts = values
 
-    def _write_splice(self, splice: Splice) -> None:
+    def _write_splice(self, splice: Splice, keys: list[int], beads: list[EditBead]) -> None:
+        """Replace the splice's rows; new rows get keys between their neighbours' (all renumbered if none are free)."""
         con = self._con
-        start, old, new = splice.start, len(splice.old), len(splice.new)
-        con.execute("DELETE FROM beads WHERE pos >= ? AND pos < ?", (start, start + old))
-        if new != old:  # renumber the tail through negative numbers so no two rows share a position
-            con.execute("UPDATE beads SET pos = -(pos + ?) - 1 WHERE pos >= ?", (new - old, start + old))
-            con.execute("UPDATE beads SET pos = -pos - 1 WHERE pos < 0")
-        con.executemany("INSERT INTO beads VALUES (?, ?)",
-                        [(start + k, json.dumps(b.to_json())) for k, b in enumerate(splice.new)])
+        start, stop = splice.start, splice.start + len(splice.old)
+        if splice.old:
+            con.execute("DELETE FROM beads WHERE pos >= ? AND pos <= ?", (keys[start], keys[stop - 1]))
+        if start > 0:
+            low = keys[start - 1]
+        else:   # room before the first row
+            low = (keys[stop] if stop < len(keys) else 0) - KEY_GAP * (len(splice.new) + 1)
+        high = keys[stop] if stop < len(keys) else low + KEY_GAP * (len(splice.new) + 1)
+        step = (high - low) // (len(splice.new) + 1)
+        new_keys = [low + step * (k + 1) for k in range(len(splice.new))]
+        keys[start:stop] = new_keys
+        if splice.new and step < 1:   # no room left between the neighbours: renumber every row
+            con.execute("DELETE FROM beads")
+            keys[:] = [k * KEY_GAP for k in range(len(keys))]
+            rows = zip(keys, beads)   # the whole list, the splice already applied
+        else:
+            rows = zip(new_keys, splice.new)
+        con.executemany("INSERT INTO beads VALUES (?, ?)", [(k, json.dumps(b.to_json())) for k, b in rows])
 
 
 def _inverse(change: dict) -> dict:
