@@ -121,8 +121,11 @@ def _serve(project, no_browser: bool) -> None:
         webbrowser.open(server.url)
     try:
         server.run()
+    except KeyboardInterrupt:   # uvicorn re-raises the Ctrl-C it shut down on: for the editor, the normal stop
+        pass
     finally:
         project.close()
+    typer.echo(f"editor stopped; every edit is saved in {project.path}", err=True)
 
 
 def export(
