@@ -14,7 +14,7 @@ from tmforge.threads import cap_thread_env
 
 cap_thread_env()
 
-from tmforge.align import batch, pipeline, sinks  # noqa: E402
+from tmforge.align import batch, pipeline, sinks, tm_services  # noqa: E402
 from tmforge.align.batch import plan_inputs  # noqa: E402
 from tmforge.align.beads import read_beads  # noqa: E402
 from tmforge.align.embed import resolve_model  # noqa: E402
@@ -276,8 +276,10 @@ INTERRUPTED = 130
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2; Ctrl-C exits 130."""
     try:
-        # tm/ has no language detector of its own (it never imports align/): hand it the aligner's.
-        code = app(standalone_mode=False, obj=TmServices(detect=detect_language))
+        # tm/ has no language detector, encoder or segmenter of its own (it never imports align/):
+        # hand it the aligner's.
+        code = app(standalone_mode=False, obj=TmServices(detect=detect_language, encoder=tm_services.encoder,
+                                                            segmenter=tm_services.segment_document))
     except TmforgeError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
