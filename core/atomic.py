@@ -9,10 +9,10 @@ two files of a Moses pair, a memory and its review page) go in one
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import errno
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -65,8 +65,23 @@ def write_error(target: Path, exc: OSError) -> TmforgeError:
                         "if any, is unchanged")
 
 
-# The open group, if any: (temporary, target) pairs waiting to be renamed together.
-_GROUP: contextvars.ContextVar[list | None] = contextvars.ContextVar("atomic_group", default=None)
+class _OpenGroup:
+    """The open group, if any: (temporary, target) pairs waiting to be renamed together.
+
+    Process-wide rather than a context variable: outputs are written by helper
+    threads too (a TMX streamed while pairs are aligned), and a thread does not
+    inherit its starter's context.
+    """
+
+    def __init__(self) -> None:
+        self.pending: list | None = None
+        self.lock = threading.Lock()
+
+    def get(self) -> list | None:
+        return self.pending
+
+
+_GROUP = _OpenGroup()
 
 
 def _discard(tmp: str | os.PathLike) -> None:
@@ -94,7 +109,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             if group is None:
                 os.replace(tmp, target)
             else:
-                group.append((tmp, target))
+                with _GROUP.lock:
+                    group.append((tmp, target))
         except OSError as exc:
             _discard(tmp)
             if exc.filename is None or os.fspath(exc.filename) == os.fspath(tmp):
@@ -116,7 +132,7 @@ def atomic_group() -> Iterator[None]:
         yield
         return
     pending: list[tuple[str, Path]] = []
-    token = _GROUP.set(pending)
+    _GROUP.pending = pending
     with terminate_as_interrupt():
         try:
             yield
@@ -125,7 +141,7 @@ def atomic_group() -> Iterator[None]:
                 _discard(tmp)
             raise
         finally:
-            _GROUP.reset(token)
+            _GROUP.pending = None
         _commit(pending)
 
 
