@@ -138,6 +138,7 @@ def align(
     workers, threads = batch.plan_workers(len(plan.jobs), jobs)
     single = len(plan.jobs) == 1
     written: list[tuple[Path, int]] = []
+    refused: set[int] = set()     # pairs whose output was refused (already warned about)
     warnings = list(plan.skipped)
 
     def finish_pair(outcome: batch.Outcome) -> None:
@@ -145,9 +146,13 @@ def align(
             view.advance(pairs_task)
         if split_output and outcome.alignment is not None:
             path = output / f"{outcome.job.name}{extension}"
-            if path.exists() and not force:
-                warnings.append(f"{path} already exists; pass --force to overwrite it (pair skipped)")
-                outcome.error, outcome.alignment = f"{path} already exists", None
+            alignment = outcome.alignment
+            try:   # the files of this pair (both of a Moses pair) are known only now
+                check_alignment_output(path, inputs, force, write_options, (alignment.src_lang, alignment.tgt_lang))
+            except TmforgeError as exc:
+                warnings.append(f"{exc} (pair skipped)")
+                refused.add(id(outcome))
+                outcome.error, outcome.alignment = str(exc), None
                 return
             written.append((path, _report_warnings(write_alignment(outcome.alignment, path, write_options))))
 
@@ -173,7 +178,7 @@ def align(
         if review is not None:
             view.stage("writing review")
             write_review(results, review, low)
-    warnings += [f"{o.job.src}: {o.error}" for o in failed if not o.error.endswith("already exists")]
+    warnings += [f"{o.job.src}: {o.error}" for o in failed if id(o) not in refused]
     warnings += [w for r in results for w in r.warnings]
     code = 1 if failed or plan.skipped else 0
     summary = summarize(outcomes, written, review, time.perf_counter() - started, low, warnings, code)
