@@ -194,12 +194,10 @@ def run_job(job: Job, options: Options, encoder, progress: Callable[[str], None]
 
 
 def make_encoder(model: str | None, threads: int | None = None, device: str | None = None):
-    """The encoder for a process: the bundled one with `threads` BLAS threads, or a named model."""
-    from tmforge.align.embed import DEFAULT_MODEL, UseEncoder, load_encoder
+    """The encoder for a process: the one --model names, with `threads` BLAS threads where it uses them."""
+    from tmforge.align.embed import load_encoder
 
-    if model in (None, "", DEFAULT_MODEL) and threads:
-        return UseEncoder(threads=threads)
-    return load_encoder(model, device=device)
+    return load_encoder(model, device=device, threads=threads)
 
 
 _WORKER: dict = {}

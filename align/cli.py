@@ -15,9 +15,10 @@ from tmforge.threads import cap_thread_env
 
 cap_thread_env()
 
-from tmforge.align import batch, pipeline  # noqa: E402
+from tmforge.align import batch, pipeline, tm_services  # noqa: E402
 from tmforge.align.batch import plan_inputs  # noqa: E402
 from tmforge.align.beads import read_beads  # noqa: E402
+from tmforge.align.embed import resolve_model  # noqa: E402
 from tmforge.align.mixed import split_document, write_split  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
 from tmforge.align.readers import read_document  # noqa: E402
@@ -86,7 +87,8 @@ def align(
     segmented: bool = typer.Option(False, help="Inputs are one sentence per line: no detection or segmentation."),
     src_lang: Optional[str] = typer.Option(None, help="Source language (ru or en); skips detection."),
     tgt_lang: Optional[str] = typer.Option(None, help="Target language (ru or en); skips detection."),
-    model: Optional[str] = typer.Option(None, help="A sentence-transformers model name or path instead of the bundled encoder."),
+    model: Optional[str] = typer.Option(None, help="Encoder: use-m3 (bundled, default), or st:NAME_OR_PATH "
+                                                   "(a sentence-transformers model; a plain name or path too)."),
     device: Optional[str] = typer.Option(None, help="Device for --model: cpu, cuda, cuda:1 ... (default: the model's choice)."),
     encoding: Optional[str] = typer.Option(None, help="Input encoding (default: detected: UTF-8/UTF-16 BOM, "
                                                       "UTF-8, cp1251, koi8-r, cp1252)."),
@@ -135,6 +137,7 @@ def align(
     _check_outputs(output, split_output, review, inputs, force, write_options, known)
     options = batch.Options(segmented=segmented, src_lang=src_lang, tgt_lang=tgt_lang, model=model,
                             device=device, encoding=encoding, length_check=length_check)
+    resolve_model(model)  # an unknown encoder backend is refused before any work
     workers, threads = batch.plan_workers(len(plan.jobs), jobs)
     single = len(plan.jobs) == 1
     written: list[tuple[Path, int]] = []
@@ -286,7 +289,7 @@ def split(
     mixed: Path = typer.Argument(..., help="A file that mixes Russian and English paragraphs or sentences."),
     output: Path = typer.Option(..., "-o", "--output",
                                 help="Folder for ru.txt, en.txt, other.txt, anchors.tsv and report.tsv."),
-    model: Optional[str] = typer.Option(None, help="A sentence-transformers model name or path instead of the bundled encoder."),
+    model: Optional[str] = typer.Option(None, help="Encoder: use-m3 (bundled, default), or st:NAME_OR_PATH."),
     encoding: Optional[str] = typer.Option(None, help="Input encoding (default: detected)."),
 ) -> None:
     """Split a mixed document into Russian, English and other streams, keeping translation pairs.
@@ -309,8 +312,10 @@ INTERRUPTED = 130
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2; Ctrl-C exits 130."""
     try:
-        # tm/ has no language detector of its own (it never imports align/): hand it the aligner's.
-        code = app(standalone_mode=False, obj=TmServices(detect=detect_language))
+        # tm/ has no language detector, encoder or segmenter of its own (it never imports align/):
+        # hand it the aligner's.
+        code = app(standalone_mode=False, obj=TmServices(detect=detect_language, encoder=tm_services.encoder,
+                                                            segmenter=tm_services.segment_document))
     except TmforgeError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

@@ -9,7 +9,7 @@ from typing import Callable, List, Optional
 
 import typer
 
-from tmforge.tm import ops
+from tmforge.tm import ops, store_cli
 from tmforge.tm.formats import check_outputs, input_paths, read_memory, registry, write_memory
 from tmforge.errors import TmforgeError
 from tmforge.tm.model import TranslationMemory
@@ -23,9 +23,15 @@ class Services:
     """What the commands need from outside tm/; the `tmforge` entry point (align/cli.py) passes it in."""
 
     detect: Optional[Callable[[str], str]] = None    # text -> language code, for filter --untranslated
+    # For the store's commands (tm/store_cli.py): () -> sentence encoder, for semantic lookup; and
+    # (path, lang or None) -> (lang, [(sentence, paragraph index)]), segmenting a document as align does.
+    encoder: Optional[Callable[[], object]] = None
+    segmenter: Optional[Callable] = None
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Convert, merge, dedupe, filter and describe translation memories. " + FORMAT_HELP)
+
+store_cli.register(app)   # import, index, lookup, concordance, pretranslate, serve, info (tm/store_cli.py)
 
 # Options shared by every command that reads or writes a memory.
 SRC_LANG = typer.Option(None, "--src-lang", help="Source language to read: picks the pair in a multilingual "
