@@ -61,8 +61,12 @@ class Sinks(Sink):
             sink.close()
 
     def abort(self) -> None:
+        # Every sink gets its abort even if one fails; the run's own error is what propagates.
         for sink in self.sinks:
-            sink.abort()
+            try:
+                sink.abort()
+            except Exception:  # noqa: BLE001 - cleaning up after an error already on its way
+                pass
 
 
 class InJobOrder(Sink):
@@ -247,9 +251,14 @@ class _UnitStream:
         return self._report
 
     def abort(self) -> None:
-        if self._thread.is_alive():
-            self.put(_ABORT)
-            self._thread.join()
+        """Stop the writer; its file is never completed (a writer error is dropped: the run failed already)."""
+        while self._thread.is_alive():
+            try:
+                self._queue.put(_ABORT, timeout=0.2)
+                break
+            except queue.Full:
+                continue
+        self._thread.join()
 
 
 _ABORT = object()
