@@ -58,10 +58,24 @@ def _expected(unit, fmt):
                    props={clean(k): clean(v) for k, v in unit.props.items()} if unit.props else None)
 
 
-@pytest.mark.parametrize("fmt", MEMORY_FORMATS)
+# Parquet is read in a child process first (tm/formats/parquet.py): fewer examples keep it quick.
+FEW = settings(SETTINGS, max_examples=8)
+
+
+@pytest.mark.parametrize("fmt", [f for f in MEMORY_FORMATS if f != ".parquet"])
 @SETTINGS
 @given(memory=st.lists(units(), max_size=6))
 def test_memory_round_trip(fmt, memory):
+    _memory_round_trip(fmt, memory)
+
+
+@FEW
+@given(memory=st.lists(units(), max_size=6))
+def test_parquet_round_trip(memory):
+    _memory_round_trip(".parquet", memory)
+
+
+def _memory_round_trip(fmt, memory):
     from tmforge.tm.formats import read_memory, write_memory
     from tmforge.tm.model import TranslationMemory
 
@@ -104,9 +118,16 @@ def test_moses_round_trip(pairs):
 
 
 @pytest.mark.parametrize("fmt", MEMORY_FORMATS)
-@SETTINGS
-@given(data=st.binary(max_size=2000))
-def test_memory_readers_refuse_any_bytes_cleanly(fmt, data):
+def test_memory_readers_refuse_any_bytes_cleanly(fmt):
+    @(FEW if fmt == ".parquet" else SETTINGS)
+    @given(data=st.binary(max_size=2000))
+    def check(data):
+        _read_any_bytes(fmt, data)
+
+    check()
+
+
+def _read_any_bytes(fmt, data):
     from tmforge.tm.formats import read_memory
 
     with tempfile.TemporaryDirectory() as tmp:
