@@ -346,12 +346,15 @@ class TmxReader:
         return _visible_text(seg)
 
 
-_SEQ = re.compile(r"\s*-?[0-9]{1,18}\s*")  # what fits an Int64, in ASCII digits ('²'.isdigit() is True)
+_SEQ = re.compile(r"\s*-?[0-9]{1,19}\s*")  # ASCII digits only: '²'.isdigit() is True
 
 
 def _seq(value: str | None) -> int | None:
     """x-seq as a number; another tool's odd value (--1, ², past int64) is no number, not an error."""
-    return int(value) if value and _SEQ.fullmatch(value) else None
+    if not value or not _SEQ.fullmatch(value):
+        return None
+    number = int(value)
+    return number if -2 ** 63 <= number < 2 ** 63 else None
 
 
 _UNDEFINED_ENTITY = re.compile(r"Entity '([^']+)' not defined")
