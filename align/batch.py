@@ -40,6 +40,7 @@ class Options:
     device: str | None = None
     encoding: str | None = None
     length_check: bool = True
+    force_pair: bool = False
 
 
 @dataclass
@@ -185,7 +186,7 @@ def run_job(job: Job, options: Options, encoder, progress: Callable[[str], None]
             result = pipeline.align_files(job.src, job.tgt, src_lang=options.src_lang, tgt_lang=options.tgt_lang,
                                           segmented=options.segmented, encoder=encoder,
                                           encoding=options.encoding, length_check=options.length_check,
-                                          progress=progress)
+                                          force_pair=options.force_pair, progress=progress)
         result.document = job.name if result.document is None else result.document
         return Outcome(job, result, seconds=time.perf_counter() - started)
     except TmforgeError as exc:

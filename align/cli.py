@@ -22,6 +22,7 @@ from tmforge.align.beads import format_beads, read_beads  # noqa: E402
 from tmforge.align.mixed import split_document, write_split  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
 from tmforge.align.io import read_document  # noqa: E402
+from tmforge.align.languages import normalise_flag  # noqa: E402
 from tmforge.align.progress import ProgressView  # noqa: E402
 from tmforge.align.review import write_review  # noqa: E402
 from tmforge.atomic import atomic_write, check_writable  # noqa: E402
@@ -102,26 +103,28 @@ def _write_memory(memory, output: Path, include_empty: bool, tmx_options: dict) 
     return len(memory)
 
 
-def _write_alignment(result: pipeline.Alignment, output: Path, include_empty: bool, tmx_options: dict) -> int:
+def _write_alignment(result: pipeline.Alignment, output: Path, include_empty: bool, tmx_options: dict,
+                     keep_untranslated: bool = False) -> int:
     """Write one alignment; the number of units (or beads) written."""
     if _output_format(output) == ".align":
         with atomic_write(output) as fh:
             fh.write(format_beads(result.beads))
         return len(result.beads)
-    return _write_memory(pipeline.to_memory(result, include_empty), output, include_empty, tmx_options)
+    return _write_memory(pipeline.to_memory(result, include_empty, keep_untranslated), output, include_empty,
+                         tmx_options)
 
 
 def _write_merged(results: list[pipeline.Alignment], output: Path, include_empty: bool, tmx_options: dict,
-                  inputs: tuple[Path, ...], force: bool) -> int:
+                  inputs: tuple[Path, ...], force: bool, keep_untranslated: bool = False) -> int:
     if _output_format(output) == ".align":
         if len(results) > 1:
             raise TmforgeError("a .align file holds the beads of one pair; use --split-output for a batch")
-        return _write_alignment(results[0], output, include_empty, tmx_options)
+        return _write_alignment(results[0], output, include_empty, tmx_options, keep_untranslated)
     import polars as pl
 
     from tmforge.tm.model import TranslationMemory
 
-    memories = [pipeline.to_memory(r, include_empty) for r in results]
+    memories = [pipeline.to_memory(r, include_empty, keep_untranslated) for r in results]
     merged = TranslationMemory(pl.concat([m.frame for m in memories]), dict(memories[0].meta))
     check_outputs(merged, output, inputs, force, **tmx_options)  # a Moses pair names two files
     return _write_memory(merged, output, include_empty, tmx_options)
@@ -138,13 +141,16 @@ def align(
                                           + ". Default: SRC's name with .tmx in the current folder. With "
                                           "--split-output, a folder."),
     segmented: bool = typer.Option(False, help="Inputs are one sentence per line: no detection or segmentation."),
-    src_lang: Optional[str] = typer.Option(None, help="Source language (ru or en); skips detection."),
-    tgt_lang: Optional[str] = typer.Option(None, help="Target language (ru or en); skips detection."),
+    src_lang: Optional[str] = typer.Option(None, help="Source language (ru or en; ru-RU, en_US ... accepted); a flag the text contradicts is refused."),
+    tgt_lang: Optional[str] = typer.Option(None, help="Target language (as --src-lang)."),
     model: Optional[str] = typer.Option(None, help="A sentence-transformers model name or path instead of the bundled encoder."),
     device: Optional[str] = typer.Option(None, help="Device for --model: cpu, cuda, cuda:1 ... (default: the model's choice)."),
     encoding: Optional[str] = typer.Option(None, help="Input encoding (default: detected: UTF-8/UTF-16 BOM, "
                                                       "UTF-8, cp1251, koi8-r, cp1252)."),
     include_empty: bool = typer.Option(False, help="Also write beads with an empty side (insertions, deletions)."),
+    keep_untranslated: bool = typer.Option(False, "--keep-untranslated",
+                                           help="Also write units whose target is in the source language or "
+                                                "copies the source (left out by default, counted in the summary)."),
     lang_code: Optional[List[str]] = typer.Option(None, "--lang-code", help="Language code to write, validated "
                                                   "as BCP 47: en-GB, or ru=ru-RU (repeatable). Default: ru, en."),
     props: bool = typer.Option(True, "--props/--no-props", help="Write TMX props: x-score, x-bead, x-source-document, x-seq."),
@@ -159,6 +165,9 @@ def align(
     low: float = typer.Option(0.5, help="Beads scoring below this count as low confidence."),
     length_check: bool = typer.Option(True, "--length-check/--no-length-check",
                                       help="Refuse a pair where one side is over 10 times longer than the other."),
+    force_pair: bool = typer.Option(False, "--force-pair", help="Align files even when they do not look like "
+                                    "translations of each other (refused by default; in a batch such pairs "
+                                    "are reported and left out)."),
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite existing output files."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but warnings and errors."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object on stdout."),
@@ -182,8 +191,9 @@ def align(
     output = output or _default_output(src, split_output)
     inputs = tuple(p for j in plan.jobs for p in (j.src, j.tgt) if p is not None)
     _check_outputs(output, split_output, out_format.lower(), review, inputs, force)
+    src_lang, tgt_lang = normalise_flag(src_lang, "--src-lang"), normalise_flag(tgt_lang, "--tgt-lang")
     options = batch.Options(segmented=segmented, src_lang=src_lang, tgt_lang=tgt_lang, model=model,
-                            device=device, encoding=encoding, length_check=length_check)
+                            device=device, encoding=encoding, length_check=length_check, force_pair=force_pair)
     tmx_options = dict(lang_codes=lang_code or None, props=props, whitespace=whitespace)
     TmxOptions(lang_codes=lang_code or {}, whitespace=whitespace)  # refuse bad codes before the long work
     workers, threads = batch.plan_workers(len(plan.jobs), jobs)
@@ -200,7 +210,8 @@ def align(
                 warnings.append(f"{path} already exists; pass --force to overwrite it (pair skipped)")
                 outcome.error, outcome.alignment = f"{path} already exists", None
                 return
-            written.append((path, _write_alignment(outcome.alignment, path, include_empty, tmx_options)))
+            written.append((path, _write_alignment(outcome.alignment, path, include_empty, tmx_options,
+                                                   keep_untranslated)))
 
     with ProgressView(enabled=not (quiet or as_json)) as view:
         pairs_task = view.task("pairs", len(plan.jobs)) if not single else None
@@ -219,14 +230,16 @@ def align(
             raise TmforgeError(f"no pair could be aligned; first problem: {failed[0].error}")
         if not split_output:
             view.stage("writing")
-            written.append((output, _write_merged(results, output, include_empty, tmx_options, inputs, force)))
+            written.append((output, _write_merged(results, output, include_empty, tmx_options, inputs, force,
+                                                  keep_untranslated)))
         if review is not None:
             view.stage("writing review")
             write_review(results, review, low)
     warnings += [f"{o.job.src}: {o.error}" for o in failed if not o.error.endswith("already exists")]
     warnings += [w for r in results for w in r.warnings]
     code = 1 if failed or plan.skipped else 0
-    summary = summarize(outcomes, written, review, time.perf_counter() - started, low, warnings, code)
+    summary = summarize(outcomes, written, review, time.perf_counter() - started, low, warnings, code,
+                        keep_untranslated)
     summary["workers"] = workers
     for w in warnings:
         typer.echo(f"warning: {w}", err=True)
@@ -239,7 +252,7 @@ def align(
 
 
 def summarize(outcomes: list[batch.Outcome], written: list[tuple[Path, int]], review: Optional[Path],
-              seconds: float, low: float, warnings: list[str], code: int) -> dict:
+              seconds: float, low: float, warnings: list[str], code: int, keep_untranslated: bool = False) -> dict:
     """The facts of a run, for the screen summary and --json."""
     results = [o.alignment for o in outcomes if o.alignment is not None]
     kinds: Counter = Counter()
@@ -267,6 +280,7 @@ def summarize(outcomes: list[batch.Outcome], written: list[tuple[Path, int]], re
         "mean_score": round(sum(scores) / len(scores), 4) if scores else None,
         "low_confidence": sum(s < low for s in scores), "low_threshold": low,
         "unaligned": dict(unaligned), "encodings": dict(encodings),
+        "untranslated": sum(len(r.untranslated) for r in results), "untranslated_kept": keep_untranslated,
         "outputs": [{"path": str(p), "units": n} for p, n in written],
         "review": str(review) if review else None, "seconds": round(seconds, 2),
         "warnings": warnings, "exit_code": code,
@@ -291,6 +305,10 @@ def _print_summary(summary: dict, results: list[pipeline.Alignment], show: int) 
         if mean is not None else "  score      no pairs of sentences",
         f"  unaligned  {counts(summary['unaligned'])} sentences" if summary["unaligned"] else "  unaligned  none",
     ]
+    if summary["untranslated"]:
+        lines.append(f"  untranslated {summary['untranslated']} units (target in the source language or a copy "
+                     "of it) " + ("kept (--keep-untranslated)" if summary["untranslated_kept"]
+                                  else "left out; --keep-untranslated keeps them"))
     for result in results[:1] if show else []:
         for source, target, bead in [p for p in result.pairs() if p[2].src and p[2].tgt][:show]:
             lines.append(f"  [{bead.kind} {bead.score:.2f}] {source}\n              {target}")

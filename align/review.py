@@ -36,6 +36,7 @@ tr.s-high{border-left:4px solid #2da44e} tr.s-mid{border-left:4px solid #d4a72c}
 tr.s-low{border-left:4px solid #cf222e;background:#fff1f0}
 tr.multi td.kind{font-weight:700;color:#6639ba}
 tr.unaligned{background:#f3f0ff} tr.unaligned td.kind{color:#6639ba;font-weight:700}
+tr.untranslated td.tgt{background:#fff8c5;text-decoration:underline wavy #bf8700}
 span.sent+span.sent{border-left:2px solid #c9cdd4;margin-left:4px;padding-left:6px}
 span.missing{color:#8c959f;font-style:italic}
 tr.bead{scroll-margin-top:190px}
@@ -90,10 +91,11 @@ def _links(ids: list[tuple[str, str]], limit: int = 300) -> str:
 
 def review_html(alignments: Sequence, low: float = LOW_SCORE, title: str = "tmforge alignment review") -> str:
     """The review page for alignments (align.pipeline.Alignment), one section each."""
-    sections, low_ids, multi_ids, unaligned_ids = [], [], [], []
+    sections, low_ids, multi_ids, unaligned_ids, untranslated_ids = [], [], [], [], []
     total = 0
     for d, al in enumerate(alignments):
         rows = []
+        untranslated = set(getattr(al, "untranslated", ()))
         for b, bead in enumerate(al.beads, 1):
             rid = f"d{d}-b{b}"
             label = f"{b}" if len(alignments) == 1 else f"{d + 1}:{b}"
@@ -106,6 +108,10 @@ def review_html(alignments: Sequence, low: float = LOW_SCORE, title: str = "tmfo
             else:
                 if bead.score is None or bead.score < low:
                     low_ids.append((rid, label))
+                    problem = True
+                if b - 1 in untranslated:
+                    classes.append("untranslated")
+                    untranslated_ids.append((rid, label))
                     problem = True
                 if bead.kind != "1-1":
                     classes.append("multi")
@@ -141,7 +147,8 @@ def review_html(alignments: Sequence, low: float = LOW_SCORE, title: str = "tmfo
         '<div class="jumps">'
         f'<div id="jump-low"><b>Low confidence ({len(low_ids)})</b>{_links(low_ids)}</div>'
         f'<div id="jump-multi"><b>Not 1-1 ({len(multi_ids)})</b>{_links(multi_ids)}</div>'
-        f'<div id="jump-unaligned"><b>Unaligned ({len(unaligned_ids)})</b>{_links(unaligned_ids)}</div></div>'
+        f'<div id="jump-unaligned"><b>Unaligned ({len(unaligned_ids)})</b>{_links(unaligned_ids)}</div>'
+        f'<div id="jump-untranslated"><b>Untranslated ({len(untranslated_ids)})</b>{_links(untranslated_ids)}</div></div>'
         '<div class="tools"><button id="prev" type="button">◀ previous problem</button>'
         '<button id="next" type="button">next problem ▶</button><span id="position"></span> '
         '<label><input type="checkbox" id="only"> show only problems</label></div></header>'
