@@ -21,7 +21,7 @@ from tmforge.align.batch import plan_inputs  # noqa: E402
 from tmforge.align.beads import format_beads, read_beads  # noqa: E402
 from tmforge.align.mixed import split_document, write_split  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
-from tmforge.align.io import read_document  # noqa: E402
+from tmforge.align.readers import read_document  # noqa: E402
 from tmforge.align.languages import normalise_flag  # noqa: E402
 from tmforge.align.progress import ProgressView  # noqa: E402
 from tmforge.align.review import write_review  # noqa: E402
