@@ -147,6 +147,10 @@ def align(
     device: Optional[str] = typer.Option(None, help="Device for --model: cpu, cuda, cuda:1 ... (default: the model's choice)."),
     encoding: Optional[str] = typer.Option(None, help="Input encoding (default: detected: UTF-8/UTF-16 BOM, "
                                                       "UTF-8, cp1251, koi8-r, cp1252)."),
+    src_encoding: Optional[str] = typer.Option(None, "--src-encoding", help="Encoding of the source file(s) only "
+                                               "(overrides --encoding); a decoding that garbles the text is refused."),
+    tgt_encoding: Optional[str] = typer.Option(None, "--tgt-encoding", help="Encoding of the target file(s) only "
+                                               "(overrides --encoding)."),
     include_empty: bool = typer.Option(False, help="Also write beads with an empty side (insertions, deletions)."),
     keep_untranslated: bool = typer.Option(False, "--keep-untranslated",
                                            help="Also write units whose target is in the source language or "
@@ -193,7 +197,8 @@ def align(
     _check_outputs(output, split_output, out_format.lower(), review, inputs, force)
     src_lang, tgt_lang = normalise_flag(src_lang, "--src-lang"), normalise_flag(tgt_lang, "--tgt-lang")
     options = batch.Options(segmented=segmented, src_lang=src_lang, tgt_lang=tgt_lang, model=model,
-                            device=device, encoding=encoding, length_check=length_check, force_pair=force_pair)
+                            device=device, encoding=encoding, length_check=length_check, force_pair=force_pair,
+                            src_encoding=src_encoding, tgt_encoding=tgt_encoding)
     tmx_options = dict(lang_codes=lang_code or None, props=props, whitespace=whitespace)
     TmxOptions(lang_codes=lang_code or {}, whitespace=whitespace)  # refuse bad codes before the long work
     workers, threads = batch.plan_workers(len(plan.jobs), jobs)

@@ -12,6 +12,7 @@ from tmforge.align.confidence import reference_mean, rescore
 from tmforge.align.detect import LANGS, detect_language
 from tmforge.align.mixed import split_document
 from tmforge.align.embed import Encoder, load_encoder
+from tmforge.align.plausibility import check_decoding
 from tmforge.align.relatedness import check_related
 from tmforge.align.languages import check_flag, normalise_flag
 from tmforge.align.readers import Document, read_document, read_lines
@@ -123,6 +124,14 @@ def _check_pair(src_lang: str, tgt_lang: str, src_name: str, tgt_name: str) -> N
                            "English file, or set --src-lang/--tgt-lang")
 
 
+def _checked_encoding(path: str | Path, own: str | None, shared: str | None, option: str) -> str | None:
+    """The encoding asked for one file (its own option, else --encoding), refused if it garbles the text."""
+    chosen = own or shared
+    if chosen:
+        check_decoding(path, chosen, option if own else "--encoding")
+    return chosen
+
+
 def _language(flag: str | None, detected: str, option: str, path: str | Path) -> str:
     """The flag when the text does not contradict it, else the detected language."""
     if flag is None:
@@ -134,12 +143,14 @@ def _language(flag: str | None, detected: str, option: str, path: str | Path) ->
 def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | None = None,
                 tgt_lang: str | None = None, segmented: bool = False, encoder: Encoder | None = None,
                 params: SearchParams = SearchParams(), encoding: str | None = None,
-                length_check: bool = True, force_pair: bool = False,
-                progress: Progress | None = None) -> Alignment:
+                length_check: bool = True, force_pair: bool = False, src_encoding: str | None = None,
+                tgt_encoding: str | None = None, progress: Progress | None = None) -> Alignment:
     """Align a pair of files, one per language.
 
     Files that turn out not to translate each other (align/relatedness.py) are
-    refused with UnrelatedDocuments unless `force_pair`.
+    refused with UnrelatedDocuments unless `force_pair`. `src_encoding` and
+    `tgt_encoding` override `encoding` for one file; a decoding that gives
+    garbled text is refused with the encoding that reads the file.
     """
     _tell(progress, "reading")
     src_paras: list[Paragraph] = []
@@ -147,13 +158,15 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
     encodings: dict[str, str] = {}
     warnings: list[str] = []
     src_lang, tgt_lang = normalise_flag(src_lang, "--src-lang"), normalise_flag(tgt_lang, "--tgt-lang")
+    src_enc = _checked_encoding(src_path, src_encoding, encoding, "--src-encoding")
+    tgt_enc = _checked_encoding(tgt_path, tgt_encoding, encoding, "--tgt-encoding")
     if segmented:
-        src = [Sentence(t, 0) for t in read_lines(src_path, encoding)]
-        tgt = [Sentence(t, 0) for t in read_lines(tgt_path, encoding)]
+        src = [Sentence(t, 0) for t in read_lines(src_path, src_enc)]
+        tgt = [Sentence(t, 0) for t in read_lines(tgt_path, tgt_enc)]
         src_lang = _language(src_lang, detect_language(" ".join(s.text for s in src[:200])), "--src-lang", src_path)
         tgt_lang = _language(tgt_lang, detect_language(" ".join(t.text for t in tgt[:200])), "--tgt-lang", tgt_path)
     else:
-        src_doc, tgt_doc = read_document(src_path, encoding), read_document(tgt_path, encoding)
+        src_doc, tgt_doc = read_document(src_path, src_enc), read_document(tgt_path, tgt_enc)
         src_lang = _language(src_lang, document_language(src_doc), "--src-lang", src_path)
         tgt_lang = _language(tgt_lang, document_language(tgt_doc), "--tgt-lang", tgt_path)
         _check_pair(src_lang, tgt_lang, str(src_path), str(tgt_path))
@@ -187,7 +200,7 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
     """
     src_lang = normalise_flag(src_lang, "--src-lang")
     _tell(progress, "reading")
-    doc = read_document(path, encoding)
+    doc = read_document(path, _checked_encoding(path, None, encoding, "--encoding"))
     encoder = encoder or load_encoder()
     _tell(progress, "embedding")
     # Pieces: paragraphs, with those that switch language cut into their runs.

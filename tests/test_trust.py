@@ -126,3 +126,38 @@ def test_a_batch_reports_the_unrelated_pair_and_leaves_it_out(tmp_path):
     assert "translations of each other" in run.stderr
     written = out.read_text(encoding="utf-8")
     assert EN[1] in written and PRICES_EN[1] not in written
+
+
+# ---------------------------------------------------------------- 4: encodings per file
+
+from tmforge.align.plausibility import better_encoding  # noqa: E402
+
+EVENT_RU = ["Конференция пройдёт в Казани 14–16 мая.", "Регистрация открыта до 1 мая.",
+            "Участие бесплатное для студентов."]
+EVENT_EN = ["The conference takes place in Kazan on 14–16 May.", "Registration is open until 1 May.",
+            "Students take part free of charge."]
+
+
+def test_each_file_of_a_pair_has_its_own_encoding(tmp_path, encoder):
+    ru = tmp_path / "ru.txt"
+    ru.write_bytes("\n\n".join(EVENT_RU).encode("cp1251"))
+    en = write(tmp_path / "en.txt", EVENT_EN)
+    result = align_files(ru, en, src_encoding="cp1251", tgt_encoding="utf-8", encoder=encoder)
+    assert result.encodings == {str(ru): "cp1251", str(en): "utf-8"}
+    assert result.tgt[0].text == EVENT_EN[0]
+    with pytest.raises(TmforgeError, match=r"en.txt read as cp1251 gives garbled text; it reads as utf-8"):
+        align_files(ru, en, encoding="cp1251", encoder=encoder)
+
+
+@pytest.mark.parametrize("written, forced, suggested", [("koi8_r", "cp1251", "koi8_r"), ("utf-8", "cp1251", "utf-8"),
+                                                        ("cp1251", "koi8_r", "cp1251")])
+def test_an_implausible_decoding_names_the_likely_encoding(written, forced, suggested):
+    text = "\n".join(EVENT_RU + ["Программа конференции и список докладчиков будут опубликованы позже."])
+    data = text.replace("–", "-").encode(written)   # KOI8-R has no en dash
+    assert better_encoding(data, forced) == suggested
+    assert better_encoding(data, written) is None
+
+
+def test_a_plain_english_file_reads_in_any_ascii_compatible_encoding():
+    data = "\n".join(EVENT_EN[1:]).encode("ascii")
+    assert better_encoding(data, "cp1251") is None
