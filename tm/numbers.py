@@ -15,7 +15,14 @@ import re
 from collections import Counter
 
 _DIGITS = re.compile(r"(?<!\d)\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}(?!\d))*")
-_ROMAN = re.compile(r"\b(?=[MDCLXVI]{2,}\b)M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\b")
+# Roman numerals of two letters or more; ones with L, C, D or M only from four letters on
+# ("CI", "MD", "CD" are acronyms far more often than 101, 1500, 400).
+_ROMAN = re.compile(r"\b(?:(?=[XVI]{2,}\b)|(?=[MDCLXVI]{4,}\b))"
+                    r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\b")
+# A number in digits followed by a multiplier word: "10 тысяч", "2,5 млн", "3 million".
+_MULTIPLIER = re.compile(r"\s*(тыс\w*\.?|млн\.?|миллион\w*|млрд\.?|миллиард\w*|thousand|million|billion|bn)"
+                         r"(?!\w)", re.IGNORECASE)
+_MULTIPLIERS = {"тыс": 1000, "млн": 10**6, "мил": 10**6, "млр": 10**9, "tho": 1000, "bil": 10**9, "bn": 10**9}
 _WORD = re.compile(r"[^\W\d_]+")
 
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
@@ -80,6 +87,14 @@ def _digit_value(token: str) -> str:
     return f"{whole}.{frac}" if frac else whole
 
 
+def _scale(value: str, factor: int) -> str:
+    """value x factor, exactly, for decimal strings: ('2.5', 1000) -> '2500'."""
+    whole, _, frac = value.partition(".")
+    zeros = len(str(factor)) - 1
+    frac = frac.ljust(zeros, "0")
+    return (whole + frac[:zeros]).lstrip("0") + ("." + frac[zeros:] if frac[zeros:] else "") or "0"
+
+
 def _roman_value(token: str) -> int:
     total = 0
     for k, ch in enumerate(token):
@@ -138,11 +153,20 @@ def numbers(text: str) -> tuple[Counter, Counter]:
     """(numbers the text writes in digits or Roman numerals, every number it states in any form)."""
     text = text or ""
     stated: Counter = Counter()
-    for match in _DIGITS.finditer(_EN_ORDINAL_SUFFIX.sub("", text)):
-        stated[_digit_value(match.group())] += 1
+    plain = _EN_ORDINAL_SUFFIX.sub("", text)
+    scaled: Counter = Counter()
+    for match in _DIGITS.finditer(plain):
+        value = _digit_value(match.group())
+        multiplier = _MULTIPLIER.match(plain, match.end())
+        if multiplier:
+            word = multiplier.group(1).lower()
+            factor = _MULTIPLIERS.get(word[:3], _MULTIPLIERS.get(word[:2], 10**6 if word.startswith("mil") else 1))
+            scaled[value] += 1
+            value = _digit_value(_scale(value, factor))
+        stated[value] += 1
     for match in _ROMAN.finditer(text):
         stated[str(_roman_value(match.group()))] += 1
-    anywhere = Counter(stated)
+    anywhere = Counter(stated) + scaled
     for value in _word_numbers(text):
         anywhere[str(value)] += 1
     return stated, anywhere
