@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tmforge.align.embed import load_encoder  # noqa: E402
 from tmforge.align.pipeline import align_files, to_memory  # noqa: E402
+from tmforge.errors import TmforgeError  # noqa: E402
 from tmforge.align.relatedness import MIN_RELATED_SHARE, relatedness  # noqa: E402
 from benchmarks.report import SHARED, table, write_section  # noqa: E402
 
@@ -72,9 +73,14 @@ def main() -> None:
     units = {"default": [0, 0], "keep": [0, 0]}
     untranslated = 0
     related, unrelated = [], []
+    refused_pages = []
     for k, name in enumerate(names):
-        result = align_files(LOGINOM / "ru" / name, LOGINOM / "en" / name, encoder=encoder, force_pair=True,
-                             src_lang="ru", tgt_lang="en")
+        try:
+            result = align_files(LOGINOM / "ru" / name, LOGINOM / "en" / name, encoder=encoder, force_pair=True)
+        except TmforgeError as exc:  # an "English" page that is Russian through and through
+            refused_pages.append(f"{name}: {exc}")
+            print(refused_pages[-1], flush=True)
+            continue
         untranslated += len(result.untranslated)
         for mode, keep in (("default", False), ("keep", True)):
             targets = to_memory(result, keep_untranslated=keep).frame["target"].to_list()
@@ -82,16 +88,25 @@ def main() -> None:
             units[mode][1] += sum(wrong_language(t) for t in targets)
         related.append(relatedness(result.beads).share)
         other = names[(k + 1) % len(names)]
-        mismatch = align_files(LOGINOM / "ru" / name, LOGINOM / "en" / other, encoder=encoder, force_pair=True,
-                               src_lang="ru", tgt_lang="en")
+        try:
+            mismatch = align_files(LOGINOM / "ru" / name, LOGINOM / "en" / other, encoder=encoder, force_pair=True)
+        except TmforgeError:
+            continue
         unrelated.append(relatedness(mismatch.beads).share)
         print(f"{name}: related {related[-1]:.2f}, unrelated {unrelated[-1]:.2f}, "
               f"untranslated {len(result.untranslated)}", flush=True)
-    seconds = time.perf_counter() - started
+        if related and (k % 3 == 2 or k == len(names) - 1):
+            report(names[:k + 1], units, untranslated, refused_pages, related, unrelated,
+                   time.perf_counter() - started, args.no_write)
+
+
+def report(names, units, untranslated, refused_pages, related, unrelated, seconds, no_write) -> None:
+    """Write the section for the pages done so far (the run can be stopped between pages)."""
     rows = [[label, n, bad, f"{bad / n:.2%}" if n else "-"] for label, (n, bad) in
             (("default (untranslated left out)", units["default"]), ("--keep-untranslated", units["keep"]))]
-    part1 = (f"{len(names)} loginom-dev pages, ru → en; {untranslated} units marked untranslated.\n\n"
-             + table(["memory", "units", "target in the wrong language", "share"], rows))
+    part1 = (f"{len(names)} loginom-dev pages, ru → en, languages detected; {untranslated} units marked "
+             f"untranslated.\n\n" + table(["memory", "units", "target in the wrong language", "share"], rows)
+             + "".join(f"\n\nRefused before aligning: {r}" for r in refused_pages))
     refused = sum(s < MIN_RELATED_SHARE for s in related)
     caught = sum(s < MIN_RELATED_SHARE for s in unrelated)
     rows = [["page with its translation", len(related), f"{min(related):.2f}", f"{sorted(related)[len(related) // 2]:.2f}",
@@ -101,10 +116,10 @@ def main() -> None:
     part2 = ("Share of sentences in beads with confidence >= 0.5; pairs under "
              f"{MIN_RELATED_SHARE:.2f} are refused (align/relatedness.py).\n\n"
              + table(["pairs", "n", "min", "median", "max", "at the threshold"], rows)
-             + f"\n\n{seconds:.0f} s for {2 * len(names)} alignments (each page embedded once).")
+             + f"\n\n{seconds:.0f} s for up to {2 * len(names)} alignments (each page embedded once).")
     body = "### Untranslated targets\n\n" + part1 + "\n\n### Unrelated documents\n\n" + part2
-    print(body)
-    if not args.no_write:
+    print(body, flush=True)
+    if not no_write:
         write_section("trust", "Untranslated targets and unrelated documents (loginom-dev)", body)
 
 
