@@ -141,7 +141,7 @@ def align(
                                           + ". Default: SRC's name with .tmx in the current folder. With "
                                           "--split-output, a folder."),
     segmented: bool = typer.Option(False, help="Inputs are one sentence per line: no detection or segmentation."),
-    src_lang: Optional[str] = typer.Option(None, help="Source language (ru or en; ru-RU, en_US ... accepted); a flag the text contradicts is refused."),
+    src_lang: Optional[str] = typer.Option(None, help="Source language: ru, en, or another language of the encoder (de, fr, es ...; ru-RU, en_US accepted); a flag the text contradicts is refused."),
     tgt_lang: Optional[str] = typer.Option(None, help="Target language (as --src-lang)."),
     model: Optional[str] = typer.Option(None, help="A sentence-transformers model name or path instead of the bundled encoder."),
     device: Optional[str] = typer.Option(None, help="Device for --model: cpu, cuda, cuda:1 ... (default: the model's choice)."),
@@ -195,7 +195,8 @@ def align(
     output = output or _default_output(src, split_output)
     inputs = tuple(p for j in plan.jobs for p in (j.src, j.tgt) if p is not None)
     _check_outputs(output, split_output, out_format.lower(), review, inputs, force)
-    src_lang, tgt_lang = normalise_flag(src_lang, "--src-lang"), normalise_flag(tgt_lang, "--tgt-lang")
+    src_lang = normalise_flag(src_lang, "--src-lang", any_language=model is not None)
+    tgt_lang = normalise_flag(tgt_lang, "--tgt-lang", any_language=model is not None)
     options = batch.Options(segmented=segmented, src_lang=src_lang, tgt_lang=tgt_lang, model=model,
                             device=device, encoding=encoding, length_check=length_check, force_pair=force_pair,
                             src_encoding=src_encoding, tgt_encoding=tgt_encoding)

@@ -11,10 +11,10 @@ from tmforge.align.beads import Bead
 from tmforge.align.confidence import reference_mean, rescore
 from tmforge.align.detect import LANGS, detect_language
 from tmforge.align.mixed import split_document
-from tmforge.align.embed import Encoder, load_encoder
+from tmforge.align.embed import DEFAULT_MODEL, Encoder, load_encoder
 from tmforge.align.plausibility import check_decoding
 from tmforge.align.relatedness import check_related
-from tmforge.align.languages import check_flag, normalise_flag
+from tmforge.align.languages import NAMES, check_flag, check_segmentable, normalise_flag
 from tmforge.align.readers import Document, read_document, read_lines
 from tmforge.align.search import SearchParams, search
 from tmforge.align.untranslated import untranslated_beads
@@ -116,12 +116,13 @@ def document_language(doc: Document) -> str:
 
 def _check_pair(src_lang: str, tgt_lang: str, src_name: str, tgt_name: str) -> None:
     for lang, name in ((src_lang, src_name), (tgt_lang, tgt_name)):
-        if lang not in LANGS:
+        if lang in ("other", "neutral"):
             raise TmforgeError(f"{name} does not look like Russian or English text (detected: "
-                               f"{LANGUAGE_NAMES.get(lang, lang)}); pass --src-lang/--tgt-lang if it is")
+                               f"{LANGUAGE_NAMES.get(lang, lang)}); name its language with --src-lang/--tgt-lang "
+                               "(e.g. de, fr, es)")
     if src_lang == tgt_lang:
-        raise TmforgeError(f"both files are in {LANGUAGE_NAMES[src_lang]}; give one Russian and one "
-                           "English file, or set --src-lang/--tgt-lang")
+        raise TmforgeError(f"both files are in {NAMES.get(src_lang, src_lang)}; give files in two languages, "
+                           "or set --src-lang/--tgt-lang")
 
 
 def _checked_encoding(path: str | Path, own: str | None, shared: str | None, option: str) -> str | None:
@@ -157,7 +158,12 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
     tgt_paras: list[Paragraph] = []
     encodings: dict[str, str] = {}
     warnings: list[str] = []
-    src_lang, tgt_lang = normalise_flag(src_lang, "--src-lang"), normalise_flag(tgt_lang, "--tgt-lang")
+    other_encoder = encoder is not None and encoder.name != DEFAULT_MODEL
+    src_lang = normalise_flag(src_lang, "--src-lang", other_encoder)
+    tgt_lang = normalise_flag(tgt_lang, "--tgt-lang", other_encoder)
+    for lang, option in ((src_lang, "--src-lang"), (tgt_lang, "--tgt-lang")):
+        if lang:
+            check_segmentable(lang, segmented, option)
     src_enc = _checked_encoding(src_path, src_encoding, encoding, "--src-encoding")
     tgt_enc = _checked_encoding(tgt_path, tgt_encoding, encoding, "--tgt-encoding")
     if segmented:
@@ -198,7 +204,10 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
     similarity) are anchors: their sentences are aligned with each other, and
     the paragraphs between two anchors are aligned as a block.
     """
-    src_lang = normalise_flag(src_lang, "--src-lang")
+    src_lang = normalise_flag(src_lang, "--src-lang", encoder is not None and encoder.name != DEFAULT_MODEL)
+    if src_lang is not None and src_lang not in LANGS:
+        raise TmforgeError(f"--src-lang {src_lang}: a mixed file is split into Russian and English only; "
+                           "give two files, one per language")
     _tell(progress, "reading")
     doc = read_document(path, _checked_encoding(path, None, encoding, "--encoding"))
     encoder = encoder or load_encoder()

@@ -161,3 +161,28 @@ def test_an_implausible_decoding_names_the_likely_encoding(written, forced, sugg
 def test_a_plain_english_file_reads_in_any_ascii_compatible_encoding():
     data = "\n".join(EVENT_EN[1:]).encode("ascii")
     assert better_encoding(data, "cp1251") is None
+
+
+# ---------------------------------------------------------------- 6: other languages of the encoder
+
+DE = ["Die Hütte liegt auf 2500 Metern Höhe.", "Im Sommer ist sie von Juni bis September bewartet.",
+      "Der Aufstieg vom Tal dauert etwa vier Stunden."]
+FR = ["La cabane se trouve à 2500 mètres d'altitude.", "En été, elle est gardée de juin à septembre.",
+      "La montée depuis la vallée dure environ quatre heures."]
+
+
+def test_a_german_french_pair_aligns_with_its_language_flags(tmp_path, encoder):
+    result = align_files(write(tmp_path / "de.txt", DE), write(tmp_path / "fr.txt", FR), src_lang="de-CH",
+                         tgt_lang="fr", encoder=encoder)
+    assert (result.src_lang, result.tgt_lang) == ("de", "fr")
+    assert [(b.src, b.tgt) for b in result.beads] == [((k,), (k,)) for k in range(3)]
+    memory = to_memory(result)
+    assert set(memory.frame["src_lang"]) == {"de"} and set(memory.frame["tgt_lang"]) == {"fr"}
+
+
+def test_languages_without_a_splitter_need_one_sentence_per_line(tmp_path):
+    with pytest.raises(TmforgeError, match="--segmented"):
+        align_files(write(tmp_path / "ja.txt", ["これはペンです。"]), write(tmp_path / "en.txt", ["This is a pen."]),
+                    src_lang="ja")
+    with pytest.raises(TmforgeError, match="does not know this language"):
+        normalise_flag("uk")
