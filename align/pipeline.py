@@ -11,7 +11,7 @@ from tmforge.align.beads import Bead
 from tmforge.align.confidence import reference_mean, rescore
 from tmforge.align.detect import LANGS, detect_language
 from tmforge.align.mixed import split_document
-from tmforge.align.embed import DEFAULT_MODEL, Encoder, load_encoder
+from tmforge.align.embed import DEFAULT_MODEL, Encoder, SpanEncoder, load_encoder
 from tmforge.align.plausibility import check_decoding
 from tmforge.align.relatedness import check_related
 from tmforge.align.languages import NAMES, check_flag, check_segmentable, normalise_flag
@@ -42,7 +42,7 @@ def span_embeddings(encoder: Encoder, texts: Sequence[str], max_span: int, exact
     Encoders that can compose spans from per-sentence parts (the bundled one)
     do so; others, or `exact=True`, re-encode the joined text of every span.
     """
-    if not exact and hasattr(encoder, "spans"):
+    if not exact and isinstance(encoder, SpanEncoder):
         return encoder.spans(texts, max_span)
     n = len(texts)
     batches = [[" ".join(texts[i:i + k]) for i in range(n - k + 1)] for k in range(1, max_span + 1)]
@@ -280,9 +280,12 @@ def bead_props(alignment: Alignment, bead: Bead) -> dict[str, str] | None:
 
 
 def to_memory(alignment: Alignment, include_empty: bool = False,
-              keep_untranslated: bool = False) -> TranslationMemory:
+              keep_untranslated: bool | None = None) -> TranslationMemory:
     """One translation unit per bead (beads with an empty side only when asked; beads whose
-    target was left untranslated, see align/untranslated.py, only when asked)."""
+    target was left untranslated, see align/untranslated.py, only when asked: by `keep_untranslated`,
+    else by the alignment's `untranslated_kept`)."""
+    if keep_untranslated is None:
+        keep_untranslated = alignment.untranslated_kept
     created = now_utc()
     left_out = set() if keep_untranslated else set(alignment.untranslated)
     units = [TranslationUnit(source=s, target=t, src_lang=alignment.src_lang, tgt_lang=alignment.tgt_lang,

@@ -7,7 +7,6 @@ the file: the writer takes any iterable of units, the reader yields them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
@@ -19,8 +18,9 @@ from lxml import etree
 from tmforge.atomic import atomic_path
 from tmforge.errors import TmforgeError
 from tmforge.version import tool_version
-from tmforge.tm.langtags import apply_lang_codes, canonical_tag, parse_lang_codes, primary
+from tmforge.tm.langtags import apply_lang_codes, canonical_tag, primary
 from tmforge.tm.model import TranslationMemory, TranslationUnit, now_utc
+from tmforge.tm.options import WriteOptions, WriteReport
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Characters XML 1.0 forbids: C0 controls other than tab/LF/CR, surrogates, U+FFFE/U+FFFF.
@@ -29,9 +29,10 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 LONG_SEGMENT = 2000
 # Unit fields written as props of their own; other props go as x-KEY from TranslationUnit.props.
 FIELD_PROPS = {"x-score": "score", "x-bead": "bead", "x-source-document": "document", "x-seq": "seq"}
+# tu attributes a unit carries in its props (the editor marks units a person changed with them).
+TU_ATTRIBUTE_PROPS = ("changedate", "changeid")
 INLINE_CODES = frozenset({"bpt", "ept", "ph", "it", "ut"})   # native codes: not text
 INLINE_TAGS = INLINE_CODES | {"hi", "sub"}
-WHITESPACE_MODES = ("trim", "keep")
 
 
 _TMX_DATE = re.compile(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z")
@@ -70,56 +71,19 @@ def clean_segment(text: str, whitespace: str = "trim") -> tuple[str, int]:
     return (cleaned.strip() if whitespace == "trim" else cleaned), dropped
 
 
-@dataclass
-class WriteReport:
-    written: int = 0
-    skipped_empty: int = 0
-    dropped_chars: int = 0
-    long_segments: int = 0
-    markup_errors: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        parts = [f"{self.written} units written"]
-        if self.skipped_empty:
-            parts.append(f"{self.skipped_empty} with an empty side skipped")
-        if self.dropped_chars:
-            parts.append(f"{self.dropped_chars} characters XML 1.0 forbids removed")
-        return "; ".join(parts)
-
-
-@dataclass(frozen=True)
-class TmxOptions:
-    """What goes into a written TMX besides the text; everything optional can be turned off."""
-
-    lang_codes: Mapping[str, str] = field(default_factory=dict)   # {"ru": "ru-RU"}; validated BCP 47
-    props: bool = True              # x-score, x-bead, x-source-document, x-seq and TranslationUnit.props
-    tuids: bool = True              # tuid on every tu, numbered from 1
-    dates: bool = True              # creationdate on the header and on every tu that has a date
-    whitespace: str = "trim"        # "trim" leading/trailing whitespace of segments, or "keep" it
-    include_empty: bool = False     # also write units with an empty side
-    inline_markup: bool = False     # segments hold TMX inline markup (bpt/ept/ph/it/hi) to write as tags
-    srclang: str | None = None      # header srclang; default: the first unit's source language
-
-    def __post_init__(self) -> None:
-        if self.whitespace not in WHITESPACE_MODES:
-            raise TmforgeError(f"unknown whitespace option '{self.whitespace}'; use trim or keep")
-        object.__setattr__(self, "lang_codes", parse_lang_codes(self.lang_codes))
-
-
 def write_tmx(units: TranslationMemory | Iterable[TranslationUnit], path: str | Path, *,
-              meta: Mapping[str, str] | None = None, options: TmxOptions | None = None,
+              meta: Mapping[str, str] | None = None, options: WriteOptions | None = None,
               **option_values) -> WriteReport:
     """Write units as TMX 1.4b, atomically, one tu per unit, source tuv first.
 
     `units` is a TranslationMemory (its meta becomes header props such as
     x-signature) or any iterable of TranslationUnit, consumed once, in
-    constant memory. Options are TmxOptions fields, given as an object or as
+    constant memory. Options are WriteOptions fields, given as an object or as
     keywords (srclang=..., props=False, lang_codes={"en": "en-GB"} ...).
     """
     if options is not None and option_values:
-        raise TypeError("give TMX options either as an object or as keywords, not both")
-    options = options or TmxOptions(**option_values)
+        raise TypeError("give write options either as an object or as keywords, not both")
+    options = options or WriteOptions(**option_values)
     header_props = dict(meta or {})
     if isinstance(units, TranslationMemory):
         header_props = {**units.meta, **header_props}
@@ -166,7 +130,7 @@ def _lang(tag: str | None, codes: Mapping[str, str]) -> str:
     return apply_lang_codes(tag, codes)
 
 
-def _header(srclang: str, created: str, header_props: Mapping[str, str], options: TmxOptions,
+def _header(srclang: str, created: str, header_props: Mapping[str, str], options: WriteOptions,
             report: WriteReport) -> etree._Element:
     attrs = {"creationtool": "tmforge", "creationtoolversion": tool_version(),
              "segtype": "sentence", "o-tmf": "tmforge", "adminlang": "en",
@@ -187,7 +151,7 @@ def _add_prop(parent: etree._Element, key: str, value: object, report: WriteRepo
         etree.SubElement(parent, "prop", type=f"x-{key_text}").text = text
 
 
-def _unit_element(unit: TranslationUnit, srclang: str, options: TmxOptions,
+def _unit_element(unit: TranslationUnit, srclang: str, options: WriteOptions,
                   report: WriteReport) -> etree._Element | None:
     source, dropped_s = clean_segment(unit.source or "", options.whitespace)
     target, dropped_t = clean_segment(unit.target or "", options.whitespace)
@@ -205,6 +169,11 @@ def _unit_element(unit: TranslationUnit, srclang: str, options: TmxOptions,
         attrs["srclang"] = src_code
     if options.dates and unit.created is not None:    # no date is better than a made-up one
         attrs["creationdate"] = tmx_date(unit.created)
+    unit_props = dict(unit.props or {})
+    for name in TU_ATTRIBUTE_PROPS:
+        value = unit_props.pop(name, None)
+        if value and (name != "changedate" or (options.dates and parse_tmx_date(value))):
+            attrs[name] = remove_forbidden(value)[0]
     tu = etree.Element("tu", attrs)
     if options.props:
         # Numbers need no cleaning; text props go through _add_prop.
@@ -216,7 +185,7 @@ def _unit_element(unit: TranslationUnit, srclang: str, options: TmxOptions,
             _add_prop(tu, "source-document", unit.document, report)
         if unit.seq is not None:
             etree.SubElement(tu, "prop", type="x-seq").text = str(unit.seq)
-        for key, value in sorted((unit.props or {}).items()):
+        for key, value in sorted(unit_props.items()):
             if f"x-{key}" not in FIELD_PROPS:   # the unit's own fields win over a same-named prop
                 _add_prop(tu, key, value, report)
     for lang, text in ((src_code, source), (tgt_code, target)):
@@ -336,6 +305,7 @@ class TmxReader:
             return None
         props = _props(tu)
         fields = {name: props.pop(key[2:], None) for key, name in FIELD_PROPS.items()}
+        props.update({name: tu.get(name) for name in TU_ATTRIBUTE_PROPS if tu.get(name)})
         try:
             score = float(fields["score"]) if fields["score"] else None
         except ValueError:
