@@ -16,7 +16,7 @@ package loaded; it runs sentences in length-sorted padded batches.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -84,7 +84,9 @@ class UseFeatures:
             branches.append(np.maximum(self._dense(self._windows(h, width, left), w2, b2), 0) + h)
         return self._layernorm(np.concatenate(branches, axis=2), *self.ln2) * m
 
-    def features(self, texts: Sequence[str]) -> SentenceFeatures:
+    def features(self, texts: Sequence[str], on_step: Callable[[int, int], None] | None = None
+                 ) -> SentenceFeatures:
+        """Features of every text; `on_step(done, n)` after each batch (texts done, in length order)."""
         token_ids = [self.tokenize(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
         n = len(token_ids)
         lengths = np.array([len(t) for t in token_ids], dtype=np.int64)
@@ -113,6 +115,8 @@ class UseFeatures:
             end[rows] = last_f @ self.out_W
             core[rows] = (total - first_f - last_f) @ self.out_W
             k = stop
+            if on_step is not None:
+                on_step(k, n)
         return SentenceFeatures(core, start, end, lengths)
 
     def head(self, summed: np.ndarray, length: np.ndarray) -> np.ndarray:
