@@ -35,6 +35,11 @@ class SentenceFeatures:
     length: np.ndarray  # (n,) tokens including start and end
 
 
+def _alternating(count: int) -> list[int]:
+    """0, count-1, 1, count-2, ...: first and last alternating towards the middle."""
+    return [k // 2 if k % 2 == 0 else count - 1 - k // 2 for k in range(count)]
+
+
 class UseFeatures:
     def __init__(self, backend, tokenizer):
         b = backend
@@ -93,13 +98,21 @@ class UseFeatures:
         dim = self.out_W.shape[1]
         core, start, end = (np.zeros((n, dim), np.float32) for _ in range(3))
         order = np.argsort(lengths, kind="stable")
+        batches = []  # runs of similar length: little padding
         k = 0
         while k < n:
             T = int(lengths[order[k]])
             stop = k + 1
             while stop < n and int(lengths[order[stop]]) * (stop - k + 1) <= max(_BATCH_TOKENS, T):
                 stop += 1
-            rows = order[k:stop]
+            batches.append(order[k:stop])
+            k = stop
+        done = 0
+        # Short and long batches alternate: every batch costs about the same (a bounded
+        # number of tokens), so sentences done then grow at a steady pace for the
+        # progress count. Each batch is computed alone, so the order changes no result.
+        for b in _alternating(len(batches)):
+            rows = batches[b]
             T = int(lengths[rows].max())
             ids = np.zeros((len(rows), T), dtype=np.int64)
             mask = np.zeros((len(rows), T), dtype=np.float32)
@@ -114,9 +127,9 @@ class UseFeatures:
             start[rows] = first_f @ self.out_W
             end[rows] = last_f @ self.out_W
             core[rows] = (total - first_f - last_f) @ self.out_W
-            k = stop
+            done += len(rows)
             if on_step is not None:
-                on_step(k, n)
+                on_step(done, n)
         return SentenceFeatures(core, start, end, lengths)
 
     def head(self, summed: np.ndarray, length: np.ndarray) -> np.ndarray:
