@@ -416,9 +416,15 @@ def split(
     """
     from tmforge.align.embed import load_encoder
 
-    doc = read_document(mixed, encoding)
-    result = split_document(doc.paragraphs, load_encoder(model))
-    counts = write_split(result, output)
+    with ProgressView() as view:
+        view.stage("reading")
+        doc = read_document(mixed, encoding)
+        view.stage("loading encoder")
+        encoder = load_encoder(model)
+        view.stage("splitting")
+        result = split_document(doc.paragraphs, encoder)
+        view.stage("writing")
+        counts = write_split(result, output)
     typer.echo(f"{counts['ru']} Russian, {counts['en']} English, {counts['other']} other pieces; "
                f"{len(result.anchors)} anchor pairs -> {output}")
 
