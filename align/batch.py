@@ -111,7 +111,8 @@ def read_manifest(path: Path, encoding: str | None = None) -> Plan:
 
     Relative paths are taken from the manifest's folder.
     """
-    from tmforge.align.io import decode, read_bytes
+    from tmforge.align.encodings import decode
+    from tmforge.align.readers import read_bytes
 
     text, _ = decode(read_bytes(path), encoding, str(path))
     rows = [r for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]

@@ -20,7 +20,6 @@ characters and the text wraps in the remaining 50.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -34,19 +33,21 @@ cap_thread_env()
 
 from tmforge.align import batch, pipeline  # noqa: E402
 from tmforge.align.batch import plan_inputs  # noqa: E402
-from tmforge.align.beads import format_beads, read_beads  # noqa: E402
+from tmforge.align.beads import read_beads  # noqa: E402
 from tmforge.align.mixed import split_document, write_split  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
-from tmforge.align.io import read_document  # noqa: E402
+from tmforge.align.readers import read_document  # noqa: E402
 from tmforge.align.progress import ProgressView  # noqa: E402
 from tmforge.align.review import write_review  # noqa: E402
-from tmforge.atomic import atomic_write, check_writable  # noqa: E402
+from tmforge.atomic import check_folder, check_writable, refuse_inputs  # noqa: E402
 from tmforge.commandline import (ALIGNMENT, BATCH, INPUT, OUTPUT, PARTIAL, SCREEN, VERSION_OPTION,  # noqa: E402
                                  App, choices, plain, run, warn)
 from tmforge.errors import TmforgeError  # noqa: E402
-from tmforge.tm.formats import FORMATS, check_outputs, write_memory  # noqa: E402
-from tmforge.tm.cli import app as tm_app  # noqa: E402
-from tmforge.tm.tmx import TmxOptions  # noqa: E402
+from tmforge.align.detect import detect_language  # noqa: E402
+from tmforge.align.export import check_alignment_output, write_alignment, write_alignments  # noqa: E402
+from tmforge.tm.cli import Services as TmServices, app as tm_app  # noqa: E402
+from tmforge.tm.formats import registry  # noqa: E402
+from tmforge.tm.options import WriteOptions, WriteReport  # noqa: E402
 
 app = App()
 app.add_typer(tm_app, name="tm")
@@ -67,20 +68,9 @@ def tmforge(version: bool = VERSION_OPTION) -> None:
     """
 
 
-ALIGN_FORMATS = FORMATS + (".align",)
-
-
-def _output_format(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix not in ALIGN_FORMATS:
-        raise TmforgeError(f"unknown output format '{suffix or path.name}'; use one of {', '.join(ALIGN_FORMATS)}")
-    return suffix
-
-
 EXIT_CODES = ("Exit codes: 0 everything aligned; 1 partly done (some pairs or files skipped, see the "
               "warnings; what was aligned is written); 2 usage or input error, nothing written; "
               "130 interrupted (Ctrl-C), no partial file left.")
-FORMAT_LIST = " ".join(ALIGN_FORMATS)
 Whitespace = choices("Whitespace", "trim", "keep")
 
 
@@ -89,77 +79,29 @@ def _default_output(src: Path, split_output: bool) -> Path:
     return Path(f"{stem}-memories") if split_output else Path(f"{stem}.tmx")
 
 
-def _probe_folder(folder: Path) -> None:
-    """Really create a file in the output folder: permission bits do not tell for root or read-only mounts."""
-    import tempfile
-
-    try:
-        fd, probe = tempfile.mkstemp(prefix=".tmforge-probe-", dir=folder)
-    except OSError as exc:
-        raise TmforgeError(f"output folder {folder} is not writable ({exc.strerror or exc}); "
-                           "choose another output path with -o") from None
-    os.close(fd)
-    os.unlink(probe)
-
-
-def _check_outputs(output: Path, split_output: bool, out_format: str, review: Optional[Path],
-                   inputs: tuple[Path, ...], force: bool) -> None:
-    for out in (output, review):
-        for inp in inputs if out is not None else ():
-            if out.exists() and inp.exists() and out.resolve() == inp.resolve():
-                raise TmforgeError(f"output {out} is also an input; choose another output path")
+def _check_outputs(output: Path, split_output: bool, review: Optional[Path],
+                   inputs: tuple[Path, ...], force: bool, options: WriteOptions,
+                   languages: tuple[str, str] | None) -> None:
+    """Refuse every output that would lose work before the long alignment starts."""
     if split_output:
+        refuse_inputs(output, inputs)
         if output.exists() and not output.is_dir():
             raise TmforgeError(f"{output} is a file; with --split-output give a folder for the memories")
-        parent = output if output.is_dir() else (output.parent if str(output.parent) else Path("."))
-        if not parent.is_dir():
-            raise TmforgeError(f"output folder {parent} does not exist; create it first")
-        _probe_folder(parent)
-        if out_format not in ALIGN_FORMATS:
-            raise TmforgeError(f"unknown output format '{out_format}'; use one of {', '.join(ALIGN_FORMATS)}")
+        check_folder(output if output.is_dir() else (output.parent if str(output.parent) else Path(".")))
     else:
-        _output_format(output)
-        check_writable(output, inputs, force)
-        _probe_folder(output.parent if str(output.parent) else Path("."))
+        check_alignment_output(output, inputs, force, options, languages)
     if review is not None:
         if review.suffix.lower() not in (".html", ".htm"):
             raise TmforgeError(f"--review writes an HTML page; give a name ending in .html, not {review.name}")
         if not split_output and review.resolve() == output.resolve():
             raise TmforgeError("--review and -o name the same file; give the review page its own name")
         check_writable(review, inputs, force)
-        _probe_folder(review.parent if str(review.parent) else Path("."))
 
 
-def _write_memory(memory, output: Path, include_empty: bool, tmx_options: dict) -> int:
-    report = write_memory(memory, output, include_empty=include_empty, **tmx_options)
+def _report_warnings(report: WriteReport) -> int:
     for warning in report.warnings:
         warn(warning)
-    return len(memory)
-
-
-def _write_alignment(result: pipeline.Alignment, output: Path, include_empty: bool, tmx_options: dict) -> int:
-    """Write one alignment; the number of units (or beads) written."""
-    if _output_format(output) == ".align":
-        with atomic_write(output) as fh:
-            fh.write(format_beads(result.beads))
-        return len(result.beads)
-    return _write_memory(pipeline.to_memory(result, include_empty), output, include_empty, tmx_options)
-
-
-def _write_merged(results: list[pipeline.Alignment], output: Path, include_empty: bool, tmx_options: dict,
-                  inputs: tuple[Path, ...], force: bool) -> int:
-    if _output_format(output) == ".align":
-        if len(results) > 1:
-            raise TmforgeError("a .align file holds the beads of one pair; use --split-output for a batch")
-        return _write_alignment(results[0], output, include_empty, tmx_options)
-    import polars as pl
-
-    from tmforge.tm.model import TranslationMemory
-
-    memories = [pipeline.to_memory(r, include_empty) for r in results]
-    merged = TranslationMemory(pl.concat([m.frame for m in memories]), dict(memories[0].meta))
-    check_outputs(merged, output, inputs, force, **tmx_options)  # a Moses pair names two files
-    return _write_memory(merged, output, include_empty, tmx_options)
+    return report.written
 
 
 @app.command(epilog=EXIT_CODES,
@@ -184,7 +126,8 @@ def align(
                                       help="Refuse a pair where one side is over 10 times longer than "
                                            "the other."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", rich_help_panel=OUTPUT,
-                                          help=f"Output; its extension picks the format: {FORMAT_LIST}. "
+                                          help="Output; its extension picks the format: "
+                                               + " ".join(registry.extensions(beads=True)) + ". "
                                                "Default: SRC's name with .tmx, in the current folder. "
                                                "A folder with --split-output."),
     include_empty: bool = typer.Option(False, "--include-empty", rich_help_panel=OUTPUT,
@@ -209,8 +152,9 @@ def align(
                                               "model's choice."),
     split_output: bool = typer.Option(False, "--split-output", rich_help_panel=BATCH,
                                       help="One memory per pair, named after the pair, in the -o folder."),
-    out_format: str = typer.Option(".tmx", "--format", metavar="EXT", rich_help_panel=BATCH,
-                                   help="Format of each memory with --split-output: tmx, tsv, jsonl ..."),
+    out_format: str = typer.Option("tmx", "--format", metavar="NAME", rich_help_panel=BATCH,
+                                   help="Format of each memory with --split-output: "
+                                        + ", ".join(f.name for f in registry.formats(beads=True)) + "."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N", rich_help_panel=BATCH,
                                        help="Pairs aligned at once. Default: one per usable core."),
     quiet: bool = typer.Option(False, "--quiet", "-q", rich_help_panel=SCREEN,
@@ -237,15 +181,17 @@ def align(
       tmforge align pairs.csv --split-output -o memories/
     """
     started = time.perf_counter()
-    out_format = out_format if out_format.startswith(".") else "." + out_format
     plan = plan_inputs(src, tgt, encoding)
     output = output or _default_output(src, split_output)
     inputs = tuple(p for j in plan.jobs for p in (j.src, j.tgt) if p is not None)
-    _check_outputs(output, split_output, out_format.lower(), review, inputs, force)
+    # Refuse bad language codes and outputs before the long work.
+    write_options = WriteOptions(lang_codes=lang_code, props=props, whitespace=whitespace,
+                                 include_empty=include_empty)
+    extension = registry.named(out_format, beads=True).extensions[0] if split_output else None
+    known = (src_lang, tgt_lang) if src_lang and tgt_lang else None
+    _check_outputs(output, split_output, review, inputs, force, write_options, known)
     options = batch.Options(segmented=segmented, src_lang=src_lang, tgt_lang=tgt_lang, model=model,
                             device=device, encoding=encoding, length_check=length_check)
-    tmx_options = dict(lang_codes=lang_code or None, props=props, whitespace=whitespace)
-    TmxOptions(lang_codes=lang_code or {}, whitespace=whitespace)  # refuse bad codes before the long work
     workers, threads = batch.plan_workers(len(plan.jobs), jobs)
     single = len(plan.jobs) == 1
     written: list[tuple[Path, int]] = []
@@ -255,12 +201,12 @@ def align(
         if pairs_task is not None:
             view.advance(pairs_task)
         if split_output and outcome.alignment is not None:
-            path = output / f"{outcome.job.name}{out_format.lower()}"
+            path = output / f"{outcome.job.name}{extension}"
             if path.exists() and not force:
                 warnings.append(f"{path} already exists; pass --force to overwrite it (pair skipped)")
                 outcome.error, outcome.alignment = f"{path} already exists", None
                 return
-            written.append((path, _write_alignment(outcome.alignment, path, include_empty, tmx_options)))
+            written.append((path, _report_warnings(write_alignment(outcome.alignment, path, write_options))))
 
     with ProgressView(enabled=not (quiet or as_json)) as view:
         pairs_task = view.task("pairs", len(plan.jobs)) if not single else None
@@ -280,7 +226,8 @@ def align(
             raise TmforgeError(f"no pair could be aligned; first problem: {failed[0].error}")
         if not split_output:
             view.stage("writing")
-            written.append((output, _write_merged(results, output, include_empty, tmx_options, inputs, force)))
+            report = write_alignments(results, output, write_options, inputs, force)
+            written.append((output, _report_warnings(report)))
         if review is not None:
             view.stage("writing review")
             write_review(results, review, low)
@@ -431,4 +378,5 @@ def split(
 
 def main() -> None:
     """Entry point: exit codes and one-line errors as documented (tmforge.commandline.run)."""
-    run(app)
+    # tm/ has no language detector of its own (it never imports align/): hand it the aligner's.
+    run(app, obj=TmServices(detect=detect_language))

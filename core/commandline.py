@@ -172,10 +172,13 @@ def usage_message(exc: click.exceptions.UsageError) -> str:
     return f"{text.rstrip('.')}; see {where} --help"
 
 
-def run(app: typer.Typer, args: list[str] | None = None) -> NoReturn:
-    """Run the app and exit with the documented code; problems are one `error:` line on stderr."""
+def run(app: typer.Typer, args: list[str] | None = None, obj: Any = None) -> NoReturn:
+    """Run the app and exit with the documented code; problems are one `error:` line on stderr.
+
+    `obj` becomes the commands' context object (ctx.obj).
+    """
     try:
-        code = app(args=args, prog_name=PROG, standalone_mode=False)
+        code = app(args=args, prog_name=PROG, standalone_mode=False, obj=obj)
     except TmforgeError as exc:
         error_line(str(exc))
         sys.exit(exc.exit_code)
