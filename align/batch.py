@@ -18,6 +18,7 @@ from typing import Callable, Iterable
 
 from tmforge.threads import usable_cores
 from tmforge.errors import TmforgeError
+from tmforge.reporting import Progress
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ def plan_workers(n_jobs: int, workers: int | None = None) -> tuple[int, int]:
     return workers, max(1, cores // workers)
 
 
-def run_job(job: Job, options: Options, encoder, progress: Callable[[str], None] | None = None) -> Outcome:
+def run_job(job: Job, options: Options, encoder, progress: Progress | None = None) -> Outcome:
     """Align one job; a problem with its input becomes the outcome's error, not an exception."""
     from tmforge.align import pipeline
 
@@ -225,7 +226,7 @@ _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "B
 
 def run_jobs(jobs: list[Job], options: Options, workers: int, threads: int,
              on_done: Callable[[Outcome], None] | None = None, *, encoder=None,
-             progress: Callable[[str], None] | None = None) -> list[Outcome]:
+             progress: Progress | None = None) -> list[Outcome]:
     """Align jobs in `workers` processes (in this one when 1), outcomes in job order.
 
     In this process, `encoder` (default: loaded here) and `progress` (told each
