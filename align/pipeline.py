@@ -10,7 +10,7 @@ import numpy as np
 from tmforge.align.beads import Bead
 from tmforge.align.detect import LANGS, detect_language
 from tmforge.align.mixed import split_document
-from tmforge.align.embed import Encoder, load_encoder
+from tmforge.align.embed import Encoder, SpanEncoder, load_encoder
 from tmforge.align.readers import Document, read_document, read_lines
 from tmforge.align.search import SearchParams, search
 from tmforge.align.segment import Sentence, segment_paragraphs
@@ -40,7 +40,7 @@ def span_embeddings(encoder: Encoder, texts: Sequence[str], max_span: int, exact
     do so; others, or `exact=True`, re-encode the joined text of every span.
     `on_step(done, n)` is told how many of the n sentences are embedded.
     """
-    if not exact and hasattr(encoder, "spans"):
+    if not exact and isinstance(encoder, SpanEncoder):
         return encoder.spans(texts, max_span, on_step) if on_step else encoder.spans(texts, max_span)
     n = len(texts)
     batches = [[" ".join(texts[i:i + k]) for i in range(n - k + 1)] for k in range(1, max_span + 1)]

@@ -117,7 +117,9 @@ class ProgressView:
         Batches are the same with the display on or off, so a run's output does
         not depend on whether stderr is a terminal.
         """
-        return _ReportingEncoder(encoder, self)
+        from tmforge.align.embed import SpanEncoder
+
+        return (_ReportingSpanEncoder if isinstance(encoder, SpanEncoder) else _ReportingEncoder)(encoder, self)
 
 
 class _ReportingEncoder:
@@ -137,3 +139,10 @@ class _ReportingEncoder:
             parts.append(self.inner.encode(texts[start:start + EMBED_CHUNK]))
             self.view.stage("embedding", start + len(parts[-1]), len(texts))
         return np.concatenate(parts)
+
+
+class _ReportingSpanEncoder(_ReportingEncoder):
+    """The wrapper of an encoder that composes spans: declares `spans`, so it stays a SpanEncoder."""
+
+    def spans(self, texts: Sequence[str], max_span: int, on_step=None) -> np.ndarray:
+        return self.inner.spans(texts, max_span, on_step) if on_step else self.inner.spans(texts, max_span)

@@ -12,7 +12,16 @@ from typer.main import get_command
 from tmforge.align.cli import app
 from tmforge.commandline import run
 
-COMMANDS = [[], ["align"], ["eval"], ["split"], ["tm"], ["tm", "convert"], ["tm", "merge"],
+
+def command_paths(command, path=()):
+    """Every command and group of the tree, as the words that call it."""
+    yield list(path)
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from command_paths(sub, (*path, name))
+
+
+COMMANDS = list(command_paths(get_command(app)))  # tmforge, align, ..., tm, tm convert, ... and any added later
+EXAMPLED = [[], ["align"], ["eval"], ["split"], ["tm"], ["tm", "convert"], ["tm", "merge"],
             ["tm", "dedupe"], ["tm", "filter"], ["tm", "stats"]]
 
 
@@ -76,7 +85,7 @@ def test_top_level_and_tm_help_show_examples(helps):
         text = helps[path].stdout
         examples = text[text.index("Examples:"):]
         assert re.search(rf"\n +tmforge {path} ?\w", examples), text
-    for path in (" ".join(p) for p in COMMANDS if p and p != ["tm"]):
+    for path in (" ".join(p) for p in EXAMPLED if p and p != ["tm"]):
         assert "tmforge " + path in helps[path].stdout.split("Usage:", 1)[1], path  # an example of itself
 
 

@@ -10,7 +10,7 @@ from typing import Callable, List, Optional
 import typer
 
 from tmforge.commandline import INPUT, OUTPUT, SCREEN, App, choices, plain, warn
-from tmforge.tm import ops
+from tmforge.tm import ops, store_cli
 from tmforge.tm.formats import check_outputs, input_paths, read_memory, registry, write_memory
 from tmforge.errors import TmforgeError
 from tmforge.tm.model import TranslationMemory
@@ -24,6 +24,10 @@ class Services:
     """What the commands need from outside tm/; the `tmforge` entry point (align/cli.py) passes it in."""
 
     detect: Optional[Callable[[str], str]] = None    # text -> language code, for filter --untranslated
+    # For the store's commands (tm/store_cli.py): () -> sentence encoder, for semantic lookup; and
+    # (path, lang or None) -> (lang, [(sentence, paragraph index)]), segmenting a document as align does.
+    encoder: Optional[Callable[[], object]] = None
+    segmenter: Optional[Callable] = None
 
 app = App(short_help="Convert, merge, dedupe, filter and describe translation memories.",
           help="Convert, merge, dedupe, filter and describe translation memories.\n\n" + FORMAT_HELP + """
@@ -35,6 +39,8 @@ Examples:
   tmforge tm filter all.tmx -o good.tmx --min-score 0.5 --same
   tmforge tm stats memory.tmx
   tmforge tm convert -h              every option of a command""")
+
+store_cli.register(app)   # import, index, lookup, concordance, pretranslate, serve, info (tm/store_cli.py)
 
 # Options shared by every command that reads or writes a memory.
 SRC_LANG = typer.Option(None, "--src-lang", metavar="LANG", rich_help_panel=INPUT,
