@@ -67,7 +67,6 @@ def tmforge(version: bool = VERSION_OPTION) -> None:
     """
 
 
-
 EXIT_CODES = ("Exit codes: 0 everything aligned; 1 partly done (some pairs or files skipped, see the "
               "warnings; what was aligned is written); 2 usage or input error, nothing written; "
               "130 interrupted (Ctrl-C), no partial file left.")

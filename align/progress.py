@@ -21,7 +21,7 @@ from rich.text import Text
 from tmforge.reporting import UNITS
 
 EMBED_CHUNK = 256  # texts per encoder call, so the embedding count moves
-SHOW_AFTER = 0.1  # seconds: the first line is up at once, while the model loads
+SHOW_AFTER = 0.0  # seconds: the first line is up as soon as the command is under way
 
 
 class _Counts(ProgressColumn):
