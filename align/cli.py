@@ -36,6 +36,7 @@ from tmforge.align.beads import read_beads  # noqa: E402
 from tmforge.align.embed import resolve_model  # noqa: E402
 from tmforge.align.mixed import split_document, write_split  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
+from tmforge.align.editor.cli import register as register_editor  # noqa: E402
 from tmforge.align.readers import read_document  # noqa: E402
 from tmforge.align.progress import ProgressView  # noqa: E402
 from tmforge.atomic import check_folder, check_writable, refuse_inputs  # noqa: E402
@@ -199,7 +200,7 @@ def align(
     with ProgressView(enabled=not (quiet or as_json)) as view:
         pairs_task = view.task("pairs", len(plan.jobs)) if not single else None
         if split_output:  # each pair's file as soon as it is aligned
-            writer = sinks.SplitOutput(output, extension, write_options, force, _report_warnings)
+            writer = sinks.SplitOutput(output, extension, write_options, force, _report_warnings, inputs)
             outputs: list[sinks.Sink] = [writer]
         else:
             writer = sinks.MergedMemory(output, write_options, inputs, force, _report_warnings)
@@ -219,7 +220,7 @@ def align(
     failed = [o for o in outcomes if o.error]
     written = writer.written
     warnings = list(plan.skipped) + writer.warnings
-    warnings += [f"{o.job.src}: {o.error}" for o in failed if not o.error.endswith("already exists")]
+    warnings += [f"{o.job.src}: {o.error}" for k, o in enumerate(outcomes) if o.error and k not in writer.refused]
     warnings += tally.warnings
     code = PARTIAL if failed or plan.skipped else 0
     summary = summarize(outcomes, tally, written, review, time.perf_counter() - started, warnings, code)
@@ -345,6 +346,9 @@ def split(
         counts = write_split(result, output)
     typer.echo(f"{counts['ru']} Russian, {counts['en']} English, {counts['other']} other pieces; "
                f"{len(result.anchors)} anchor pairs -> {output}")
+
+
+register_editor(app)  # tmforge edit, tmforge export (align/editor/cli.py)
 
 
 def main() -> None:
