@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import List, Optional
 
@@ -15,19 +14,19 @@ from tmforge.threads import cap_thread_env
 
 cap_thread_env()
 
-from tmforge.align import batch, pipeline, tm_services  # noqa: E402
+from tmforge.align import batch, pipeline, sinks, tm_services  # noqa: E402
 from tmforge.align.batch import plan_inputs  # noqa: E402
 from tmforge.align.beads import read_beads  # noqa: E402
 from tmforge.align.embed import resolve_model  # noqa: E402
 from tmforge.align.mixed import split_document, write_split  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
+from tmforge.align.editor.cli import register as register_editor  # noqa: E402
 from tmforge.align.readers import read_document  # noqa: E402
 from tmforge.align.progress import ProgressView  # noqa: E402
-from tmforge.align.review import write_review  # noqa: E402
 from tmforge.atomic import check_folder, check_writable, refuse_inputs  # noqa: E402
 from tmforge.errors import TmforgeError  # noqa: E402
 from tmforge.align.detect import detect_language  # noqa: E402
-from tmforge.align.export import check_alignment_output, write_alignment, write_alignments  # noqa: E402
+from tmforge.align.export import check_alignment_output  # noqa: E402
 from tmforge.tm.cli import Services as TmServices, app as tm_app  # noqa: E402
 from tmforge.tm.formats import registry  # noqa: E402
 from tmforge.tm.options import WriteOptions, WriteReport  # noqa: E402
@@ -140,94 +139,65 @@ def align(
     resolve_model(model)  # an unknown encoder backend is refused before any work
     workers, threads = batch.plan_workers(len(plan.jobs), jobs)
     single = len(plan.jobs) == 1
-    written: list[tuple[Path, int]] = []
-    warnings = list(plan.skipped)
-
-    def finish_pair(outcome: batch.Outcome) -> None:
-        if pairs_task is not None:
-            view.advance(pairs_task)
-        if split_output and outcome.alignment is not None:
-            path = output / f"{outcome.job.name}{extension}"
-            if path.exists() and not force:
-                warnings.append(f"{path} already exists; pass --force to overwrite it (pair skipped)")
-                outcome.error, outcome.alignment = f"{path} already exists", None
-                return
-            written.append((path, _report_warnings(write_alignment(outcome.alignment, path, write_options))))
 
     with ProgressView(enabled=not (quiet or as_json)) as view:
         pairs_task = view.task("pairs", len(plan.jobs)) if not single else None
-        if split_output:
-            output.mkdir(parents=True, exist_ok=True)
-        encoder = None
-        if workers == 1:
-            encoder = view.wrap(batch.make_encoder(model, threads, device))
-        outcomes = batch.run_jobs(plan.jobs, options, workers, threads, finish_pair, encoder=encoder,
-                                  progress=view.stage if single else None)
-        results = batch.iter_alignments(outcomes)
-        failed = [o for o in outcomes if o.error]
-        if single and failed:
-            raise TmforgeError(failed[0].error)
-        if not results:
-            raise TmforgeError(f"no pair could be aligned; first problem: {failed[0].error}")
-        if not split_output:
-            view.stage("writing")
-            report = write_alignments(results, output, write_options, inputs, force)
-            written.append((output, _report_warnings(report)))
+        if split_output:  # each pair's file as soon as it is aligned
+            writer = sinks.SplitOutput(output, extension, write_options, force, _report_warnings, inputs)
+            outputs: list[sinks.Sink] = [writer]
+        else:
+            writer = sinks.MergedMemory(output, write_options, inputs, force, _report_warnings)
+            outputs = [sinks.InJobOrder(writer)]
         if review is not None:
-            view.stage("writing review")
-            write_review(results, review, low)
-    warnings += [f"{o.job.src}: {o.error}" for o in failed if not o.error.endswith("already exists")]
-    warnings += [w for r in results for w in r.warnings]
+            outputs.append(sinks.InJobOrder(sinks.Review(review, low)))
+        tally = sinks.Tally(low, keep_first=single)
+        bar = [sinks.Notify(lambda outcome: view.advance(pairs_task))] if pairs_task is not None else []
+        sink = sinks.Sinks([*bar, *outputs, sinks.InJobOrder(tally)], tell=view.stage)
+        if workers == 1:
+            executor = batch.InProcess(view.wrap(batch.make_encoder(model, threads, device)), threads,
+                                       progress=view.stage if single else None)
+        else:
+            executor = batch.ProcessPool(workers, threads)
+        outcomes = batch.run_jobs(plan.jobs, options, executor, sink)
+    failed = [o for o in outcomes if o.error]
+    written = writer.written
+    warnings = list(plan.skipped) + writer.warnings
+    warnings += [f"{o.job.src}: {o.error}" for k, o in enumerate(outcomes) if o.error and k not in writer.refused]
+    warnings += tally.warnings
     code = 1 if failed or plan.skipped else 0
-    summary = summarize(outcomes, written, review, time.perf_counter() - started, low, warnings, code)
+    summary = summarize(outcomes, tally, written, review, time.perf_counter() - started, warnings, code)
     summary["workers"] = workers
     for w in warnings:
         typer.echo(f"warning: {w}", err=True)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False))
     elif not quiet:
-        _print_summary(summary, results, show if single else 0)
+        _print_summary(summary, tally.first, show if single else 0)
     if code:
         raise typer.Exit(code)
 
 
-def summarize(outcomes: list[batch.Outcome], written: list[tuple[Path, int]], review: Optional[Path],
-              seconds: float, low: float, warnings: list[str], code: int) -> dict:
+def summarize(outcomes: list[batch.Outcome], tally: sinks.Tally, written: list[tuple[Path, int]],
+              review: Optional[Path], seconds: float, warnings: list[str], code: int) -> dict:
     """The facts of a run, for the screen summary and --json."""
-    results = [o.alignment for o in outcomes if o.alignment is not None]
-    kinds: Counter = Counter()
-    scores: list[float] = []
-    sentences: Counter = Counter()
-    unaligned: Counter = Counter()
-    encodings: Counter = Counter()
-    for r in results:
-        kinds.update(r.kinds())
-        sentences[r.src_lang] += len(r.src)
-        sentences[r.tgt_lang] += len(r.tgt)
-        for b in r.beads:
-            if b.src and b.tgt:
-                scores.append(b.score or 0.0)
-            elif b.src:
-                unaligned[r.src_lang] += len(b.src)
-            else:
-                unaligned[r.tgt_lang] += len(b.tgt)
-        encodings.update(r.encodings.values())
+    scores = tally.scores
     return {
-        "pairs": len(outcomes), "aligned": len(results), "failed": [
+        "pairs": len(outcomes), "aligned": tally.aligned, "failed": [
             {"source": str(o.job.src), "target": str(o.job.tgt) if o.job.tgt else None, "error": o.error}
             for o in outcomes if o.error],
-        "sentences": dict(sentences), "beads": dict(sorted(kinds.items())), "pairs_of_sentences": len(scores),
+        "sentences": dict(tally.sentences), "beads": dict(sorted(tally.kinds.items())),
+        "pairs_of_sentences": len(scores),
         "mean_score": round(sum(scores) / len(scores), 4) if scores else None,
-        "low_confidence": sum(s < low for s in scores), "low_threshold": low,
-        "unaligned": dict(unaligned), "encodings": dict(encodings),
+        "low_confidence": sum(s < tally.low for s in scores), "low_threshold": tally.low,
+        "unaligned": dict(tally.unaligned), "encodings": dict(tally.encodings),
         "outputs": [{"path": str(p), "units": n} for p, n in written],
         "review": str(review) if review else None, "seconds": round(seconds, 2),
         "warnings": warnings, "exit_code": code,
-        "inputs": [{"path": p, "encoding": e} for r in results for p, e in r.encodings.items()],
+        "inputs": [{"path": p, "encoding": e} for p, e in tally.inputs],
     }
 
 
-def _print_summary(summary: dict, results: list[pipeline.Alignment], show: int) -> None:
+def _print_summary(summary: dict, first: pipeline.Alignment | None, show: int) -> None:
     def counts(d: dict) -> str:
         return ", ".join(f"{v} {k}" for k, v in d.items()) or "none"
 
@@ -244,7 +214,7 @@ def _print_summary(summary: dict, results: list[pipeline.Alignment], show: int) 
         if mean is not None else "  score      no pairs of sentences",
         f"  unaligned  {counts(summary['unaligned'])} sentences" if summary["unaligned"] else "  unaligned  none",
     ]
-    for result in results[:1] if show else []:
+    for result in [first] if show and first is not None else []:
         for source, target, bead in [p for p in result.pairs() if p[2].src and p[2].tgt][:show]:
             lines.append(f"  [{bead.kind} {bead.score:.2f}] {source}\n              {target}")
     outs = summary["outputs"]
@@ -300,6 +270,8 @@ def split(
     typer.echo(f"{counts['ru']} Russian, {counts['en']} English, {counts['other']} other pieces; "
                f"{len(result.anchors)} anchor pairs -> {output}")
 
+
+register_editor(app)  # tmforge edit, tmforge export (align/editor/cli.py)
 
 INTERRUPTED = 130
 

@@ -1,17 +1,16 @@
-"""Alignments written in any registered format: bead formats from the beads, the others as a memory."""
+"""Alignments written in any registered format: bead formats from the beads, the others as a memory.
+
+A batch's alignments merged into one memory are written by align/sinks.py (MergedMemory), pair by pair.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Sequence
-
-import polars as pl
+from typing import Iterable
 
 from tmforge.align.beads import BeadsFormat  # noqa: F401  (registers .align before any lookup)
 from tmforge.align.pipeline import to_memory
-from tmforge.errors import TmforgeError
 from tmforge.tm.formats import check_outputs, registry
-from tmforge.tm.model import TranslationMemory
 from tmforge.tm.options import WriteOptions, WriteReport
 from tmforge.types import Alignment
 
@@ -31,19 +30,3 @@ def write_alignment(alignment: Alignment, path: Path, options: WriteOptions) -> 
     if fmt.needs_beads:
         return fmt.write_alignment(alignment, path, options)
     return fmt.write(to_memory(alignment, options.include_empty), path, options)
-
-
-def write_alignments(alignments: Sequence[Alignment], path: Path, options: WriteOptions,
-                     inputs: Iterable[Path] = (), force: bool = False) -> WriteReport:
-    """Several alignments as one memory (a bead format holds one alignment only)."""
-    fmt = registry.for_path(path, beads=True, noun=NOUN)
-    if fmt.needs_beads:
-        if len(alignments) > 1:
-            raise TmforgeError(f"a {fmt.extensions[0]} file holds the beads of one pair; "
-                               "use --split-output for a batch")
-        return fmt.write_alignment(alignments[0], path, options)
-    memories = [to_memory(a, options.include_empty) for a in alignments]
-    merged = TranslationMemory(pl.concat([m.frame for m in memories]), dict(memories[0].meta))
-    # Known only now: the direction a Moses pair is named after.
-    check_alignment_output(path, inputs, force, options, merged.languages)
-    return fmt.write(merged, path, options)

@@ -14,7 +14,7 @@ and read_beads; the aligner registers it (tm/ knows nothing of alignments).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Iterator
+from typing import TYPE_CHECKING, ClassVar, Iterable, Iterator, Mapping
 
 import polars as pl
 from lxml import etree
@@ -41,6 +41,7 @@ class MemoryFormat:
     keeps_meta: ClassVar[bool] = False
     keeps_line_breaks: ClassVar[bool] = True
     needs_beads: ClassVar[bool] = False     # written from an Alignment's beads, not from a memory
+    streams: ClassVar[bool] = False         # write_units writes units as they come, in constant memory
 
     # ------------------------------------------------------------ what a format implements
 
@@ -92,6 +93,14 @@ class MemoryFormat:
         """Write `memory` to `path` atomically (every file or none replaced)."""
         self._refuse_beads("write a memory to")
         return self.write_file(memory, Path(path), options or WriteOptions())
+
+    def write_units(self, units: Iterable[TranslationUnit], path: str | Path, options: WriteOptions | None = None,
+                    meta: Mapping[str, str] | None = None) -> WriteReport:
+        """Write units given one by one (a batch's pairs as they finish), atomically.
+
+        Formats that stream override it; the others collect the units into a memory first.
+        """
+        return self.write(TranslationMemory.from_units(units, dict(meta or {})), path, options)
 
     def repair_hint(self) -> str:
         """What to tell the user whose file could not be read."""
