@@ -318,8 +318,9 @@ def run_load(work: Path, clients: int, seconds: float, think: float, port: int =
         units = st.count()
     vocabulary = [w for s in sources for w in s.split() if w.isalpha()]
     queries = sources[:200] + [_fuzzy_variant(s, rng, vocabulary) for s in sources[200:]]
+    log = open(work / "serve.log", "w", encoding="utf-8")   # the server's errors, kept for the report
     server = subprocess.Popen(tmforge_cmd() + ["tm", "serve", str(work / store_name), "--port", str(port),
-                                               "--no-semantic"], stderr=subprocess.DEVNULL)
+                                               "--no-semantic"], stderr=log)
     try:
         for _ in range(600):
             try:
@@ -334,6 +335,7 @@ def run_load(work: Path, clients: int, seconds: float, think: float, port: int =
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()
     result = {"units": units, "loaded": loaded, "no_pause_8_clients": saturated}
     print(json.dumps(result))
     return result
