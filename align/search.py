@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -92,8 +93,12 @@ class _Side:
 
 
 def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
-            beads: tuple[tuple[int, int], ...], p: SearchParams, len_mu: float) -> Path:
-    """Best monotone path from (0, 0) to (n, m) through the band lo[i] <= j <= hi[i]."""
+            beads: tuple[tuple[int, int], ...], p: SearchParams, len_mu: float,
+            on_row: Callable[[int], None] | None = None) -> Path:
+    """Best monotone path from (0, 0) to (n, m) through the band lo[i] <= j <= hi[i].
+
+    `on_row(rows)` is told how many rows are done after each row.
+    """
     n = src.n
     pairs = [bd for bd in beads if bd[0] and bd[1]]
     codes = {bd: k for k, bd in enumerate(beads)}
@@ -139,6 +144,8 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
             code[moved] = codes[(0, 1)]
         values.append(best)
         back.append(code)
+        if on_row is not None:
+            on_row(i + 1)
     return _backtrace(src, tgt, lo, back, beads)
 
 
@@ -216,7 +223,8 @@ COARSE_BEADS = ((1, 1), (1, 0), (0, 1))
 
 def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_lengths,
            params: SearchParams = SearchParams(), src_paragraphs=None, tgt_paragraphs=None, *,
-           context: tuple[np.ndarray, np.ndarray, float] | None = None) -> list[Bead]:
+           context: tuple[np.ndarray, np.ndarray, float] | None = None,
+           on_step: Callable[[int, int], None] | None = None) -> list[Bead]:
     """Align two sentence sequences given their span embeddings (K, n, d) and character lengths.
 
     `*_paragraphs` give each sentence's paragraph number; beads crossing a
@@ -226,6 +234,7 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
     target/source length ratio) of a whole document when the sequences are a
     stretch of it (the editor's realign between fixed beads), so the stretch is
     scored as it would be inside the document; by default, the sequences' own.
+    `on_step(done, total)` is told the rows searched, over every level of the pyramid.
     """
     n, m = src_spans.shape[1], tgt_spans.shape[1]
     if n == 0 or m == 0:
@@ -246,6 +255,10 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
         levels.append((*_pool(xs, xl, xp), *_pool(ys, yl, yp)))
 
     path: Path | None = None
+    total_rows = sum(level[0].shape[0] + 1 for level in levels)
+    rows_before = 0
+    if on_step is not None:
+        on_step(0, total_rows)
     for depth in range(len(levels) - 1, -1, -1):
         xs, xl, xp, ys, yl, yp = levels[depth]
         ln, lm = xs.shape[0], ys.shape[0]
@@ -259,7 +272,10 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
         else:  # coarse levels hold single pooled rows: 1-1, 1-0 and 0-1 only
             src, tgt = _Side.build(xs[None], xl, xp), _Side.build(ys[None], yl, yp)
             beads = COARSE_BEADS
-        path = _run_dp(src, tgt, lo, hi, beads, params, len_mu)
+        on_row = None if on_step is None else \
+            (lambda rows, before=rows_before: on_step(before + rows, total_rows))
+        path = _run_dp(src, tgt, lo, hi, beads, params, len_mu, on_row)
+        rows_before += ln + 1
     return [Bead(tuple(range(i0, i0 + a)), tuple(range(j0, j0 + b)), confidence(sim) if a and b else None)
             for i0, a, j0, b, sim in path]
 
