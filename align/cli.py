@@ -24,7 +24,7 @@ from tmforge.align.editor.cli import register as register_editor  # noqa: E402
 from tmforge.align.readers import read_document  # noqa: E402
 from tmforge.align.progress import ProgressView  # noqa: E402
 from tmforge.atomic import check_folder, check_writable, refuse_inputs  # noqa: E402
-from tmforge.errors import TmforgeError  # noqa: E402
+from tmforge.errors import INTERRUPTED, INTERRUPTED_MESSAGE, TmforgeError  # noqa: E402
 from tmforge.align.detect import detect_language  # noqa: E402
 from tmforge.align.export import check_alignment_output  # noqa: E402
 from tmforge.tm.cli import Services as TmServices, app as tm_app  # noqa: E402
@@ -273,9 +273,6 @@ def split(
 
 register_editor(app)  # tmforge edit, tmforge export (align/editor/cli.py)
 
-INTERRUPTED = 130
-
-
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2; Ctrl-C exits 130."""
     try:
@@ -300,6 +297,5 @@ def main() -> None:
             exc.show()
         sys.exit(2)
     if code == INTERRUPTED:  # typer turns Ctrl-C into this exit code
-        typer.echo("error: interrupted; no partial file was left (files finished before stay); "
-                   "run the command again to redo the rest", err=True)
+        typer.echo(f"error: {INTERRUPTED_MESSAGE}", err=True)
     sys.exit(code if isinstance(code, int) else 0)
