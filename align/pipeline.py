@@ -12,6 +12,7 @@ from tmforge.align.detect import LANGS, detect_language
 from tmforge.align.mixed import split_document
 from tmforge.align.embed import Encoder, load_encoder
 from tmforge.align.io import Document, Paragraph, read_document, read_lines
+from tmforge.align.realign import align_passes
 from tmforge.align.search import SearchParams, search
 from tmforge.align.segment import Sentence, segment_paragraphs
 from tmforge.errors import TmforgeError
@@ -62,8 +63,7 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], encoder: Encoder | N
     src_spans = span_embeddings(encoder, src, params.max_span)
     tgt_spans = span_embeddings(encoder, tgt, params.max_span)
     _tell(progress, "aligning")
-    return search(src_spans, tgt_spans, np.array([len(s) for s in src]),
-                  np.array([len(t) for t in tgt]), params, src_paragraphs, tgt_paragraphs)
+    return align_passes(src_spans, tgt_spans, src, tgt, params, src_paragraphs, tgt_paragraphs)
 
 
 def _tell(progress: Progress | None, stage: str) -> None:
