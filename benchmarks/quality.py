@@ -30,7 +30,8 @@ from tmforge.align.embed import load_encoder  # noqa: E402
 from tmforge.align.evaluate import count, evaluate, scores  # noqa: E402
 from tmforge.align.galechurch import gale_church  # noqa: E402
 from tmforge.align.pipeline import signature, span_embeddings  # noqa: E402
-from tmforge.align.search import SearchParams, search, similarity  # noqa: E402
+from tmforge.align.realign import align_passes  # noqa: E402
+from tmforge.align.search import SearchParams, similarity  # noqa: E402
 from benchmarks.docgen import PseudoDocument, make_documents  # noqa: E402
 from benchmarks.report import ROOT, SHARED, table, write_section  # noqa: E402
 
@@ -75,7 +76,7 @@ def sample() -> PseudoDocument:
 def align_doc(doc: PseudoDocument, encoder, params: SearchParams, exact: bool = False) -> list[Bead]:
     src = span_embeddings(encoder, doc.src, params.max_span, exact=exact)
     tgt = span_embeddings(encoder, doc.tgt, params.max_span, exact=exact)
-    return search(src, tgt, [len(s) for s in doc.src], [len(t) for t in doc.tgt], params)
+    return align_passes(src, tgt, doc.src, doc.tgt, params)
 
 
 def prf_row(name: str, result: dict, seconds: float | None = None) -> list[object]:
