@@ -14,7 +14,7 @@ from tmforge.align.detect import detect_language  # noqa: E402
 from tmforge.align.mixed import split_mixed  # noqa: E402
 from tmforge.align.embed import Encoder, load_encoder  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
-from tmforge.align.io import read_document  # noqa: E402
+from tmforge.align.readers import read_document  # noqa: E402
 from tmforge.align.pipeline import Alignment, align_files, align_mixed, align_sentences, to_memory  # noqa: E402
 from tmforge.align.search import SearchParams  # noqa: E402
 from tmforge.align.segment import segment_paragraphs, split_sentences  # noqa: E402

@@ -1,22 +1,24 @@
-"""Batches: which files pair up (two folders, a CSV manifest), and aligning the pairs on all usable cores.
+"""Batches: which files pair up (two folders, a CSV manifest), and running the pairs.
 
-Each worker process loads the encoder once and aligns whole pairs; BLAS
+`run_jobs` takes an executor, which aligns the jobs somewhere (this process,
+a pool of worker processes on the usable cores; a cluster engine is another),
+and a sink (align/sinks.py), which writes the outputs as pairs finish. In the
+pool, each worker loads the encoder once and aligns whole pairs; BLAS
 threads are split between the workers so their sum never exceeds the usable
-cores (more threads than cores thrash, see align/threads.py).
+cores (more threads than cores thrash, see tmforge.threads).
 """
 
 from __future__ import annotations
 
 import csv
-import os
 import re
 import signal
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
-from tmforge.threads import usable_cores
+from tmforge.threads import thread_env, usable_cores
 from tmforge.errors import TmforgeError
 
 
@@ -111,7 +113,8 @@ def read_manifest(path: Path, encoding: str | None = None) -> Plan:
 
     Relative paths are taken from the manifest's folder.
     """
-    from tmforge.align.io import decode, read_bytes
+    from tmforge.align.encodings import decode
+    from tmforge.align.readers import read_bytes
 
     text, _ = decode(read_bytes(path), encoding, str(path))
     rows = [r for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
@@ -193,12 +196,34 @@ def run_job(job: Job, options: Options, encoder, progress: Callable[[str], None]
 
 
 def make_encoder(model: str | None, threads: int | None = None, device: str | None = None):
-    """The encoder for a process: the bundled one with `threads` BLAS threads, or a named model."""
-    from tmforge.align.embed import DEFAULT_MODEL, UseEncoder, load_encoder
+    """The encoder for a process: the one --model names, with `threads` BLAS threads where it uses them."""
+    from tmforge.align.embed import load_encoder
 
-    if model in (None, "", DEFAULT_MODEL) and threads:
-        return UseEncoder(threads=threads)
-    return load_encoder(model, device=device)
+    return load_encoder(model, device=device, threads=threads)
+
+
+class Executor(Protocol):
+    """Runs the jobs of a batch somewhere: this process, worker processes, a cluster.
+
+    `run` yields `(index, outcome)` for each job as it finishes, in any order.
+    Closing the iterator early (a sink failed, Ctrl-C) must stop the work
+    still running.
+    """
+
+    def run(self, jobs: Sequence[Job], options: Options) -> Iterator[tuple[int, Outcome]]: ...
+
+
+class InProcess:
+    """One job after another in this process, with one encoder; `progress` is told each stage."""
+
+    def __init__(self, encoder=None, threads: int | None = None,
+                 progress: Callable[[str], None] | None = None):
+        self.encoder, self.threads, self.progress = encoder, threads, progress
+
+    def run(self, jobs: Sequence[Job], options: Options) -> Iterator[tuple[int, Outcome]]:
+        encoder = self.encoder or make_encoder(options.model, self.threads, options.device)
+        for index, job in enumerate(jobs):
+            yield index, run_job(job, options, encoder, self.progress)
 
 
 _WORKER: dict = {}
@@ -219,58 +244,70 @@ def _worker_run(item: tuple[int, Job]) -> tuple[int, Outcome]:
     return index, run_job(job, _WORKER["options"], _WORKER["encoder"])
 
 
-_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+class ProcessPool:
+    """Worker processes on this machine, each loading the encoder once and using `threads` BLAS threads."""
+
+    def __init__(self, workers: int, threads: int):
+        self.workers, self.threads = workers, threads
+
+    def run(self, jobs: Sequence[Job], options: Options) -> Iterator[tuple[int, Outcome]]:
+        import multiprocessing
+
+        # Spawned workers read the thread limits from the environment before numpy loads.
+        with thread_env(self.threads):
+            pool = multiprocessing.get_context("spawn").Pool(self.workers, _worker_init, (options, self.threads))
+        try:
+            pending = pool.imap_unordered(_worker_run, list(enumerate(jobs)))
+            for _ in range(len(jobs)):
+                while True:
+                    try:
+                        # A bounded wait: Ctrl-C may reach another thread, and only a waking main thread sees it.
+                        item = pending.next(timeout=0.2)
+                        break
+                    except multiprocessing.TimeoutError:
+                        continue
+                yield item
+            pool.close()
+        except BaseException:  # also GeneratorExit: the caller stopped listening
+            pool.terminate()
+            raise
+        finally:
+            pool.join()
 
 
-def run_jobs(jobs: list[Job], options: Options, workers: int, threads: int,
-             on_done: Callable[[Outcome], None] | None = None, *, encoder=None,
-             progress: Callable[[str], None] | None = None) -> list[Outcome]:
-    """Align jobs in `workers` processes (in this one when 1), outcomes in job order.
+def local_executor(workers: int, threads: int, encoder=None,
+                   progress: Callable[[str], None] | None = None) -> Executor:
+    """This machine's executor: in this process for one worker (with `encoder`, `progress`), else a pool."""
+    return InProcess(encoder, threads, progress) if workers <= 1 else ProcessPool(workers, threads)
 
-    In this process, `encoder` (default: loaded here) and `progress` (told each
-    stage) are used. Ctrl-C ends the workers at once and propagates as KeyboardInterrupt.
+
+def run_jobs(jobs: Sequence[Job], options: Options, executor: Executor, sink=None) -> list[Outcome]:
+    """Run jobs on `executor`, giving each outcome to `sink` as it finishes; outcomes in job order.
+
+    With a sink (align.sinks.Sink), the outcomes returned no longer hold
+    alignments (the sink wrote what it needed), and the sink is closed when
+    the run succeeds. The run fails, with the sink aborted, when its only job
+    failed or no job was aligned; Ctrl-C stops the executor, aborts the sink
+    and propagates as KeyboardInterrupt.
     """
-    if workers <= 1:
-        encoder = encoder or make_encoder(options.model, threads, options.device)
-        outcomes = []
-        for job in jobs:
-            outcomes.append(run_job(job, options, encoder, progress))
-            if on_done:
-                on_done(outcomes[-1])
-        return outcomes
-    import multiprocessing
-
-    # Spawned workers read the thread limits from the environment before numpy loads.
-    saved = {var: os.environ.get(var) for var in _THREAD_VARS}
-    os.environ.update({var: str(threads) for var in _THREAD_VARS})
+    outcomes: list[Outcome | None] = [None] * len(jobs)
+    stream = executor.run(jobs, options)
     try:
-        pool = multiprocessing.get_context("spawn").Pool(workers, _worker_init, (options, threads))
-    finally:
-        for var, value in saved.items():
-            if value is None:
-                os.environ.pop(var, None)
-            else:
-                os.environ[var] = value
-    results: dict[int, Outcome] = {}
-    try:
-        pending = pool.imap_unordered(_worker_run, list(enumerate(jobs)))
-        while len(results) < len(jobs):
-            try:
-                # A bounded wait: Ctrl-C may reach another thread, and only a waking main thread sees it.
-                index, outcome = pending.next(timeout=0.2)
-            except multiprocessing.TimeoutError:
-                continue
-            results[index] = outcome
-            if on_done:
-                on_done(outcome)
-        pool.close()
+        for index, outcome in stream:
+            if sink is not None:
+                sink.add(index, outcome)  # may mark the outcome failed (an output already there)
+                outcome = replace(outcome, alignment=None)
+            outcomes[index] = outcome
+        failed = [o for o in outcomes if o.error]
+        if len(jobs) == 1 and failed:
+            raise TmforgeError(failed[0].error)
+        if len(failed) == len(jobs):
+            raise TmforgeError(f"no pair could be aligned; first problem: {failed[0].error}")
+        if sink is not None:
+            sink.close()
     except BaseException:
-        pool.terminate()
+        stream.close()  # ends the work still running
+        if sink is not None:
+            sink.abort()
         raise
-    finally:
-        pool.join()
-    return [results[k] for k in range(len(jobs))]
-
-
-def iter_alignments(outcomes: Iterable[Outcome]):
-    return [o.alignment for o in outcomes if o.alignment is not None]
+    return outcomes

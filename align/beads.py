@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 from typing import Iterable
 
+from tmforge.atomic import atomic_write
 from tmforge.errors import TmforgeError
-from tmforge.types import Bead
+from tmforge.tm.formats import MemoryFormat, WriteOptions, WriteReport, registry
+from tmforge.types import Alignment, Bead
 
 _BEAD_LINE = re.compile(r"^\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]")
 
@@ -40,4 +42,31 @@ def read_beads(path: str | Path) -> list[Bead]:
     p = Path(path)
     if not p.is_file():
         raise TmforgeError(f"alignment file not found: {p}")
-    return parse_beads(p.read_text(encoding="utf-8"), str(p))
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise TmforgeError(f"{p} is not UTF-8 text; an alignment file holds lines like [0, 1]:[2]") from None
+    return parse_beads(text, str(p))
+
+
+class BeadsFormat(MemoryFormat):
+    """`.align`: the beads of one alignment as sentence indices, one bead per line (no text)."""
+
+    name = "align"
+    extensions = (".align",)
+    description = "the beads of one pair as sentence indices, [0, 1]:[2] per line (the gold format of tmforge eval)"
+    fields = ()
+    needs_beads = True
+
+    def write_alignment(self, alignment: Alignment, path: Path, options: WriteOptions) -> WriteReport:
+        # Every bead, those with an empty side included: the indices cover both texts.
+        with atomic_write(path) as fh:
+            fh.write(format_beads(alignment.beads))
+        return WriteReport(written=len(alignment.beads))
+
+    def read_beads(self, path: Path) -> list[Bead]:
+        return read_beads(path)
+
+
+# tm/ keeps the table of formats but knows nothing of alignments: the aligner adds its own.
+registry.register(BeadsFormat)

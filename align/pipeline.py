@@ -10,13 +10,13 @@ import numpy as np
 from tmforge.align.beads import Bead
 from tmforge.align.detect import LANGS, detect_language
 from tmforge.align.mixed import split_document
-from tmforge.align.embed import Encoder, load_encoder
-from tmforge.align.io import Document, Paragraph, read_document, read_lines
+from tmforge.align.embed import Encoder, SpanEncoder, load_encoder
+from tmforge.align.readers import Document, read_document, read_lines
 from tmforge.align.realign import align_passes
 from tmforge.align.search import SearchParams, search
 from tmforge.align.segment import Sentence, segment_paragraphs
 from tmforge.errors import TmforgeError
-from tmforge.types import Alignment
+from tmforge.types import Alignment, Paragraph
 from tmforge.tm.model import TranslationMemory, TranslationUnit, now_utc
 from tmforge.version import tool_version
 
@@ -38,7 +38,7 @@ def span_embeddings(encoder: Encoder, texts: Sequence[str], max_span: int, exact
     Encoders that can compose spans from per-sentence parts (the bundled one)
     do so; others, or `exact=True`, re-encode the joined text of every span.
     """
-    if not exact and hasattr(encoder, "spans"):
+    if not exact and isinstance(encoder, SpanEncoder):
         return encoder.spans(texts, max_span)
     n = len(texts)
     batches = [[" ".join(texts[i:i + k]) for i in range(n - k + 1)] for k in range(1, max_span + 1)]
@@ -135,8 +135,8 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
         if length_check:
             _check_lengths(src_doc, tgt_doc)
         _tell(progress, "segmenting")
-        src = sentences_of(src_doc.paragraphs, src_lang, src_doc.is_subtitles)
-        tgt = sentences_of(tgt_doc.paragraphs, tgt_lang, tgt_doc.is_subtitles)
+        src = sentences_of(src_doc.paragraphs, src_lang, src_doc.whole_units)
+        tgt = sentences_of(tgt_doc.paragraphs, tgt_lang, tgt_doc.whole_units)
         src_paras, tgt_paras = src_doc.paragraphs, tgt_doc.paragraphs
         encodings = {str(src_path): src_doc.encoding, str(tgt_path): tgt_doc.encoding}
         warnings = src_doc.warnings + tgt_doc.warnings
@@ -175,7 +175,7 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
     tgt_lang = "en" if src_lang == "ru" else "ru"
 
     _tell(progress, "segmenting")
-    sentences = {lang: sentences_of([pieces[k] for k in streams[lang]], lang, doc.is_subtitles)
+    sentences = {lang: sentences_of([pieces[k] for k in streams[lang]], lang, doc.whole_units)
                  for lang in LANGS}
     # Piece index -> indices of its sentences in its stream.
     by_paragraph: dict[int, list[int]] = {}

@@ -68,7 +68,9 @@ class ProgressView:
         Batches are the same with the display on or off, so a run's output does
         not depend on whether stderr is a terminal.
         """
-        return _ReportingEncoder(encoder, self)
+        from tmforge.align.embed import SpanEncoder
+
+        return (_ReportingSpanEncoder if isinstance(encoder, SpanEncoder) else _ReportingEncoder)(encoder, self)
 
 
 class _ReportingEncoder:
@@ -90,3 +92,10 @@ class _ReportingEncoder:
             self.view.advance(task, len(parts[-1]))
         self.view._progress.remove_task(task)
         return np.concatenate(parts)
+
+
+class _ReportingSpanEncoder(_ReportingEncoder):
+    """The wrapper of an encoder that composes spans: declares `spans`, so it stays a SpanEncoder."""
+
+    def spans(self, texts: Sequence[str], max_span: int) -> np.ndarray:
+        return self.inner.spans(texts, max_span)

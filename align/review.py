@@ -9,8 +9,11 @@ a counterpart are listed at the top as links.
 from __future__ import annotations
 
 import html
+import io
+import shutil
+import tempfile
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, TextIO
 
 from tmforge.atomic import atomic_write
 
@@ -88,28 +91,54 @@ def _links(ids: list[tuple[str, str]], limit: int = 300) -> str:
     return shown + more if ids else "none"
 
 
-def review_html(alignments: Sequence, low: float = LOW_SCORE, title: str = "tmforge alignment review") -> str:
-    """The review page for alignments (align.pipeline.Alignment), one section each."""
-    sections, low_ids, multi_ids, unaligned_ids = [], [], [], []
-    total = 0
-    for d, al in enumerate(alignments):
+class ReviewPage:
+    """The review page built one alignment at a time, in the order given.
+
+    Sections are rendered as alignments come and spooled to a temporary file,
+    so a batch never holds its alignments for the page; the header, which
+    lists the problems of every section, is written once all are in. The one
+    alignment held is the first, until a second shows whether labels need a
+    document number (`3:12`) or not (`12`).
+    """
+
+    def __init__(self, low: float = LOW_SCORE, title: str = "tmforge alignment review"):
+        self.low, self.title = low, title
+        self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self._first = None
+        self._count = self._total = 0
+        self._signature = ""
+        self._low_ids: list[tuple[str, str]] = []
+        self._multi_ids: list[tuple[str, str]] = []
+        self._unaligned_ids: list[tuple[str, str]] = []
+
+    def add(self, alignment) -> None:
+        if self._count == 0:
+            self._first, self._signature = alignment, html.escape(alignment.signature)
+        elif self._count == 1:
+            self._render(self._first, 0, numbered=True)
+            self._first = None
+        if self._count >= 1:
+            self._render(alignment, self._count, numbered=True)
+        self._count += 1
+
+    def _render(self, al, d: int, numbered: bool) -> None:
         rows = []
         for b, bead in enumerate(al.beads, 1):
             rid = f"d{d}-b{b}"
-            label = f"{b}" if len(alignments) == 1 else f"{d + 1}:{b}"
-            classes = ["bead", score_class(bead.score, low)]
+            label = f"{d + 1}:{b}" if numbered else f"{b}"
+            classes = ["bead", score_class(bead.score, self.low)]
             problem = False
             if not (bead.src and bead.tgt):
                 classes.append("unaligned")
-                unaligned_ids.append((rid, label))
+                self._unaligned_ids.append((rid, label))
                 problem = True
             else:
-                if bead.score is None or bead.score < low:
-                    low_ids.append((rid, label))
+                if bead.score is None or bead.score < self.low:
+                    self._low_ids.append((rid, label))
                     problem = True
                 if bead.kind != "1-1":
                     classes.append("multi")
-                    multi_ids.append((rid, label))
+                    self._multi_ids.append((rid, label))
                     problem = True
             if problem:
                 classes.append("problem")
@@ -121,34 +150,65 @@ def review_html(alignments: Sequence, low: float = LOW_SCORE, title: str = "tmfo
                 f'<td class="src" lang="{html.escape(al.src_lang)}">{_sentences([al.src[i].text for i in bead.src])}</td>'
                 f'<td class="tgt" lang="{html.escape(al.tgt_lang)}">{_sentences([al.tgt[j].text for j in bead.tgt])}</td>'
                 "</tr>")
-        total += len(al.beads)
+        self._total += len(al.beads)
         files = ", ".join(f"{html.escape(Path(p).name)} ({html.escape(e)})" for p, e in al.encodings.items())
-        sections.append(
+        self._spool.write(
             f'<section class="doc" id="d{d}"><h2>{html.escape(str(al.document or f"pair {d + 1}"))}</h2>'
             f'<p class="meta" style="margin:0 16px 6px">{files} · {len(al.src)} {html.escape(al.src_lang)} and '
             f'{len(al.tgt)} {html.escape(al.tgt_lang)} sentences · {len(al.beads)} beads</p>'
             '<table><colgroup><col class="n"><col class="k"><col class="s"><col><col></colgroup>'
             f'<thead><tr><th>#</th><th>bead</th><th>score</th><th>{html.escape(al.src_lang)}</th>'
             f'<th>{html.escape(al.tgt_lang)}</th></tr></thead><tbody>{"".join(rows)}</tbody></table></section>')
-    signature = html.escape(alignments[0].signature) if alignments else ""
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-        f'<header><h1>{html.escape(title)}</h1>'
-        f'<div class="meta">{len(alignments)} document(s), {total} beads · colour by score: green ≥ {HIGH_SCORE:.2f}, '
-        f'amber, red &lt; {low:.2f} · keys j/k jump between problems · {signature}</div>'
-        '<div class="jumps">'
-        f'<div id="jump-low"><b>Low confidence ({len(low_ids)})</b>{_links(low_ids)}</div>'
-        f'<div id="jump-multi"><b>Not 1-1 ({len(multi_ids)})</b>{_links(multi_ids)}</div>'
-        f'<div id="jump-unaligned"><b>Unaligned ({len(unaligned_ids)})</b>{_links(unaligned_ids)}</div></div>'
-        '<div class="tools"><button id="prev" type="button">◀ previous problem</button>'
-        '<button id="next" type="button">next problem ▶</button><span id="position"></span> '
-        '<label><input type="checkbox" id="only"> show only problems</label></div></header>'
-        f'{"".join(sections)}<script>{_JS}</script></body></html>\n')
+
+    def write_to(self, out: TextIO) -> None:
+        """The whole page; call once, after the last add."""
+        if self._first is not None:
+            self._render(self._first, 0, numbered=False)
+            self._first = None
+        title, low = html.escape(self.title), self.low
+        out.write(
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width,initial-scale=1">'
+            f"<title>{title}</title><style>{_CSS}</style></head><body>"
+            f'<header><h1>{title}</h1>'
+            f'<div class="meta">{self._count} document(s), {self._total} beads · colour by score: green ≥ '
+            f'{HIGH_SCORE:.2f}, amber, red &lt; {low:.2f} · keys j/k jump between problems · {self._signature}</div>'
+            '<div class="jumps">'
+            f'<div id="jump-low"><b>Low confidence ({len(self._low_ids)})</b>{_links(self._low_ids)}</div>'
+            f'<div id="jump-multi"><b>Not 1-1 ({len(self._multi_ids)})</b>{_links(self._multi_ids)}</div>'
+            f'<div id="jump-unaligned"><b>Unaligned ({len(self._unaligned_ids)})</b>'
+            f'{_links(self._unaligned_ids)}</div></div>'
+            '<div class="tools"><button id="prev" type="button">◀ previous problem</button>'
+            '<button id="next" type="button">next problem ▶</button><span id="position"></span> '
+            '<label><input type="checkbox" id="only"> show only problems</label></div></header>')
+        self._spool.seek(0)
+        shutil.copyfileobj(self._spool, out)
+        out.write(f"<script>{_JS}</script></body></html>\n")
+
+    def write(self, path: str | Path) -> None:
+        """Write the page atomically."""
+        with atomic_write(path) as fh:
+            self.write_to(fh)
+        self.close()
+
+    def close(self) -> None:
+        self._spool.close()
+
+
+def review_html(alignments: Sequence, low: float = LOW_SCORE, title: str = "tmforge alignment review") -> str:
+    """The review page for alignments (align.pipeline.Alignment), one section each."""
+    page = ReviewPage(low, title)
+    for alignment in alignments:
+        page.add(alignment)
+    out = io.StringIO()
+    page.write_to(out)
+    page.close()
+    return out.getvalue()
 
 
 def write_review(alignments: Sequence, path: str | Path, low: float = LOW_SCORE) -> None:
     """Write the review page atomically."""
-    with atomic_write(path) as fh:
-        fh.write(review_html(alignments, low))
+    page = ReviewPage(low)
+    for alignment in alignments:
+        page.add(alignment)
+    page.write(path)

@@ -25,7 +25,7 @@ from tmforge.threads import cap_thread_env  # noqa: E402
 
 cap_thread_env()
 
-from tmforge.align import batch  # noqa: E402
+from tmforge.align import batch, sinks  # noqa: E402
 from tmforge.threads import usable_cores  # noqa: E402
 from benchmarks.report import ROOT, SHARED, table, write_section  # noqa: E402
 
@@ -67,11 +67,13 @@ def main() -> None:
         for _ in range(args.repeats):
             for workers, threads in splits:
                 start = time.perf_counter()
-                outcomes = batch.run_jobs(plan.jobs, options, workers, threads)
+                tally = sinks.Tally()
+                outcomes = batch.run_jobs(plan.jobs, options, batch.local_executor(workers, threads),
+                                          sinks.InJobOrder(tally))
                 times[(workers, threads)].append(time.perf_counter() - start)
                 failed = [o.error for o in outcomes if o.error]
                 assert not failed, failed
-                beads[(workers, threads)] = sum(len(o.alignment.beads) for o in outcomes)
+                beads[(workers, threads)] = sum(tally.kinds.values())
     base = min(times[(1, cores)])
     rows = [[f"{w} x {t}", f"{min(times[(w, t)]):.1f}", f"{base / min(times[(w, t)]):.2f}x", beads[(w, t)]]
             for w, t in splits]

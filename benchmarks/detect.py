@@ -31,7 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tmforge.align.detect import _CYRILLIC_NAMES, _LATIN_NAMES, detect_language  # noqa: E402
-from tmforge.align.io import normalize, split_paragraphs  # noqa: E402
+from tmforge.align.encodings import normalize  # noqa: E402
+from tmforge.align.readers import split_paragraphs  # noqa: E402
 from tmforge.align.mixed import split_document, split_mixed, stream_of  # noqa: E402
 from benchmarks.report import SHARED, table, write_section  # noqa: E402
 

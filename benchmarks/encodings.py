@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tmforge.align.io import SINGLE_BYTE, detect_encoding  # noqa: E402
+from tmforge.align.encodings import SINGLE_BYTE, detect_encoding  # noqa: E402
 from benchmarks.report import SHARED, table, write_section  # noqa: E402
 
 DATA = SHARED / "data" / "wmt22-ru-en" / "generaltest2022.ru-en"

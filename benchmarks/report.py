@@ -32,9 +32,9 @@ def command_line() -> str:
 
 
 def machine() -> str:
-    import os
+    from tmforge.threads import usable_cores
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = usable_cores()
     return f"{platform.machine()}, {cores} usable cores, Python {platform.python_version()}"
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tmforge.align.io import read_document  # noqa: E402
+from tmforge.align.readers import read_document  # noqa: E402
 from tmforge.align.segment import split_sentences  # noqa: E402
 from benchmarks.report import ROOT, SHARED, table, write_section  # noqa: E402
 

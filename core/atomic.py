@@ -18,20 +18,38 @@ from tmforge.errors import TmforgeError
 def check_writable(path: str | os.PathLike, inputs: tuple[str | os.PathLike, ...] = (),
                    force: bool = True) -> Path:
     """Refuse output paths that would lose work: an input, a folder, or an existing file without force."""
-    out = Path(path)
-    for inp in inputs:
-        if Path(inp).exists() and out.exists() and out.resolve() == Path(inp).resolve():
-            raise TmforgeError(f"output {out} is also an input; choose another output path")
+    out = refuse_inputs(path, inputs)
     if out.is_dir():
         raise TmforgeError(f"output {out} is a folder; give a file name such as {out / 'out.tmx'}")
     if out.exists() and not force:
         raise TmforgeError(f"output {out} already exists; pass --force to overwrite it")
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise TmforgeError(f"output folder {parent} does not exist; create it first")
-    if not os.access(parent, os.W_OK):
-        raise TmforgeError(f"output folder {parent} is not writable; choose another output path")
+    check_folder(out.parent if str(out.parent) else Path("."))
     return out
+
+
+def refuse_inputs(path: str | os.PathLike, inputs: tuple[str | os.PathLike, ...]) -> Path:
+    """Refuse an output path that is one of the inputs (the same file under any name)."""
+    out = Path(path)
+    for inp in inputs:
+        if Path(inp).exists() and out.exists() and out.resolve() == Path(inp).resolve():
+            raise TmforgeError(f"output {out} is also an input; choose another output path")
+    return out
+
+
+def check_folder(folder: str | os.PathLike) -> Path:
+    """Refuse an output folder that is missing or where no file can be created."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise TmforgeError(f"output folder {folder} does not exist; create it first")
+    # Really create a file: permission bits do not tell for root or read-only mounts.
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".tmforge-probe-", dir=folder)
+    except OSError as exc:
+        raise TmforgeError(f"output folder {folder} is not writable ({exc.strerror or exc}); "
+                           "choose another output path") from None
+    os.close(fd)
+    os.unlink(probe)
+    return folder
 
 
 @contextlib.contextmanager

@@ -1,7 +1,8 @@
 import pytest
 
 from tmforge.align.detect import detect_language
-from tmforge.align.io import Paragraph, read_document
+from tmforge.align.readers import read_document
+from tmforge.types import Paragraph
 from tmforge.align.mixed import pair_adjacent, split_mixed, split_pieces
 
 from conftest import DATA, SAMPLES

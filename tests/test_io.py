@@ -4,8 +4,8 @@ import codecs
 
 import pytest
 
-from tmforge.align.io import (MAX_PARAGRAPH, decode, detect_encoding, normalize, read_document, read_lines,
-                      split_paragraphs)
+from tmforge.align.encodings import decode, detect_encoding, normalize
+from tmforge.align.readers import MAX_PARAGRAPH, read_document, read_lines, split_paragraphs
 from conftest import SAMPLES
 from tmforge.errors import TmforgeError
 

@@ -15,8 +15,13 @@ def test_the_wheel_holds_only_the_tmforge_namespace(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert top == {"tmforge"}, top
-    for module in ("tmforge/__init__.py", "tmforge/errors.py", "tmforge/align/pipeline.py", "tmforge/tm/tmx.py"):
-        assert module in names
+    # Every file of the three folders ships (subpackages and data files must be listed in pyproject.toml).
+    for folder, package in (("core", "tmforge"), ("align", "tmforge/align"), ("tm", "tmforge/tm")):
+        for path in (ROOT / folder).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                shipped = f"{package}/{path.relative_to(ROOT / folder).as_posix()}"
+                assert shipped in names, (f"{shipped} is not in the wheel: add its package to [tool.setuptools] "
+                                          "packages (or its files to package-data) in pyproject.toml")
     assert "warning" not in run.stderr.lower(), run.stderr
 
 

@@ -1,4 +1,4 @@
-from tmforge.align.io import read_document
+from tmforge.align.readers import read_document
 from tmforge.align.segment import split_sentences
 
 from conftest import SAMPLES, read_lines

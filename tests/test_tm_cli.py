@@ -101,3 +101,21 @@ def test_align_writes_through_the_same_functions_with_tm_options(tmp_path):
     assert root.find("body/tu/prop") is None and root.find("header/prop").get("type") == "x-signature"
     run = tmforge("align", SAMPLES / "mixed.txt", "-o", tmp_path / "b.tmx", "--lang-code", "ru=en-US")
     assert run.returncode == 2 and "another language" in run.stderr
+
+
+def test_filter_untranslated_uses_the_detector_the_entry_point_hands_in(tmp_path):
+    units = [TranslationUnit("Хороший перевод.", "A good translation.", "ru", "en"),
+             TranslationUnit("Это не переведено.", "Это тоже не переведено, увы.", "ru", "en")]
+    source = tmp_path / "a.tsv"
+    write_memory(TranslationMemory.from_units(units), source)
+    run = tmforge("tm", "filter", source, "-o", tmp_path / "ok.tsv", "--untranslated")
+    assert run.returncode == 0, run.stderr
+    assert [u.source for u in read_memory(tmp_path / "ok.tsv").units()] == ["Хороший перевод."]
+
+
+def test_moses_output_and_rejects_may_not_share_a_file(tmp_path):
+    source = sample(tmp_path / "a.tmx", ("Да.", "Yes.", 0.9), ("Слабо.", "Weak.", 0.1))
+    run = tmforge("tm", "filter", source, "-o", tmp_path / "c.moses", "--min-score", "0.5",
+                  "--rejects", tmp_path / "c.moses")
+    assert run.returncode == 2 and "same file" in run.stderr
+    assert not (tmp_path / "c.ru").exists()

@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 import pytest
 
 from tmforge.errors import TmforgeError
+from tmforge.align.detect import detect_language
 from tmforge.tm.model import TranslationMemory, TranslationUnit
 from tmforge.tm.ops import FilterOptions, dedupe, filter_memory, format_stats, merge, stats
 
@@ -70,7 +71,7 @@ def test_each_filter_removes_what_it_names_and_counts_it():
     )
     options = FilterOptions(min_score=0.5, max_ratio=2.5, same=True, untranslated=True, numbers=True,
                             max_length=200)
-    result = filter_memory(memory, options)
+    result = filter_memory(memory, options, detect=detect_language)
     assert result.removed == {"empty": 1, "too-long": 1, "min-score": 1, "length-ratio": 1, "same": 1,
                               "numbers": 1, "untranslated": 1}
     assert pairs(result.memory) == [("Хороший перевод.", "A good translation."),
@@ -113,3 +114,11 @@ def test_stats_counts_by_hand():
     assert result["duplicates"] == {"exact": 1, "normalized": 2}
     table = format_stats(result)
     assert "ru → en 3" in table and "duplicates   1 exact, 2" in table
+
+
+def test_untranslated_filter_needs_a_detector_passed_in():
+    # tm/ has no detector of its own (it never imports the aligner): asking without one is an error.
+    memory = tm(unit("Это не переведено.", "Это тоже не переведено.", 0.9))
+    with pytest.raises(TmforgeError, match="needs a language detector"):
+        filter_memory(memory, FilterOptions(untranslated=True))
+    assert filter_memory(memory, FilterOptions(untranslated=False)).removed == {"empty": 0}

@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+import textwrap
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 import typer
 
-from tmforge.tm import ops
-from tmforge.tm.formats import check_outputs, input_paths, output_paths, read_memory, write_memory
+from tmforge.tm import ops, store_cli
+from tmforge.tm.formats import check_outputs, input_paths, read_memory, registry, write_memory
 from tmforge.errors import TmforgeError
 from tmforge.tm.model import TranslationMemory
+from tmforge.tm.options import ReadOptions, WriteOptions
 
-FORMAT_HELP = ("Formats by extension: .tmx, .tsv, .csv, .jsonl, .parquet, and .moses for a Moses "
-               "plain-text pair (NAME.moses stands for NAME.SRC and NAME.TGT, e.g. corpus.ru and corpus.en).")
+FORMAT_HELP = "Formats by extension: " + registry.help_text()
+
+
+@dataclass
+class Services:
+    """What the commands need from outside tm/; the `tmforge` entry point (align/cli.py) passes it in."""
+
+    detect: Optional[Callable[[str], str]] = None    # text -> language code, for filter --untranslated
+    # For the store's commands (tm/store_cli.py): () -> sentence encoder, for semantic lookup; and
+    # (path, lang or None) -> (lang, [(sentence, paragraph index)]), segmenting a document as align does.
+    encoder: Optional[Callable[[], object]] = None
+    segmenter: Optional[Callable] = None
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Convert, merge, dedupe, filter and describe translation memories. " + FORMAT_HELP)
+
+store_cli.register(app)   # import, index, lookup, concordance, pretranslate, serve, info (tm/store_cli.py)
 
 # Options shared by every command that reads or writes a memory.
 SRC_LANG = typer.Option(None, "--src-lang", help="Source language to read: picks the pair in a multilingual "
@@ -37,23 +52,25 @@ FORCE = typer.Option(False, "--force", "-f", help="Overwrite existing output fil
 
 
 def _read(path: Path, src_lang: Optional[str], tgt_lang: Optional[str], inline: str) -> TranslationMemory:
-    return read_memory(path, src_lang=src_lang, tgt_lang=tgt_lang, inline=inline)
+    return read_memory(path, ReadOptions(src_lang=src_lang, tgt_lang=tgt_lang, inline=inline))
 
 
-def _write(tm: TranslationMemory, output: Path, inputs: list[Path], force: bool, *, lang_code, props,
-           tuids, dates, whitespace, include_empty, inline: str) -> None:
-    options = dict(lang_codes=lang_code or None, props=props, tuids=tuids, dates=dates,
-                   whitespace=whitespace, include_empty=include_empty, inline_markup=inline == "keep")
-    check_outputs(tm, output, inputs, force, **options)
-    report = write_memory(tm, output, **options)
+def _write_options(*, lang_code, props, tuids, dates, whitespace, include_empty, inline: str) -> WriteOptions:
+    return WriteOptions(lang_codes=lang_code, props=props, tuids=tuids, dates=dates, whitespace=whitespace,
+                        include_empty=include_empty, inline_markup=inline == "keep")
+
+
+def _write(tm: TranslationMemory, output: Path, inputs: list[Path], force: bool, options: WriteOptions) -> None:
+    planned = check_outputs(output, inputs, force, languages=tm.languages, options=options)
+    report = write_memory(tm, output, options)
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)
-    written = ", ".join(str(p) for p in output_paths(tm, output, **options))
-    typer.echo(f"{report.summary()} -> {written}")
+    typer.echo(f"{report.summary()} -> {', '.join(str(p) for p in planned)}")
 
 
 def _inputs(paths: List[Path], src_lang: Optional[str], tgt_lang: Optional[str]) -> list[Path]:
-    return [p for path in paths for p in input_paths(path, src_lang, tgt_lang)]
+    options = ReadOptions(src_lang=src_lang, tgt_lang=tgt_lang)
+    return [p for path in paths for p in input_paths(path, options)]
 
 
 @app.command()
@@ -76,9 +93,10 @@ def convert(
 
       tmforge tm convert trados.tmx pair.jsonl --src-lang en-US --tgt-lang de-DE
     """
+    options = _write_options(lang_code=lang_code, props=props, tuids=tuids, dates=dates, whitespace=whitespace,
+                             include_empty=include_empty, inline=inline)
     tm = _read(source, src_lang, tgt_lang, inline)
-    _write(tm, output, _inputs([source], src_lang, tgt_lang), force, lang_code=lang_code, props=props,
-           tuids=tuids, dates=dates, whitespace=whitespace, include_empty=include_empty, inline=inline)
+    _write(tm, output, _inputs([source], src_lang, tgt_lang), force, options)
 
 
 @app.command()
@@ -98,13 +116,14 @@ def merge(
 
       tmforge tm merge a.tmx b.tmx -o all.tmx --dedupe normalized
     """
+    options = _write_options(lang_code=lang_code, props=props, tuids=tuids, dates=dates, whitespace=whitespace,
+                             include_empty=include_empty, inline=inline)
     tm = ops.merge([_read(p, src_lang, tgt_lang, inline) for p in sources])
     if dedupe:
         result = ops.dedupe(tm, dedupe)
         tm = result.memory
         typer.echo(f"dedupe ({dedupe}): {result.removed} duplicates removed")
-    _write(tm, output, _inputs(sources, src_lang, tgt_lang), force, lang_code=lang_code, props=props,
-           tuids=tuids, dates=dates, whitespace=whitespace, include_empty=include_empty, inline=inline)
+    _write(tm, output, _inputs(sources, src_lang, tgt_lang), force, options)
 
 
 @app.command()
@@ -125,15 +144,16 @@ def dedupe(
 
       tmforge tm dedupe memory.tsv -o unique.tsv --mode normalized
     """
+    options = _write_options(lang_code=lang_code, props=props, tuids=tuids, dates=dates, whitespace=whitespace,
+                             include_empty=include_empty, inline=inline)
     result = ops.dedupe(_read(source, src_lang, tgt_lang, inline), mode)
     typer.echo(f"dedupe ({mode}): {result.removed} duplicates removed")
-    _write(result.memory, output, _inputs([source], src_lang, tgt_lang), force, lang_code=lang_code,
-           props=props, tuids=tuids, dates=dates, whitespace=whitespace, include_empty=include_empty,
-           inline=inline)
+    _write(result.memory, output, _inputs([source], src_lang, tgt_lang), force, options)
 
 
 @app.command("filter")
 def filter_command(
+    ctx: typer.Context,
     source: Path = typer.Argument(..., help="Memory to filter."),
     output: Path = typer.Option(..., "-o", "--output", help="The units that pass."),
     rejects: Optional[Path] = typer.Option(None, "--rejects", help="Also write the removed units here, "
@@ -168,21 +188,26 @@ def filter_command(
     options = ops.FilterOptions(min_score=min_score, max_ratio=max_ratio, ratio_min_chars=ratio_min_chars,
                                 same=same, untranslated=untranslated, numbers=numbers, empty=not keep_empty,
                                 max_length=max_length)
+    write = _write_options(lang_code=lang_code, props=props, tuids=tuids, dates=dates, whitespace=whitespace,
+                           include_empty=keep_empty, inline=inline)
+    services = ctx.find_object(Services)
+    if untranslated and (services is None or services.detect is None):
+        raise TmforgeError("--untranslated needs a language detector; run it as `tmforge tm filter`")
     tm = _read(source, src_lang, tgt_lang, inline)
     inputs = _inputs([source], src_lang, tgt_lang)
-    result = ops.filter_memory(tm, options)
+    result = ops.filter_memory(tm, options, detect=services.detect if services else None)
     for name, count in result.removed.items():
         typer.echo(f"{name:<14}{count:>10} removed")
-    write = dict(lang_code=lang_code, props=props, tuids=tuids, dates=dates, whitespace=whitespace,
-                 include_empty=keep_empty, inline=inline)
+    reject_options = replace(write, include_empty=True)
     # Check both outputs before writing either, so a refusal leaves nothing half done.
-    check_outputs(result.memory, output, inputs, force, lang_codes=lang_code or None)
+    planned = check_outputs(output, inputs, force, languages=result.memory.languages, options=write)
     if rejects is not None:
-        if rejects.resolve() == output.resolve():
+        planned_rejects = check_outputs(rejects, inputs, force, languages=result.rejected.languages,
+                                        options=reject_options)
+        if {p.resolve() for p in [output, *planned]} & {p.resolve() for p in [rejects, *planned_rejects]}:
             raise TmforgeError("--rejects and --output name the same file; choose two")
-        check_outputs(result.rejected, rejects, inputs, force, lang_codes=lang_code or None)
-        _write(result.rejected, rejects, inputs, force, **{**write, "include_empty": True})
-    _write(result.memory, output, inputs, force, **write)
+        _write(result.rejected, rejects, inputs, force, reject_options)
+    _write(result.memory, output, inputs, force, write)
 
 
 @app.command()
@@ -201,3 +226,20 @@ def stats(
     """
     result = ops.stats(_read(source, src_lang, tgt_lang, "strip"))
     typer.echo(ops.stats_json(result) if as_json else ops.format_stats(result))
+
+
+@app.command("formats")
+def formats_command() -> None:
+    """List the memory formats: name, extensions, what a round trip keeps.
+
+    Example: tmforge tm formats
+    """
+    for fmt in registry.formats(beads=True):
+        if fmt.needs_beads:
+            keeps = "bead indices, written by tmforge align"
+        elif set(fmt.fields) <= {"source", "target", "src_lang", "tgt_lang", "seq"}:
+            keeps = "text only"
+        else:
+            keeps = "every column" + (" and header facts" if fmt.keeps_meta else "")
+        typer.echo(f"{fmt.name:<9}{' '.join(fmt.extensions):<10}{keeps}")
+        typer.echo(textwrap.fill(fmt.description, width=79, initial_indent=" " * 9, subsequent_indent=" " * 9))

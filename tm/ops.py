@@ -119,9 +119,10 @@ def _length_ratio() -> pl.Expr:
 
 
 def _untranslated(frame: pl.DataFrame, detect: Callable[[str], str] | None) -> pl.Series:
-    """True where the target is written in the source language (the detector knows ru and en)."""
+    """True where the target is written in the source language, as `detect` tells."""
     if detect is None:
-        from tmforge.align.detect import detect_language as detect   # the detector lives with the aligner
+        raise TmforgeError("the untranslated filter needs a language detector: pass detect= "
+                           "(tmforge.align.detect.detect_language knows Russian and English)")
     languages = []
     for source_lang, target_lang, target in frame.select("src_lang", "tgt_lang", "target").iter_rows():
         src, tgt = primary(source_lang), primary(target_lang)
@@ -133,8 +134,9 @@ def filter_memory(tm: TranslationMemory, options: FilterOptions,
                   detect: Callable[[str], str] | None = None) -> FilterResult:
     """Remove units that fail the active filters; each unit is counted by the first filter it fails.
 
-    `detect` (text -> language code) serves the untranslated filter; by default
-    tmforge's own detector (align.detect.detect_language).
+    `detect` (text -> language code) serves the untranslated filter, which
+    needs it; the command line passes the aligner's detector
+    (tmforge.align.detect.detect_language): tm/ never imports align/.
     """
     frame = tm.frame.with_row_index("_row")
     tests: dict[str, Callable[[pl.DataFrame], pl.Series]] = {

@@ -7,7 +7,6 @@ the file: the writer takes any iterable of units, the reader yields them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
@@ -19,8 +18,9 @@ from lxml import etree
 from tmforge.atomic import atomic_path
 from tmforge.errors import TmforgeError
 from tmforge.version import tool_version
-from tmforge.tm.langtags import apply_lang_codes, canonical_tag, parse_lang_codes, primary
+from tmforge.tm.langtags import apply_lang_codes, canonical_tag, primary
 from tmforge.tm.model import TranslationMemory, TranslationUnit, now_utc
+from tmforge.tm.options import WriteOptions, WriteReport
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Characters XML 1.0 forbids: C0 controls other than tab/LF/CR, surrogates, U+FFFE/U+FFFF.
@@ -31,7 +31,6 @@ LONG_SEGMENT = 2000
 FIELD_PROPS = {"x-score": "score", "x-bead": "bead", "x-source-document": "document", "x-seq": "seq"}
 INLINE_CODES = frozenset({"bpt", "ept", "ph", "it", "ut"})   # native codes: not text
 INLINE_TAGS = INLINE_CODES | {"hi", "sub"}
-WHITESPACE_MODES = ("trim", "keep")
 
 
 _TMX_DATE = re.compile(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z")
@@ -70,56 +69,19 @@ def clean_segment(text: str, whitespace: str = "trim") -> tuple[str, int]:
     return (cleaned.strip() if whitespace == "trim" else cleaned), dropped
 
 
-@dataclass
-class WriteReport:
-    written: int = 0
-    skipped_empty: int = 0
-    dropped_chars: int = 0
-    long_segments: int = 0
-    markup_errors: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        parts = [f"{self.written} units written"]
-        if self.skipped_empty:
-            parts.append(f"{self.skipped_empty} with an empty side skipped")
-        if self.dropped_chars:
-            parts.append(f"{self.dropped_chars} characters XML 1.0 forbids removed")
-        return "; ".join(parts)
-
-
-@dataclass(frozen=True)
-class TmxOptions:
-    """What goes into a written TMX besides the text; everything optional can be turned off."""
-
-    lang_codes: Mapping[str, str] = field(default_factory=dict)   # {"ru": "ru-RU"}; validated BCP 47
-    props: bool = True              # x-score, x-bead, x-source-document, x-seq and TranslationUnit.props
-    tuids: bool = True              # tuid on every tu, numbered from 1
-    dates: bool = True              # creationdate on the header and on every tu that has a date
-    whitespace: str = "trim"        # "trim" leading/trailing whitespace of segments, or "keep" it
-    include_empty: bool = False     # also write units with an empty side
-    inline_markup: bool = False     # segments hold TMX inline markup (bpt/ept/ph/it/hi) to write as tags
-    srclang: str | None = None      # header srclang; default: the first unit's source language
-
-    def __post_init__(self) -> None:
-        if self.whitespace not in WHITESPACE_MODES:
-            raise TmforgeError(f"unknown whitespace option '{self.whitespace}'; use trim or keep")
-        object.__setattr__(self, "lang_codes", parse_lang_codes(self.lang_codes))
-
-
 def write_tmx(units: TranslationMemory | Iterable[TranslationUnit], path: str | Path, *,
-              meta: Mapping[str, str] | None = None, options: TmxOptions | None = None,
+              meta: Mapping[str, str] | None = None, options: WriteOptions | None = None,
               **option_values) -> WriteReport:
     """Write units as TMX 1.4b, atomically, one tu per unit, source tuv first.
 
     `units` is a TranslationMemory (its meta becomes header props such as
     x-signature) or any iterable of TranslationUnit, consumed once, in
-    constant memory. Options are TmxOptions fields, given as an object or as
+    constant memory. Options are WriteOptions fields, given as an object or as
     keywords (srclang=..., props=False, lang_codes={"en": "en-GB"} ...).
     """
     if options is not None and option_values:
-        raise TypeError("give TMX options either as an object or as keywords, not both")
-    options = options or TmxOptions(**option_values)
+        raise TypeError("give write options either as an object or as keywords, not both")
+    options = options or WriteOptions(**option_values)
     header_props = dict(meta or {})
     if isinstance(units, TranslationMemory):
         header_props = {**units.meta, **header_props}
@@ -166,7 +128,7 @@ def _lang(tag: str | None, codes: Mapping[str, str]) -> str:
     return apply_lang_codes(tag, codes)
 
 
-def _header(srclang: str, created: str, header_props: Mapping[str, str], options: TmxOptions,
+def _header(srclang: str, created: str, header_props: Mapping[str, str], options: WriteOptions,
             report: WriteReport) -> etree._Element:
     attrs = {"creationtool": "tmforge", "creationtoolversion": tool_version(),
              "segtype": "sentence", "o-tmf": "tmforge", "adminlang": "en",
@@ -187,7 +149,7 @@ def _add_prop(parent: etree._Element, key: str, value: object, report: WriteRepo
         etree.SubElement(parent, "prop", type=f"x-{key_text}").text = text
 
 
-def _unit_element(unit: TranslationUnit, srclang: str, options: TmxOptions,
+def _unit_element(unit: TranslationUnit, srclang: str, options: WriteOptions,
                   report: WriteReport) -> etree._Element | None:
     source, dropped_s = clean_segment(unit.source or "", options.whitespace)
     target, dropped_t = clean_segment(unit.target or "", options.whitespace)

@@ -1,0 +1,363 @@
+"""The memory store at a million units: import, lookup latency, and the HTTP server under load.
+
+Units come from real Russian–English sentence pairs in ../shared/data (the
+WMT22 test set, Tatoeba's Russian–English pairs and the loginom OmegaT
+memory, about 6,000 pairs), repeated and varied: every base pair once, then
+units joining two or three random base pairs (both sides in the same order,
+as a 2-1 or 3-1 bead of an aligner would), and 3 % exact repeats that the
+import must skip. The store is built by the real command, `tmforge tm import`,
+in a child process whose peak RSS comes from os.wait4.
+
+Lookup queries are built from stored sources: exact ones (a stored source
+as it is), fuzzy ones (a stored source with one word dropped and a number or
+word changed: the kind of edit a new version of a document has) and
+semantic ones (a stored source with its clauses rearranged). p50/p95 over
+each set, timed inside one process, the store opened once: wall time, and the process's
+CPU time (on a shared machine the wall time includes waiting for a
+core; a lookup is single-threaded, so its CPU time is close to the wall time
+on an idle core, except for reading pages not yet cached).
+
+The load test starts `tmforge tm serve` and runs N clients (httpx, asyncio)
+against 127.0.0.1 for a fixed time: each client sends a tmserver request
+(exact or fuzzy query, mixed), waits for the answer, and pauses a random
+0-2x the think time (a translator's CAT tool asks once per segment, Weblate
+once per string opened) before the next. It reports requests, errors and
+latency percentiles, and the server's throughput with no pause.
+
+Usage:
+  python benchmarks/tm_store.py build  [--units 1000000] [--work /tmp/tmforge-store-bench]
+  python benchmarks/tm_store.py import [--work ...]
+  python benchmarks/tm_store.py lookup [--work ...] [--queries 300]
+  python benchmarks/tm_store.py semantic [--work ...] [--units 100000]
+  python benchmarks/tm_store.py load   [--work ...] [--clients 50] [--seconds 60] [--think 1.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+SEED = 16
+
+
+def base_pairs() -> list[tuple[str, str]]:
+    """The real Russian–English sentence pairs the units are made of, deduplicated, in a fixed order."""
+    pairs = []
+    wmt = DATA / "wmt22-ru-en" / "generaltest2022.ru-en"
+    pairs += zip(Path(f"{wmt}.ru").read_text(encoding="utf-8").splitlines(),
+                 Path(f"{wmt}.en").read_text(encoding="utf-8").splitlines())
+    tat = DATA / "tatoeba" / "tatoeba.rus-eng"
+    pairs += zip(Path(f"{tat}.rus").read_text(encoding="utf-8").splitlines(),
+                 Path(f"{tat}.eng").read_text(encoding="utf-8").splitlines())
+    for line in (DATA / "loginom-dev" / "tm.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        parts = line.split("\t")
+        if len(parts) == 4:
+            pairs.append((parts[2], parts[3]))
+    seen, out = set(), []
+    for ru, en in pairs:
+        ru, en = ru.strip(), en.strip()
+        if ru and en and (ru, en) not in seen and len(ru.split()) >= 2:
+            seen.add((ru, en))
+            out.append((ru, en))
+    return out
+
+
+def generate(n: int):
+    """n units (ru, en, document, seq): base pairs, then joined pairs; 3 % repeats of earlier units."""
+    rng = random.Random(SEED)
+    base = base_pairs()
+    made: list[tuple[str, str]] = []
+    k = 0
+    while k < n:
+        if k < len(base):
+            ru, en = base[k]
+        elif made and rng.random() < 0.03:
+            ru, en = made[rng.randrange(len(made))]          # a repeat: the import must skip it
+        else:
+            parts = [base[rng.randrange(len(base))] for _ in range(2 if rng.random() < 0.8 else 3)]
+            ru, en = " ".join(p[0] for p in parts), " ".join(p[1] for p in parts)
+        if len(made) < 200_000:
+            made.append((ru, en))
+        yield ru, en, f"doc{k // 500:05d}.txt", k % 500 + 1
+        k += 1
+
+
+def build(work: Path, n: int, files: int = 4) -> None:
+    """Write the units as `files` TMX files (the import reads what users import)."""
+    sys.path.insert(0, str(ROOT))
+    from tmforge.tm.model import TranslationUnit
+    from tmforge.tm.tmx import write_tmx
+
+    work.mkdir(parents=True, exist_ok=True)
+    per_file = -(-n // files)
+    gen = generate(n)
+    for f in range(files):
+        def units():
+            for _ in range(per_file):
+                try:
+                    ru, en, doc, seq = next(gen)
+                except StopIteration:
+                    return
+                yield TranslationUnit(ru, en, "ru", "en", bead="1-1", document=doc, seq=seq)
+        report = write_tmx(units(), work / f"part{f + 1}.tmx", srclang="ru")
+        print(f"part{f + 1}.tmx: {report.written} units")
+
+
+CPU_SECONDS: list[float] = []   # CPU time (user + system) of each child, in order
+
+
+def _child(cmd: list[str]) -> tuple[float, float, int]:
+    """Run a command; (wall seconds, peak RSS MB, exit code) from os.wait4; its CPU time goes to CPU_SECONDS.
+
+    On a shared machine the wall time includes waiting for a core; the CPU time
+    is what the work costs, close to the wall time the same run takes on idle cores.
+    """
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd)
+    _, status, usage = os.wait4(proc.pid, 0)
+    CPU_SECONDS.append(usage.ru_utime + usage.ru_stime)
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def tmforge_cmd() -> list[str]:
+    return [sys.executable, "-m", "tmforge"]
+
+
+def run_import(work: Path) -> dict:
+    store = work / "store.tmdb"
+    for suffix in ("", "-journal", ".ann"):
+        Path(f"{store}{suffix}").unlink(missing_ok=True)
+    parts = sorted(work.glob("part*.tmx"))
+    seconds, rss, code = _child(tmforge_cmd() + ["tm", "import", str(store), *map(str, parts), "--quiet"])
+    result = {"seconds": round(seconds, 1), "cpu_seconds": round(CPU_SECONDS[-1], 1),
+              "peak_rss_mb": round(rss), "exit": code,
+              "store_mb": round(store.stat().st_size / 1e6)}
+    sys.path.insert(0, str(ROOT))
+    from tmforge.tm.store import Store
+
+    with Store.open(store) as st:
+        result["units"] = st.count()
+    # Importing the same files again: everything is a duplicate.
+    seconds, rss, code = _child(tmforge_cmd() + ["tm", "import", str(store), str(parts[0]), "--quiet"])
+    result["reimport_one_file_seconds"] = round(seconds, 1)
+    result["reimport_one_file_cpu_seconds"] = round(CPU_SECONDS[-1], 1)
+    print(json.dumps(result))
+    return result
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def _fuzzy_variant(text: str, rng: random.Random, vocabulary: list[str]) -> str:
+    words = text.split()
+    if len(words) > 3:
+        del words[rng.randrange(len(words))]
+    out = " ".join(words)
+    if _NUMBER.search(out):
+        return _NUMBER.sub(lambda m: str(int(m.group()) + 1), out, count=1)
+    words = out.split()
+    words[rng.randrange(len(words))] = rng.choice(vocabulary)
+    return " ".join(words)
+
+
+def _semantic_variant(text: str) -> str:
+    """Clauses in another order: the same meaning, little left for word edit distance."""
+    parts = [p.strip() for p in re.split(r"(?<=[,;])\s+", text.rstrip(".!?")) if p.strip()]
+    if len(parts) < 2:
+        words = text.rstrip(".!?").split()
+        half = len(words) // 2
+        return " ".join(words[half:] + words[:half]) + "."
+    return ", ".join(p.rstrip(",;") for p in parts[::-1]) + "."
+
+
+def _percentiles(values: list[float]) -> dict:
+    values = sorted(values)
+    q = statistics.quantiles(values, n=100, method="inclusive") if len(values) > 1 else values * 99
+    return {"n": len(values), "p50_ms": round(q[49] * 1000, 1), "p95_ms": round(q[94] * 1000, 1),
+            "max_ms": round(values[-1] * 1000, 1)}
+
+
+def sample_sources(store, n: int, rng: random.Random, with_vectors: bool = False) -> list[str]:
+    top = store.conn.execute("SELECT max(id) FROM units").fetchone()[0]
+    out = []
+    while len(out) < n:
+        uid = rng.randint(1, top)
+        sql = ("SELECT u.source FROM units u JOIN vectors v ON v.unit_id = u.id WHERE u.id = ?" if with_vectors
+               else "SELECT source FROM units WHERE id = ?")
+        row = store.conn.execute(sql, (uid,)).fetchone()
+        if row and 4 <= len(row[0].split()) <= 60:
+            out.append(row[0])
+    return out
+
+
+def run_lookup(work: Path, queries: int, store_name: str = "store.tmdb", semantic: bool = False) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from tmforge.tm.lookup import exact_matches, fuzzy_matches
+    from tmforge.tm.store import Store
+
+    rng = random.Random(SEED)
+    result = {}
+    with Store.open(work / store_name) as st:
+        pair_ids = st.pair_ids("ru", "en")
+        sources = sample_sources(st, queries, rng, with_vectors=semantic)
+        vocabulary = [w for s in sources for w in s.split() if w.isalpha()]
+        fuzzy = [_fuzzy_variant(s, rng, vocabulary) for s in sources]
+        sets = {"exact": (sources, lambda q: exact_matches(st, q, pair_ids)),
+                "fuzzy": (fuzzy, lambda q: fuzzy_matches(st, q, pair_ids, 70, 10))}
+        if semantic:
+            from tmforge.align.embed import load_encoder
+            from tmforge.tm.vectors import SemanticIndex
+
+            index = SemanticIndex(st, load_encoder())
+            result["vectors"] = len(index)
+            result["ann"] = index._ann is not None
+            paraphrases = [_semantic_variant(s) for s in sources]
+            sets["semantic"] = (paraphrases, lambda q: index.search(q, pair_ids, 5))
+        for kind, (texts, fn) in sets.items():
+            for q in texts[:5]:
+                fn(q)                      # warm the page cache and the encoder
+            times, cpu, found = [], [], 0
+            for q in texts:
+                started, started_cpu = time.perf_counter(), time.process_time()
+                hits = fn(q)
+                times.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - started_cpu)
+                found += bool(hits)
+            cpu_q = _percentiles(cpu)
+            result[kind] = {**_percentiles(times), "cpu_p50_ms": cpu_q["p50_ms"], "cpu_p95_ms": cpu_q["p95_ms"],
+                            "with_match": round(found / len(texts), 3)}
+        result["units"] = st.count()
+    print(json.dumps(result))
+    return result
+
+
+def build_semantic(work: Path, n: int) -> dict:
+    """A store of the first n units of the million, with vectors (`tm index`): semantic lookup timing."""
+    store = work / "semantic.tmdb"
+    for suffix in ("", "-journal", ".ann"):
+        Path(f"{store}{suffix}").unlink(missing_ok=True)
+    sys.path.insert(0, str(ROOT))
+    from tmforge.tm.model import TranslationUnit
+    from tmforge.tm.tmx import write_tmx
+
+    part = work / "semantic-part.tmx"
+    gen = generate(n)
+    write_tmx((TranslationUnit(ru, en, "ru", "en", document=doc, seq=seq) for ru, en, doc, seq in gen), part,
+              srclang="ru")
+    seconds, rss, code = _child(tmforge_cmd() + ["tm", "import", str(store), str(part), "--quiet"])
+    index_seconds, index_rss, code2 = _child(tmforge_cmd() + ["tm", "index", str(store), "--quiet"])
+    from tmforge.tm.store import Store
+
+    with Store.open(store) as st:
+        units = st.count()
+    result = {"units": units, "import_seconds": round(seconds, 1), "index_seconds": round(index_seconds, 1),
+              "index_cpu_seconds": round(CPU_SECONDS[-1], 1),
+              "index_rate_per_s": round(units / index_seconds), "index_peak_rss_mb": round(index_rss),
+              "store_mb": round(store.stat().st_size / 1e6), "exit": [code, code2]}
+    print(json.dumps(result))
+    return result
+
+
+# ---------------------------------------------------------------- load test
+
+async def _load(port: int, queries: list[str], clients: int, seconds: float, think: float) -> dict:
+    import httpx
+    from urllib.parse import quote
+
+    deadline = time.monotonic() + seconds
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    rng = random.Random(SEED)
+
+    async def client(k: int) -> None:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            while time.monotonic() < deadline:
+                text = queries[rng.randrange(len(queries))]
+                started = time.perf_counter()
+                try:
+                    response = await http.get(f"/ru/en/unit/{quote(text, safe='')}")
+                    if response.status_code != 200:
+                        errors[str(response.status_code)] = errors.get(str(response.status_code), 0) + 1
+                    else:
+                        response.json()
+                        latencies.append(time.perf_counter() - started)
+                except httpx.HTTPError as exc:
+                    errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+                if think:
+                    await asyncio.sleep(rng.uniform(0, 2 * think))
+
+    started = time.monotonic()
+    await asyncio.gather(*(client(k) for k in range(clients)))
+    elapsed = time.monotonic() - started
+    return {"clients": clients, "seconds": round(elapsed, 1), "think_s": think, "requests": len(latencies),
+            "errors": errors, "requests_per_s": round(len(latencies) / elapsed, 1), **_percentiles(latencies)}
+
+
+def run_load(work: Path, clients: int, seconds: float, think: float, port: int = 18716) -> dict:
+    import urllib.request
+
+    sys.path.insert(0, str(ROOT))
+    from tmforge.tm.store import Store
+
+    rng = random.Random(SEED + 1)
+    with Store.open(work / "store.tmdb") as st:
+        sources = sample_sources(st, 400, rng)
+    vocabulary = [w for s in sources for w in s.split() if w.isalpha()]
+    queries = sources[:200] + [_fuzzy_variant(s, rng, vocabulary) for s in sources[200:]]
+    server = subprocess.Popen(tmforge_cmd() + ["tm", "serve", str(work / "store.tmdb"), "--port", str(port),
+                                               "--no-semantic"], stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/languages/", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("the server did not start")
+        loaded = asyncio.run(_load(port, queries, clients, seconds, think))
+        saturated = asyncio.run(_load(port, queries, 8, min(seconds, 20), 0))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    result = {"loaded": loaded, "no_pause_8_clients": saturated}
+    print(json.dumps(result))
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("step", choices=["build", "import", "lookup", "semantic", "load"])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/tmforge-store-bench"))
+    parser.add_argument("--units", type=int, default=None)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=1.0)
+    args = parser.parse_args()
+    if args.step == "build":
+        build(args.work, args.units or 1_000_000)
+    elif args.step == "import":
+        run_import(args.work)
+    elif args.step == "lookup":
+        run_lookup(args.work, args.queries)
+    elif args.step == "semantic":
+        build_semantic(args.work, args.units or 100_000)
+        run_lookup(args.work, args.queries, "semantic.tmdb", semantic=True)
+    else:
+        run_load(args.work, args.clients, args.seconds, args.think)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""`tmforge tm serve` started for real (uvicorn on 127.0.0.1) and asked over HTTP as Weblate asks it."""
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from urllib.parse import quote, urlencode
+
+import pytest
+
+from tmforge.tm.model import TranslationUnit
+from tmforge.tm.store import Store
+
+PAIRS = [
+    ("Проверьте настройки термостата перед запуском системы.",
+     "Check the thermostat settings before starting the system."),
+    ("Закройте кран и/или вентиль перед запуском насоса.", "Close the tap and/or valve before starting the pump."),
+    ("Нажмите кнопку питания.", "Press the power button."),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def server(store, *extra):
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "tmforge", "tm", "serve", str(store), "--port", str(port),
+                             "--no-semantic", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/languages/", timeout=2).read()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise AssertionError(proc.stderr.read())
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def get(url):
+    """(status, parsed JSON body) for any status."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def post(url, body: bytes, token=None):
+    request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json"})
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("serve") / "m.tmdb"
+    with Store.create_or_open(path) as st:
+        st.import_units([("manual.tmx", lambda: [TranslationUnit(s, t, "ru", "en") for s, t in PAIRS]),
+                         ("uk.tmx", lambda: [TranslationUnit("Colour settings.", "Настройки цвета.", "en-GB", "ru")])])
+    return path
+
+
+def test_tmserver_protocol_as_weblate_calls_it(store):
+    with server(store) as base:
+        status, languages = get(base + "/languages/")
+        assert status == 200
+        assert languages == {"sourceLanguages": ["en_gb", "ru"], "targetLanguages": ["en", "ru"]}
+        # Weblate url-quotes the text as one path segment (a slash inside becomes %2F).
+        status, matches = get(base + "/ru/en/unit/" + quote(PAIRS[1][0].encode(), safe=""))
+        assert status == 200
+        assert matches[0]["source"] == PAIRS[1][0] and matches[0]["target"] == PAIRS[1][1]
+        assert matches[0]["quality"] == 100
+        status, matches = get(base + "/ru/en/unit/" + quote("Проверьте настройки термостата перед запуском насоса.",
+                                                             safe=""))
+        assert status == 200 and [m["target"] for m in matches] == [PAIRS[0][1]]
+        assert 70 <= matches[0]["quality"] < 100 and isinstance(matches[0]["quality"], int)
+        status, matches = get(base + "/en_gb/ru/unit/" + quote("Colour settings.", safe=""))
+        assert status == 200 and matches[0]["target"] == "Настройки цвета."
+        status, matches = get(base + "/de/en/unit/Hallo")
+        assert status == 200 and matches == []
+
+
+def test_richer_api_and_json_errors(store):
+    with server(store) as base:
+        query = urlencode({"q": "Нажмите кнопку питания.", "src": "ru", "tgt": "en"})
+        status, matches = get(f"{base}/api/v1/lookup?{query}")
+        assert status == 200
+        assert {"source", "target", "quality", "kind", "origin"} <= set(matches[0])
+        assert matches[0]["kind"] == "exact" and matches[0]["origin"] == "manual.tmx"
+        status, hits = get(f"{base}/api/v1/concordance?" + urlencode({"q": "термостат"}))
+        assert status == 200 and len(hits) == 1
+        start, end = hits[0]["source_spans"][0]
+        assert hits[0]["source"][start:end] == "термостата"
+        status, info = get(f"{base}/api/v1/info")
+        assert status == 200 and info["units"] == 4 and info["read_only"] is True
+        for url, code in [("/xx!/en/unit/abc", 400), ("/api/v1/lookup", 400),
+                          ("/api/v1/lookup?q=a&min=abc", 400), ("/api/v1/lookup?q=a&min=500", 400),
+                          ("/api/v1/concordance?q=(&regex=true", 400), ("/api/v1/concordance?q=a&side=up", 400),
+                          ("/nothing/here", 404)]:
+            status, body = get(base + url)
+            assert status == code and set(body) == {"error"}, url
+        status, body = post(base + "/api/v1/units", b'{"units": []}')
+        assert status == 403 and "read-only" in body["error"]
+
+
+def test_units_are_added_only_with_the_write_token(tmp_path, store):
+    copy = tmp_path / "copy.tmdb"
+    copy.write_bytes(store.read_bytes())
+    unit = {"source": "Сохраните файл.", "target": "Save the file.", "src_lang": "ru", "tgt_lang": "en"}
+    with server(copy, "--write-token", "s3cret") as base:
+        status, body = post(base + "/api/v1/units", json.dumps({"units": [unit]}).encode(), token="wrong")
+        assert status == 401 and set(body) == {"error"}
+        status, body = post(base + "/api/v1/units", b"{not json", token="s3cret")
+        assert status == 400
+        status, body = post(base + "/api/v1/units", json.dumps({"units": [{"source": "x"}]}).encode(), token="s3cret")
+        assert status == 400 and "target" in body["error"]
+        status, body = post(base + "/api/v1/units", json.dumps({"units": [unit, unit]}).encode(), token="s3cret")
+        assert status == 201 and body["added"] == 1 and body["duplicates"] == 1
+        status, matches = get(base + "/ru/en/unit/" + quote("Сохраните файл.", safe=""))
+        assert status == 200 and matches[0]["target"] == "Save the file."
+    with Store.open(store) as original:
+        assert original.count() == 4          # the served copy changed, not the original

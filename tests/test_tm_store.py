@@ -1,0 +1,217 @@
+"""The SQLite store: import (dedupe, incremental, transactions), lookup, concordance, bad stores."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import pytest
+
+from tmforge.errors import TmforgeError
+from tmforge.tm.concordance import concordance
+from tmforge.tm.formats import write_memory
+from tmforge.tm.lookup import lookup
+from tmforge.tm.model import TranslationMemory, TranslationUnit
+from tmforge.tm.store import Store
+
+WHEN = datetime(2024, 6, 3, tzinfo=timezone.utc)
+PAIRS = [
+    ("Проверьте настройки термостата перед запуском системы.",
+     "Check the thermostat settings before starting the system."),
+    ("Термостат поддерживает температуру 20 градусов.", "The thermostat keeps the temperature at 20 degrees."),
+    ("Закройте кран перед запуском насоса.", "Close the valve before starting the pump."),
+    ("Откройте крышку и замените фильтр.", "Open the cover and replace the filter."),
+    ("Нажмите кнопку питания.", "Press the power button."),
+    ("Термостатический клапан установлен на трубе.", "The thermostatic valve is mounted on the pipe."),
+]
+
+
+def tmforge(*args):
+    """The real command line in a process of its own (exit codes, stderr as users see them)."""
+    return subprocess.run([sys.executable, "-m", "tmforge", *map(str, args)], capture_output=True, text=True)
+
+
+@pytest.fixture()
+def cli(capsys):
+    """The same entry point in this process (starting a process costs seconds on a loaded machine)."""
+    from tmforge.align.cli import main
+
+    def run(*args):
+        old = sys.argv
+        sys.argv = ["tmforge", *map(str, args)]
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code or 0
+        finally:
+            sys.argv = old
+        out = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out.out, out.err)
+    return run
+
+
+def memory(path, pairs, src="ru", tgt="en", document="manual.txt"):
+    units = [TranslationUnit(s, t, src, tgt, score=0.9, bead="1-1", document=document, seq=k, created=WHEN)
+             for k, (s, t) in enumerate(pairs, 1)]
+    write_memory(TranslationMemory.from_units(units), path)
+    return path
+
+
+def counts(path):
+    with sqlite3.connect(path) as conn:
+        return tuple(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                     for t in ("units", "imports", "units_fts"))
+
+
+def test_import_dedupes_and_is_incremental(tmp_path, cli):
+    store = tmp_path / "m.tmdb"
+    tmx = memory(tmp_path / "a.tmx", PAIRS + PAIRS[:2])          # two repeated units inside the file
+    run = cli("tm", "import", store, tmx)
+    assert run.returncode == 0, run.stderr
+    assert f"{len(PAIRS)} units added, 2 duplicates skipped" in run.stdout
+    tsv = memory(tmp_path / "b.tsv", PAIRS[:3] + [("Новая строка.", "A new line.")])
+    run = cli("tm", "import", store, tsv, "--json")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["units"] == len(PAIRS) + 1
+    assert report["files"][0]["added"] == 1 and report["files"][0]["duplicates"] == 3
+    run = cli("tm", "import", store, tmx, tsv)                 # everything known already
+    assert run.returncode == 0 and "0 units added" in run.stdout
+    assert counts(store)[0] == len(PAIRS) + 1
+    info = json.loads(cli("tm", "info", store, "--json").stdout)
+    assert info["pairs"] == [{"source": "ru", "target": "en", "units": len(PAIRS) + 1}]
+
+
+def test_damaged_file_adds_nothing_and_names_file_and_line(tmp_path):
+    store = tmp_path / "m.tmdb"
+    good = memory(tmp_path / "good.tmx", PAIRS[:2])
+    bad = memory(tmp_path / "bad.tmx", [("Раз.", "One."), ("Два.", "Two."), ("Три.", "Three.")])
+    text = bad.read_text(encoding="utf-8")
+    bad.write_text(text[: text.rindex("<tu ")] + "<tu><tuv xml:lang='ru'><seg>Обрыв", encoding="utf-8")
+    run = tmforge("tm", "import", store, good, bad)
+    assert run.returncode == 1
+    error = [line for line in run.stderr.splitlines() if line.startswith("error:")]
+    assert len(error) == 1 and "bad.tmx" in error[0] and "line" in error[0]
+    with Store.open(store) as st:
+        sources = {r[0] for r in st.conn.execute("SELECT source FROM units")}
+    assert sources == {s for s, _ in PAIRS[:2]}            # nothing from bad.tmx, not even its first units
+    assert counts(store)[2] == 2
+
+
+def test_crash_mid_import_leaves_the_store_as_it_was(tmp_path):
+    path = tmp_path / "m.tmdb"
+    with Store.create_or_open(path) as st:
+        st.import_units([("first", lambda: [TranslationUnit(s, t, "ru", "en") for s, t in PAIRS[:2]])])
+    before = counts(path)
+
+    def crashing():
+        for s, t in PAIRS[2:]:
+            yield TranslationUnit(s, t, "ru", "en")
+        raise KeyboardInterrupt   # Ctrl-C in the middle of a file
+
+    with Store.create_or_open(path) as st, pytest.raises(KeyboardInterrupt):
+        st.import_units([("second", lambda: [TranslationUnit("Ещё.", "More.", "ru", "en")]), ("third", crashing)])
+    assert counts(path) == before
+
+
+def test_not_a_store_and_newer_schema_give_one_error_line(tmp_path, cli):
+    text = tmp_path / "notes.tmdb"
+    text.write_text("just text", encoding="utf-8")
+    run = cli("tm", "lookup", text, "Привет")
+    assert run.returncode == 2 and run.stderr.startswith("error:") and run.stderr.count("\n") == 1
+    other = tmp_path / "other.tmdb"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    run = cli("tm", "info", other)
+    assert run.returncode == 2 and "not a tmforge store" in run.stderr and run.stderr.count("\n") == 1
+    newer = tmp_path / "newer.tmdb"
+    with Store.create_or_open(newer) as st:
+        st.conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    run = cli("tm", "import", newer, memory(tmp_path / "a.tmx", PAIRS[:1]))
+    assert run.returncode == 2 and "newer" in run.stderr and run.stderr.count("\n") == 1
+    run = cli("tm", "info", tmp_path / "missing.tmdb")
+    assert run.returncode == 2 and "does not exist" in run.stderr
+
+
+@pytest.fixture()
+def store(tmp_path):
+    path = tmp_path / "m.tmdb"
+    with Store.create_or_open(path) as st:
+        st.import_units([("manual.tmx", lambda: [TranslationUnit(s, t, "ru", "en", document="manual.txt", seq=k)
+                                                  for k, (s, t) in enumerate(PAIRS, 1)]),
+                         ("reverse.tmx", lambda: [TranslationUnit("Press the power button.",
+                                                                  "Нажмите кнопку питания.", "en-GB", "ru")])])
+    st = Store.open(path)
+    yield st
+    st.close()
+
+
+def test_lookup_exact_then_fuzzy_best_first_with_origin(store):
+    matches = lookup(store, "Проверьте настройки термостата перед запуском насоса.", "ru", "en", min_quality=50)
+    assert matches[0].kind == "fuzzy" and matches[0].source == PAIRS[0][0]
+    assert matches[0].quality == 83        # six words, one replaced by an unrelated one: 100 * 5/6
+    assert matches[0].origin == "manual.tmx (manual.txt #1)"
+    exact = lookup(store, "Нажмите  кнопку питания.", "ru", "en")
+    assert [(m.kind, m.quality, m.target) for m in exact] == [("exact", 100, "Press the power button.")]
+
+
+def test_lookup_respects_direction_and_region(store):
+    assert [m.target for m in lookup(store, "Press the power button.", "en", "ru")] == ["Нажмите кнопку питания."]
+    assert [m.target for m in lookup(store, "Press the power button.", "en-GB", "ru")] == ["Нажмите кнопку питания."]
+    assert lookup(store, "Press the power button.", "en-US", "ru") == []
+    assert lookup(store, "Нажмите кнопку питания.", "ru", "de") == []
+
+
+def test_concordance_finds_word_forms_with_offsets(store):
+    hits = concordance(store, "термостат")
+    texts = [h.unit.source for h in hits]
+    assert PAIRS[0][0] in texts and PAIRS[1][0] in texts          # термостата, Термостат
+    assert PAIRS[5][0] not in texts                               # термостатический is another word
+    first = next(h for h in hits if h.unit.source == PAIRS[0][0])
+    start, end = first.source_spans[0]
+    assert PAIRS[0][0][start:end] == "термостата"
+    english = concordance(store, "valves", side="tgt", src="ru")
+    assert [h.unit.target for h in english] == [PAIRS[2][1], PAIRS[5][1]]
+    assert all(h.unit.target[s:e].lower() == "valve" for h in english for s, e in h.target_spans)
+    regex = concordance(store, r"\d+ (градус|degree)", side="both", regex=True)
+    assert len(regex) == 1 and regex[0].source_spans and regex[0].target_spans
+
+
+def test_cli_lookup_json_and_concordance(tmp_path, cli):
+    store = tmp_path / "m.tmdb"
+    assert cli("tm", "import", store, memory(tmp_path / "a.tmx", PAIRS)).returncode == 0
+    run = cli("tm", "lookup", store, "Закройте кран перед запуском системы.", "--src", "ru", "--tgt", "en",
+                  "--json", "--no-semantic")
+    assert run.returncode == 0, run.stderr
+    matches = json.loads(run.stdout)
+    assert matches and {"source", "target", "quality", "kind", "origin"} <= set(matches[0])
+    assert matches[0]["target"] == PAIRS[2][1] and matches[0]["kind"] == "fuzzy"
+    assert [m["quality"] for m in matches] == sorted((m["quality"] for m in matches), reverse=True)
+    run = cli("tm", "concordance", store, "термостат", "--json")
+    assert run.returncode == 0, run.stderr
+    assert len(json.loads(run.stdout)) == 2
+    run = cli("tm", "concordance", store, "(", "--regex")
+    assert run.returncode == 2 and run.stderr.startswith("error:")
+
+
+def test_store_is_read_only_for_lookups(store):
+    with pytest.raises(TmforgeError):
+        store.import_units([("x", lambda: [])])
+
+
+def test_semantic_lookup_finds_a_paraphrase_edit_distance_misses(tmp_path, encoder):
+    from tmforge.tm.vectors import SemanticIndex, index_store
+
+    path = tmp_path / "m.tmdb"
+    with Store.create_or_open(path) as st:
+        st.import_units([("manual.tmx", lambda: [TranslationUnit(s, t, "ru", "en") for s, t in PAIRS])])
+        assert index_store(st, encoder) == len(PAIRS)
+        assert index_store(st, encoder) == 0                       # incremental: nothing new to encode
+    with Store.open(path) as st:
+        index = SemanticIndex(st, encoder)
+        query = "Перед запуском насоса кран нужно закрыть."          # the same instruction, reworded
+        assert lookup(st, query, "ru", "en", min_quality=70) == []   # too few shared words for a fuzzy match
+        matches = lookup(st, query, "ru", "en", semantic=index, semantic_min=50)
+        assert matches and matches[0].kind == "semantic" and matches[0].target == PAIRS[2][1]
+        assert 50 <= matches[0].quality < 100

@@ -1,0 +1,238 @@
+"""`tmforge tm serve`: the store over HTTP (Starlette on uvicorn), JSON in and out.
+
+tmserver protocol (what Weblate's "tmserver" machine-translation backend and
+amaGama clients call); language codes lower case with underscores (en_gb):
+
+    GET /languages/                      {"sourceLanguages": [...], "targetLanguages": [...]}
+    GET /{src}/{tgt}/unit/{quoted text}  [{"source", "target", "quality"}, ...] best first
+                                         (exact and fuzzy; ?min=70 &max=10)
+
+Richer API (every match field; semantic matches when the store has vectors):
+
+    GET  /api/v1/info                    units, pairs, vectors, read-only or not
+    GET  /api/v1/lookup?q=TEXT&src=ru&tgt=en[&min=70&limit=10&semantic=true]
+    GET  /api/v1/concordance?q=TERM[&side=src|tgt|both&regex=true&src=&tgt=&limit=50]
+    POST /api/v1/units                   {"units": [{"source", "target", "src_lang", "tgt_lang"}, ...]}
+                                         with "Authorization: Bearer TOKEN"; only when the server
+                                         was started with a write token (read-only otherwise: 403)
+
+Errors are JSON `{"error": "..."}` with a 4xx status for bad requests (never a
+traceback); 500 only for faults of the server itself, also as JSON.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import threading
+from typing import Callable
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from tmforge.errors import TmforgeError
+from tmforge.tm import concordance as conc
+from tmforge.tm.langtags import canonical_tag
+from tmforge.tm.lookup import DEFAULT_MIN, DEFAULT_SEMANTIC_MIN, lookup
+from tmforge.tm.model import TranslationUnit
+from tmforge.tm.store import Store, web_code
+
+MAX_TEXT = 2000          # characters of a query; longer ones are cut, as Weblate cuts at 500
+MAX_UNITS_PER_POST = 10_000
+MAX_BODY = 20 * 1024 * 1024
+
+
+class _Stores:
+    """One read-only connection (and semantic index) per worker thread; one writer behind a lock."""
+
+    def __init__(self, path, encoder_factory: Callable | None, write_token: str | None):
+        self.path = path
+        self.encoder_factory = encoder_factory
+        self.write_token = write_token
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        Store.open(path).close()   # fail at start, not at the first request, on a bad store
+
+    def reader(self) -> Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = Store.open(self.path, check_same_thread=False)
+            self._local.semantic = None
+        return store
+
+    def semantic(self):
+        """The thread's semantic index, or None when the store has no vectors or no encoder was given."""
+        if self.encoder_factory is None:
+            return None
+        store = self.reader()
+        if self._local.semantic is None:
+            from tmforge.tm.vectors import SemanticIndex
+
+            try:
+                index = SemanticIndex(store, self.encoder_factory())
+            except TmforgeError:   # stale vector index: exact and fuzzy lookups still answer
+                index = None
+            self._local.semantic = index if index is not None and len(index) else False
+        return self._local.semantic or None
+
+    def add(self, units: list[TranslationUnit]):
+        with self._write_lock, Store.open(self.path, readonly=False) as store:
+            return store.add_units(units, origin="api")
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def _lang(code: str, what: str) -> str:
+    try:
+        return canonical_tag(code.replace("_", "-"))
+    except TmforgeError:
+        raise HTTPException(400, f"{what} '{code}' is not a language code; use codes such as ru, en, en_gb")
+
+
+def _int(request: Request, name: str, default: int, lo: int, hi: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise HTTPException(400, f"parameter {name} must be an integer, not '{raw[:40]}'")
+    if not lo <= value <= hi:
+        raise HTTPException(400, f"parameter {name} must be between {lo} and {hi}")
+    return value
+
+
+def _flag(request: Request, name: str) -> bool:
+    raw = request.query_params.get(name, "").lower()
+    if raw in ("", "0", "false", "no"):
+        return False
+    if raw in ("1", "true", "yes"):
+        return True
+    raise HTTPException(400, f"parameter {name} must be true or false, not '{raw[:40]}'")
+
+
+def create_app(store_path, *, encoder_factory: Callable | None = None, write_token: str | None = None,
+               ) -> Starlette:
+    stores = _Stores(store_path, encoder_factory, write_token)
+
+    def languages(request: Request) -> JSONResponse:
+        pairs = stores.reader().pairs(refresh=True).values()
+        return JSONResponse({"sourceLanguages": sorted({web_code(s) for s, _ in pairs}),
+                             "targetLanguages": sorted({web_code(t) for _, t in pairs})})
+
+    def unit(request: Request) -> JSONResponse:
+        src = _lang(request.path_params["src"], "source language")
+        tgt = _lang(request.path_params["tgt"], "target language")
+        text = request.path_params["text"][:MAX_TEXT]
+        if not text.strip():
+            raise HTTPException(400, "the text to look up is empty")
+        matches = lookup(stores.reader(), text, src, tgt, min_quality=_int(request, "min", DEFAULT_MIN, 1, 100),
+                         limit=_int(request, "max", 10, 1, 100))
+        return JSONResponse([{"source": m.source, "target": m.target, "quality": m.quality,
+                              "rank": k} for k, m in enumerate(matches, 1)])
+
+    def info(request: Request) -> JSONResponse:
+        summary = stores.reader().summary()
+        summary["read_only"] = stores.write_token is None
+        summary["semantic"] = stores.semantic() is not None
+        return JSONResponse(summary)
+
+    def api_lookup(request: Request) -> JSONResponse:
+        text = request.query_params.get("q", "")[:MAX_TEXT]
+        if not text.strip():
+            raise HTTPException(400, "parameter q (the text to look up) is missing or empty")
+        src = _lang(request.query_params["src"], "src") if "src" in request.query_params else None
+        tgt = _lang(request.query_params["tgt"], "tgt") if "tgt" in request.query_params else None
+        use_semantic = _flag(request, "semantic")
+        matches = lookup(stores.reader(), text, src, tgt, min_quality=_int(request, "min", DEFAULT_MIN, 1, 100),
+                         limit=_int(request, "limit", 10, 1, 100),
+                         semantic=stores.semantic() if use_semantic else None,
+                         semantic_min=_int(request, "semantic_min", DEFAULT_SEMANTIC_MIN, 0, 100))
+        return JSONResponse([m.as_json() for m in matches])
+
+    def api_concordance(request: Request) -> JSONResponse:
+        term = request.query_params.get("q", "")[:MAX_TEXT]
+        if not term.strip():
+            raise HTTPException(400, "parameter q (the term to search) is missing or empty")
+        src = _lang(request.query_params["src"], "src") if "src" in request.query_params else None
+        tgt = _lang(request.query_params["tgt"], "tgt") if "tgt" in request.query_params else None
+        hits = conc.concordance(stores.reader(), term, request.query_params.get("side", "src"), src, tgt,
+                                regex=_flag(request, "regex"), limit=_int(request, "limit", 50, 1, 1000))
+        return JSONResponse([h.as_json() for h in hits])
+
+    async def add_units(request: Request) -> JSONResponse:
+        if stores.write_token is None:
+            raise HTTPException(403, "this server is read-only; start it with --write-token to accept units")
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {stores.write_token}".encode()):
+            raise HTTPException(401, "missing or wrong token; send the header Authorization: Bearer TOKEN")
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            raise HTTPException(413, f"request body over {MAX_BODY} bytes; send fewer units at a time")
+        try:
+            payload = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise HTTPException(400, "the body is not JSON; send {\"units\": [{...}]}")
+        units = _units(payload)
+        from starlette.concurrency import run_in_threadpool
+
+        report = await run_in_threadpool(stores.add, units)
+        return JSONResponse({"added": report.added, "duplicates": report.duplicates,
+                             "skipped_empty": report.skipped_empty}, status_code=201)
+
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail))
+
+    async def user_error(request: Request, exc: TmforgeError) -> JSONResponse:
+        return _error(400, str(exc))
+
+    async def server_error(request: Request, exc: Exception) -> JSONResponse:
+        return _error(500, f"internal error ({type(exc).__name__}); the server log has the details")
+
+    routes = [
+        Route("/languages/", languages),
+        Route("/languages", languages),
+        Route("/api/v1/info", info),
+        Route("/api/v1/lookup", api_lookup),
+        Route("/api/v1/concordance", api_concordance),
+        Route("/api/v1/units", add_units, methods=["POST"]),
+        Route("/{src}/{tgt}/unit/{text:path}", unit),
+    ]
+    return Starlette(routes=routes, exception_handlers={HTTPException: http_error, TmforgeError: user_error,
+                                                        Exception: server_error})
+
+
+def _units(payload) -> list[TranslationUnit]:
+    items = payload.get("units") if isinstance(payload, dict) else None
+    if not isinstance(items, list) or not items:
+        raise HTTPException(400, "send {\"units\": [{\"source\", \"target\", \"src_lang\", \"tgt_lang\"}, ...]}")
+    if len(items) > MAX_UNITS_PER_POST:
+        raise HTTPException(413, f"at most {MAX_UNITS_PER_POST} units per request")
+    units = []
+    for k, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise HTTPException(400, f"units[{k}] is not an object")
+        fields = {}
+        for name in ("source", "target", "src_lang", "tgt_lang"):
+            value = item.get(name)
+            if not isinstance(value, str) or not value.strip():
+                raise HTTPException(400, f"units[{k}].{name} is missing or not a non-empty string")
+            fields[name] = value
+        for name in ("src_lang", "tgt_lang"):
+            fields[name] = _lang(fields[name], f"units[{k}].{name}")
+        document = item.get("document")
+        units.append(TranslationUnit(**fields, document=document if isinstance(document, str) else None))
+    return units
+
+
+def serve(store_path, host: str = "127.0.0.1", port: int = 8080, *, encoder_factory: Callable | None = None,
+          write_token: str | None = None, log_level: str = "warning") -> None:
+    import uvicorn
+
+    app = create_app(store_path, encoder_factory=encoder_factory, write_token=write_token)
+    uvicorn.run(app, host=host, port=port, log_level=log_level)

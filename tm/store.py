@@ -1,0 +1,356 @@
+"""The translation-memory store: one SQLite file holding units of any language pairs.
+
+Nothing to install or start: SQLite ships with Python. The file holds
+
+- `meta`: the schema version (a store of a newer schema is refused) and counters;
+- `pairs`: the language directions present (ru -> en, en-GB -> de ...);
+- `imports`: every file imported, when, and how many units it added;
+- `units`: the units with their metadata (score, bead, document, seq, date,
+  props), a hash of the whole unit for dedupe (importing again adds only what
+  is new), a hash of the whitespace-normalised source for exact lookup, and
+  the source's word count for bounding fuzzy candidates;
+- `units_fts`: an FTS5 full-text index over source and target (concordance and
+  fuzzy candidates), kept in step with `units` inside the same transaction;
+- `vectors`: int8-quantised sentence vectors of sources (semantic lookup),
+  filled by `tm index`, not by import (encoding a million sentences takes
+  minutes; see tm/vectors.py).
+
+An import is one transaction: a crash, Ctrl-C or error leaves the store as it
+was before that import. Each file is a savepoint inside it, so a damaged file
+adds nothing while the files before it stay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from tmforge.errors import TmforgeError
+from tmforge.tm.fuzzy import normalise_space, word_count
+from tmforge.tm.langtags import canonical_tag, primary
+from tmforge.tm.model import TranslationUnit, props_to_json
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x746D6667   # "tmfg" in the SQLite header: tells a tmforge store from other SQLite files
+STORE_SUFFIX = ".tmdb"
+_BATCH = 5000
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE pairs (id INTEGER PRIMARY KEY, src_lang TEXT NOT NULL, tgt_lang TEXT NOT NULL,
+                    UNIQUE (src_lang, tgt_lang));
+CREATE TABLE imports (id INTEGER PRIMARY KEY, path TEXT NOT NULL, imported TEXT NOT NULL,
+                      added INTEGER NOT NULL DEFAULT 0, duplicates INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE units (
+    id INTEGER PRIMARY KEY,
+    pair_id INTEGER NOT NULL REFERENCES pairs(id),
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    unit_key INTEGER NOT NULL,      -- hash of source and target: dedupe
+    src_key INTEGER NOT NULL,       -- hash of the whitespace-normalised source: exact lookup
+    n_words INTEGER NOT NULL,       -- words and numbers of the source: fuzzy length bounds
+    score REAL, bead TEXT, document TEXT, seq INTEGER, created TEXT, props TEXT,
+    import_id INTEGER NOT NULL REFERENCES imports(id)
+);
+CREATE UNIQUE INDEX units_dedupe ON units (pair_id, unit_key);
+CREATE INDEX units_exact ON units (src_key);
+CREATE VIRTUAL TABLE units_fts USING fts5 (source, target, content='units', content_rowid='id',
+                                           tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE units_vocab USING fts5vocab (units_fts, 'col');
+CREATE TABLE vectors (unit_id INTEGER PRIMARY KEY REFERENCES units(id), vec BLOB NOT NULL);
+"""
+
+
+def text_key(*parts: str) -> int:
+    """A signed 64-bit hash (SQLite's INTEGER) of texts joined by NUL."""
+    digest = hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def source_key(source: str) -> int:
+    return text_key(normalise_space(source))
+
+
+@dataclass
+class ImportReport:
+    path: str
+    read: int = 0
+    added: int = 0
+    duplicates: int = 0
+    skipped_empty: int = 0
+    error: str | None = None
+
+
+@dataclass
+class StoredUnit:
+    id: int
+    source: str
+    target: str
+    src_lang: str
+    tgt_lang: str
+    origin: str
+    pair_id: int
+    score: float | None = None
+    document: str | None = None
+    seq: int | None = None
+    created: str | None = None
+    props: str | None = None
+
+
+def lang_matches(stored: str, wanted: str) -> bool:
+    """Whether a stored tag answers for a wanted one: en answers en-GB and en-GB answers en; en-US not en-GB."""
+    if primary(stored) != primary(wanted):
+        return False
+    if stored.lower() == wanted.lower() or "-" not in stored or "-" not in wanted:
+        return True
+    return False
+
+
+def web_code(tag: str) -> str:
+    """The tmserver form of a tag: lower case with underscores (en-GB -> en_gb)."""
+    return tag.replace("-", "_").lower()
+
+
+class Store:
+    """An open store. `Store.create_or_open(path)` for imports, `Store.open(path)` to search."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool):
+        self.conn = conn
+        self.path = path
+        self.readonly = readonly
+        self._pairs: dict[int, tuple[str, str]] | None = None
+
+    # -- opening -----------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path, readonly: bool = True, check_same_thread: bool = True) -> "Store":
+        path = Path(path)
+        if not path.is_file():
+            raise TmforgeError(f"store {path} does not exist; create it with tmforge tm import {path} MEMORY.tmx")
+        uri = f"file:{path.resolve()}?mode={'ro' if readonly else 'rw'}"
+        try:
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=check_same_thread)
+            store = cls(conn, path, readonly)
+            store._check()
+        except sqlite3.DatabaseError as exc:
+            raise TmforgeError(f"{path} is not a tmforge store ({exc}); give a file made by "
+                               "tmforge tm import") from None
+        store._tune()
+        return store
+
+    @classmethod
+    def create_or_open(cls, path: str | Path) -> "Store":
+        path = Path(path)
+        if path.exists():
+            if path.is_dir():
+                raise TmforgeError(f"store {path} is a folder; give a file name such as {path / 'memory.tmdb'}")
+            return cls.open(path, readonly=False)
+        parent = path.parent if str(path.parent) else Path(".")
+        if not parent.is_dir():
+            raise TmforgeError(f"folder {parent} does not exist; create it first")
+        conn = sqlite3.connect(path, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute("BEGIN")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            now = _now()
+            conn.executemany("INSERT INTO meta VALUES (?, ?)",
+                             [("schema_version", str(SCHEMA_VERSION)), ("created", now),
+                              ("vector_generation", "0")])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.close()
+            path.unlink(missing_ok=True)
+            raise
+        store = cls(conn, path, readonly=False)
+        store._tune()
+        return store
+
+    def _check(self) -> None:
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != APPLICATION_ID:
+            raise TmforgeError(f"{self.path} is not a tmforge store (an SQLite file of another application "
+                               "or not SQLite at all); give a file made by tmforge tm import")
+        version = int(self.meta("schema_version") or 0)
+        if version > SCHEMA_VERSION:
+            raise TmforgeError(f"{self.path} has store schema {version}, newer than this tmforge reads "
+                               f"({SCHEMA_VERSION}); upgrade tmforge")
+
+    def _tune(self) -> None:
+        self.conn.execute("PRAGMA cache_size = -65536")        # 64 MiB page cache
+        self.conn.execute("PRAGMA temp_store = MEMORY")
+        self.conn.execute("PRAGMA foreign_keys = OFF")        # ids are written by this module only
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- facts -------------------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def pairs(self, refresh: bool = False) -> dict[int, tuple[str, str]]:
+        """Language pairs by id (cached: they change only when an import adds one)."""
+        if refresh or self._pairs is None:
+            self._pairs = {pid: (s, t) for pid, s, t in
+                           self.conn.execute("SELECT id, src_lang, tgt_lang FROM pairs")}
+        return self._pairs
+
+    def pair_ids(self, src: str | None, tgt: str | None) -> list[int]:
+        """Pairs answering for a direction (either side may be None: any)."""
+        return [pid for pid, (s, t) in self.pairs(refresh=True).items()
+                if (src is None or lang_matches(s, src)) and (tgt is None or lang_matches(t, tgt))]
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM units").fetchone()[0]
+
+    def summary(self) -> dict:
+        pairs = self.pairs()
+        per_pair = dict(self.conn.execute("SELECT pair_id, count(*) FROM units GROUP BY pair_id").fetchall())
+        return {
+            "path": str(self.path),
+            "schema": int(self.meta("schema_version") or 0),
+            "units": sum(per_pair.values()),
+            "vectors": self.conn.execute("SELECT count(*) FROM vectors").fetchone()[0],
+            "pairs": [{"source": s, "target": t, "units": per_pair.get(pid, 0)} for pid, (s, t) in pairs.items()],
+            "imports": self.conn.execute("SELECT count(*) FROM imports").fetchone()[0],
+        }
+
+    def units_by_id(self, ids: Sequence[int]) -> dict[int, StoredUnit]:
+        if not ids:
+            return {}
+        pairs = self.pairs()
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"SELECT u.id, u.pair_id, u.source, u.target, u.score, u.document, u.seq, u.created, u.props, "
+            f"i.path FROM units u JOIN imports i ON i.id = u.import_id WHERE u.id IN ({marks})", list(ids))
+        out = {}
+        rows = rows.fetchall()
+        if any(r[1] not in pairs for r in rows):
+            pairs = self.pairs(refresh=True)
+        for uid, pid, source, target, score, document, seq, created, props, path in rows:
+            s, t = pairs[pid]
+            out[uid] = StoredUnit(uid, source, target, s, t, origin_of(path, document, seq), pid, score,
+                                  document, seq, created, props)
+        return out
+
+    # -- writing -----------------------------------------------------------------------------------
+    def _pair_id(self, src: str, tgt: str, cache: dict) -> int:
+        key = (src, tgt)
+        if key not in cache:
+            row = self.conn.execute("SELECT id FROM pairs WHERE src_lang = ? AND tgt_lang = ?", key).fetchone()
+            if row is None:
+                cursor = self.conn.execute("INSERT INTO pairs (src_lang, tgt_lang) VALUES (?, ?)", key)
+                cache[key] = cursor.lastrowid
+            else:
+                cache[key] = row[0]
+        return cache[key]
+
+    def import_units(self, sources: Iterable[tuple[str, Callable[[], Iterable[TranslationUnit]]]],
+                     progress: Callable[[str, int], None] | None = None) -> list[ImportReport]:
+        """Import each (name, units factory) in one transaction, each source a savepoint.
+
+        A source whose reading raises TmforgeError adds nothing (rolled back to
+        its savepoint); its report carries the error and the others go on. Any
+        other exception (a crash, Ctrl-C) rolls the whole import back.
+        """
+        if self.readonly:
+            raise TmforgeError(f"store {self.path} is open read-only")
+        reports = []
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            first_new = (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) + 1
+            for name, factory in sources:
+                conn.execute("SAVEPOINT one_file")
+                report = ImportReport(name)
+                try:
+                    self._import_one(name, factory(), report, progress)
+                except TmforgeError as exc:
+                    conn.execute("ROLLBACK TO one_file")
+                    report = ImportReport(name, error=str(exc))
+                conn.execute("RELEASE one_file")
+                reports.append(report)
+            # Full-text index the new rows in one statement (faster than a trigger per row).
+            conn.execute("INSERT INTO units_fts (rowid, source, target) "
+                         "SELECT id, source, target FROM units WHERE id >= ?", (first_new,))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._pairs = None
+        return reports
+
+    def _import_one(self, name: str, units: Iterable[TranslationUnit], report: ImportReport,
+                    progress: Callable[[str, int], None] | None) -> None:
+        conn = self.conn
+        import_id = conn.execute("INSERT INTO imports (path, imported) VALUES (?, ?)", (name, _now())).lastrowid
+        pair_cache: dict = {}
+        batch: list[tuple] = []
+        for unit in units:
+            report.read += 1
+            if not unit.source.strip() or not unit.target.strip():
+                report.skipped_empty += 1
+                continue
+            if not unit.src_lang or not unit.tgt_lang:
+                raise TmforgeError(f"{name}: unit {report.read} has no language; pass --src-lang and --tgt-lang")
+            pid = self._pair_id(canonical_tag(unit.src_lang), canonical_tag(unit.tgt_lang), pair_cache)
+            created = unit.created.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if unit.created else None
+            batch.append((pid, unit.source, unit.target, text_key(unit.source, unit.target),
+                          source_key(unit.source), word_count(unit.source), unit.score, unit.bead,
+                          unit.document, unit.seq, created, props_to_json(unit.props), import_id))
+            if len(batch) >= _BATCH:
+                report.added += self._insert(batch)
+                batch.clear()
+                if progress:
+                    progress(name, report.read)
+        report.added += self._insert(batch)
+        if progress:
+            progress(name, report.read)
+        report.duplicates = report.read - report.skipped_empty - report.added
+        conn.execute("UPDATE imports SET added = ?, duplicates = ? WHERE id = ?",
+                     (report.added, report.duplicates, import_id))
+
+    def _insert(self, rows: list[tuple]) -> int:
+        """Insert rows, skipping duplicates; the number inserted."""
+        if not rows:
+            return 0
+        before = self.conn.total_changes
+        self.conn.executemany(
+                "INSERT OR IGNORE INTO units (pair_id, source, target, unit_key, src_key, n_words, score, bead, "
+                "document, seq, created, props, import_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        return self.conn.total_changes - before
+
+    def add_units(self, units: Sequence[TranslationUnit], origin: str) -> ImportReport:
+        """Add units (the server's write API) in one transaction; duplicates are skipped."""
+        reports = self.import_units([(origin, lambda: units)])
+        if reports[0].error:
+            raise TmforgeError(reports[0].error)
+        return reports[0]
+
+
+def origin_of(path: str, document: str | None, seq: int | None) -> str:
+    """Where a unit came from, for people: the imported file, then the unit's document and position."""
+    name = Path(path).name if path else "?"
+    if document and document != name:
+        name = f"{name} ({document}{f' #{seq}' if seq is not None else ''})"
+    elif seq is not None:
+        name = f"{name} #{seq}"
+    return name
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

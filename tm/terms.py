@@ -1,0 +1,77 @@
+"""Words as the full-text index sees them, and their stems (Russian and English word forms).
+
+The FTS5 index uses SQLite's unicode61 tokenizer with remove_diacritics 2:
+tokens are runs of letters and digits, lower-cased, Latin diacritics removed
+(café -> cafe); Cyrillic letters keep theirs (ё and й stay). `index_terms`
+reproduces that, so terms looked up in the index vocabulary match.
+
+Stems come from the Snowball stemmers (snowballstemmer, PyStemmer's C code
+when installed), chosen by the word's script: Cyrillic words by the Russian
+stemmer, Latin ones by the English. "термостата" and "термостатом" stem to
+"термостат", "valves" to "valv".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Iterator
+
+import snowballstemmer
+
+_TOKEN = re.compile(r"[^\W_]+")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_STEMMERS = {"ru": snowballstemmer.stemmer("russian"), "en": snowballstemmer.stemmer("english")}
+
+
+@lru_cache(maxsize=200_000)
+def fold(token: str) -> str:
+    """A token as unicode61 (remove_diacritics 2) stores it."""
+    lowered = token.lower()
+    if lowered.isascii() or _CYRILLIC.search(lowered):
+        return lowered
+    decomposed = unicodedata.normalize("NFD", lowered)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def index_terms(text: str) -> list[str]:
+    return [fold(t) for t in _TOKEN.findall(text)]
+
+
+def term_spans(text: str) -> Iterator[tuple[str, int, int]]:
+    """(folded token, start, end) for every index token of `text`."""
+    for match in _TOKEN.finditer(text):
+        yield fold(match.group()), match.start(), match.end()
+
+
+def script_language(term: str) -> str | None:
+    if _CYRILLIC.search(term):
+        return "ru"
+    if term.isascii() and term.isalpha():
+        return "en"
+    return None
+
+
+@lru_cache(maxsize=200_000)
+def stem(term: str) -> str:
+    """The Snowball stem of a folded term (itself for digits and other scripts)."""
+    lang = script_language(term)
+    if lang is None:
+        return term
+    return _STEMMERS[lang].stemWord(term)
+
+
+def stem_prefix(term: str) -> str:
+    """What every form of a term starts with, for an index prefix query: the stem, cut back where the
+    stemmer rewrote the ending (English "happy" stems to "happi": the prefix is "happ")."""
+    s = stem(term)
+    k = 0
+    while k < min(len(s), len(term)) and s[k] == term[k]:
+        k += 1
+    return term[:max(k, 1)]
+
+
+def fts_string(term: str) -> str:
+    """A term quoted for an FTS5 query (double quotes doubled)."""
+    return '"' + term.replace('"', '""') + '"'
