@@ -20,6 +20,7 @@ from tmforge.align.beads import read_beads  # noqa: E402
 from tmforge.align.embed import resolve_model  # noqa: E402
 from tmforge.align.mixed import split_document, write_split  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
+from tmforge.align.editor.cli import register as register_editor  # noqa: E402
 from tmforge.align.readers import read_document  # noqa: E402
 from tmforge.align.progress import ProgressView  # noqa: E402
 from tmforge.atomic import check_folder, check_writable, refuse_inputs  # noqa: E402
@@ -269,6 +270,8 @@ def split(
     typer.echo(f"{counts['ru']} Russian, {counts['en']} English, {counts['other']} other pieces; "
                f"{len(result.anchors)} anchor pairs -> {output}")
 
+
+register_editor(app)  # tmforge edit, tmforge export (align/editor/cli.py)
 
 INTERRUPTED = 130
 

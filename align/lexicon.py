@@ -207,8 +207,9 @@ class LexicalScorer:
         bwd = np.zeros(starts.size)
         width = self.fwd_cum.shape[1] - 1
         for r in range(i0, i0 + a):
-            first = np.clip(starts - self.col0[r], 0, width)
-            last = np.clip(starts + b - self.col0[r], 0, width)
+            # prepare() covers every cell the search asks for; the bounds only guard the array
+            first = np.minimum(np.maximum(starts - self.col0[r], 0), width)
+            last = np.minimum(np.maximum(starts + b - self.col0[r], 0), width)
             fwd += self.fwd_cum[r, last] - self.fwd_cum[r, first]
             bwd += self.bwd_cum[r, last] - self.bwd_cum[r, first]
         tgt_n = self.tgt_cum[starts + b] - self.tgt_cum[starts]

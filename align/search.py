@@ -80,9 +80,9 @@ def mean_spans(vectors: np.ndarray, max_span: int) -> np.ndarray:
     return spans
 
 
-def centered(spans: np.ndarray) -> np.ndarray:
-    """Subtract the side's mean sentence vector from every span and renormalise."""
-    out = spans - spans[0].mean(axis=0)
+def centered(spans: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:
+    """Subtract the side's mean sentence vector (or `mean`) from every span and renormalise."""
+    out = spans - (spans[0].mean(axis=0) if mean is None else mean)
     out /= np.maximum(np.linalg.norm(out, axis=-1, keepdims=True), 1e-12)
     return out
 
@@ -231,13 +231,17 @@ COARSE_BEADS = ((1, 1), (1, 0), (0, 1))
 
 
 def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_lengths,
-           params: SearchParams = SearchParams(), src_paragraphs=None, tgt_paragraphs=None,
-           extra=None) -> list[Bead]:
+           params: SearchParams = SearchParams(), src_paragraphs=None, tgt_paragraphs=None, *,
+           context: tuple[np.ndarray, np.ndarray, float] | None = None, extra=None) -> list[Bead]:
     """Align two sentence sequences given their span embeddings (K, n, d) and character lengths.
 
     `*_paragraphs` give each sentence's paragraph number; beads crossing a
     paragraph boundary then pay `paragraph_penalty` (a preference, not a rule,
     so paragraphs split differently on the two sides still align).
+    `context` = (source mean sentence vector, target mean sentence vector, log
+    target/source length ratio) of a whole document when the sequences are a
+    stretch of it (the editor's realign between fixed beads), so the stretch is
+    scored as it would be inside the document; by default, the sequences' own.
     `extra`, when given, scores beads at the finest level on top of the cosine
     (align/lexicon.py's LexicalScorer): `extra.prepare(lo, hi)` receives the band first.
     """
@@ -248,8 +252,9 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
     tgt_lengths = np.asarray(tgt_lengths, dtype=np.float64)
     src_para = np.zeros(n, np.int64) if src_paragraphs is None else np.asarray(src_paragraphs, np.int64)
     tgt_para = np.zeros(m, np.int64) if tgt_paragraphs is None else np.asarray(tgt_paragraphs, np.int64)
-    len_mu = float(np.log((tgt_lengths.sum() + 1.0) / (src_lengths.sum() + 1.0)))
-    src_spans, tgt_spans = centered(src_spans), centered(tgt_spans)
+    src_mean, tgt_mean, len_mu = context or (None, None, float(np.log((tgt_lengths.sum() + 1.0)
+                                                                      / (src_lengths.sum() + 1.0))))
+    src_spans, tgt_spans = centered(src_spans, src_mean), centered(tgt_spans, tgt_mean)
 
     # Pyramid of pooled single-sentence vectors, finest first.
     levels = [(src_spans[0], src_lengths, src_para, tgt_spans[0], tgt_lengths, tgt_para)]

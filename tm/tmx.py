@@ -29,6 +29,8 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 LONG_SEGMENT = 2000
 # Unit fields written as props of their own; other props go as x-KEY from TranslationUnit.props.
 FIELD_PROPS = {"x-score": "score", "x-bead": "bead", "x-source-document": "document", "x-seq": "seq"}
+# tu attributes a unit carries in its props (the editor marks units a person changed with them).
+TU_ATTRIBUTE_PROPS = ("changedate", "changeid")
 INLINE_CODES = frozenset({"bpt", "ept", "ph", "it", "ut"})   # native codes: not text
 INLINE_TAGS = INLINE_CODES | {"hi", "sub"}
 
@@ -167,6 +169,11 @@ def _unit_element(unit: TranslationUnit, srclang: str, options: WriteOptions,
         attrs["srclang"] = src_code
     if options.dates and unit.created is not None:    # no date is better than a made-up one
         attrs["creationdate"] = tmx_date(unit.created)
+    unit_props = dict(unit.props or {})
+    for name in TU_ATTRIBUTE_PROPS:
+        value = unit_props.pop(name, None)
+        if value and (name != "changedate" or (options.dates and parse_tmx_date(value))):
+            attrs[name] = remove_forbidden(value)[0]
     tu = etree.Element("tu", attrs)
     if options.props:
         # Numbers need no cleaning; text props go through _add_prop.
@@ -178,7 +185,7 @@ def _unit_element(unit: TranslationUnit, srclang: str, options: WriteOptions,
             _add_prop(tu, "source-document", unit.document, report)
         if unit.seq is not None:
             etree.SubElement(tu, "prop", type="x-seq").text = str(unit.seq)
-        for key, value in sorted((unit.props or {}).items()):
+        for key, value in sorted(unit_props.items()):
             if f"x-{key}" not in FIELD_PROPS:   # the unit's own fields win over a same-named prop
                 _add_prop(tu, key, value, report)
     for lang, text in ((src_code, source), (tgt_code, target)):
@@ -298,6 +305,7 @@ class TmxReader:
             return None
         props = _props(tu)
         fields = {name: props.pop(key[2:], None) for key, name in FIELD_PROPS.items()}
+        props.update({name: tu.get(name) for name in TU_ATTRIBUTE_PROPS if tu.get(name)})
         try:
             score = float(fields["score"]) if fields["score"] else None
         except ValueError:
