@@ -143,7 +143,7 @@ def align(
     with ProgressView(enabled=not (quiet or as_json)) as view:
         pairs_task = view.task("pairs", len(plan.jobs)) if not single else None
         if split_output:  # each pair's file as soon as it is aligned
-            writer = sinks.SplitOutput(output, extension, write_options, force, _report_warnings)
+            writer = sinks.SplitOutput(output, extension, write_options, force, _report_warnings, inputs)
             outputs: list[sinks.Sink] = [writer]
         else:
             writer = sinks.MergedMemory(output, write_options, inputs, force, _report_warnings)
@@ -162,7 +162,7 @@ def align(
     failed = [o for o in outcomes if o.error]
     written = writer.written
     warnings = list(plan.skipped) + writer.warnings
-    warnings += [f"{o.job.src}: {o.error}" for o in failed if not o.error.endswith("already exists")]
+    warnings += [f"{o.job.src}: {o.error}" for k, o in enumerate(outcomes) if o.error and k not in writer.refused]
     warnings += tally.warnings
     code = 1 if failed or plan.skipped else 0
     summary = summarize(outcomes, tally, written, review, time.perf_counter() - started, warnings, code)

@@ -61,8 +61,12 @@ class Sinks(Sink):
             sink.close()
 
     def abort(self) -> None:
+        # Every sink gets its abort even if one fails; the run's own error is what propagates.
         for sink in self.sinks:
-            sink.abort()
+            try:
+                sink.abort()
+            except Exception:  # noqa: BLE001 - cleaning up after an error already on its way
+                pass
 
 
 class InJobOrder(Sink):
@@ -102,24 +106,31 @@ class Notify(Sink):
 class SplitOutput(Sink):
     """One file per pair in `folder`, written as soon as the pair is aligned (`--split-output`).
 
-    A pair whose file exists (without `force`) is not written: its outcome is
-    marked failed, with a warning. Files written stay when the run is aborted.
+    A pair whose files do not pass the output check (one exists without
+    `force`, it is an input) is not written: its outcome is marked failed, with a warning. Files written stay when the run is aborted.
     """
 
     def __init__(self, folder: Path, extension: str, options: WriteOptions, force: bool = False,
-                 report: Report | None = None):
+                 report: Report | None = None, inputs: Iterable[Path] = ()):
         self.folder, self.extension, self.options, self.force, self.report = folder, extension, options, force, report
+        self.inputs = tuple(inputs)
         self.written: list[tuple[Path, int]] = []
         self.warnings: list[str] = []
+        self.refused: set[int] = set()   # jobs whose files were refused (warned about here)
         folder.mkdir(parents=True, exist_ok=True)
 
     def add(self, index: int, outcome: Outcome) -> None:
         if outcome.alignment is None:
             return
         path = self.folder / f"{outcome.job.name}{self.extension}"
-        if path.exists() and not self.force:
-            self.warnings.append(f"{path} already exists; pass --force to overwrite it (pair skipped)")
-            outcome.error, outcome.alignment = f"{path} already exists", None
+        alignment = outcome.alignment
+        try:   # the files of this pair (both of a Moses pair) are known only now
+            check_alignment_output(path, self.inputs, self.force, self.options,
+                                   (alignment.src_lang, alignment.tgt_lang))
+        except TmforgeError as exc:
+            self.warnings.append(f"{exc} (pair skipped)")
+            self.refused.add(index)
+            outcome.error, outcome.alignment = str(exc), None
             return
         report = write_alignment(outcome.alignment, path, self.options)
         if self.report:
@@ -143,6 +154,7 @@ class MergedMemory(Sink):
         self.format = registry.for_path(path, beads=True, noun=NOUN)
         self.written: list[tuple[Path, int]] = []
         self.warnings: list[str] = []  # as SplitOutput's; a merged memory has none of its own
+        self.refused: set[int] = set()
         self._beads = None
         self._memories: list[TranslationMemory] = []
         self._stream: _UnitStream | None = None
@@ -239,9 +251,14 @@ class _UnitStream:
         return self._report
 
     def abort(self) -> None:
-        if self._thread.is_alive():
-            self.put(_ABORT)
-            self._thread.join()
+        """Stop the writer; its file is never completed (a writer error is dropped: the run failed already)."""
+        while self._thread.is_alive():
+            try:
+                self._queue.put(_ABORT, timeout=0.2)
+                break
+            except queue.Full:
+                continue
+        self._thread.join()
 
 
 _ABORT = object()

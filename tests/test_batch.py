@@ -119,6 +119,19 @@ def test_batch_split_output_one_memory_per_pair(two_folders, tmp_path):
     assert speech[0].startswith("source\ttarget") and len(speech) > 10
 
 
+def test_split_output_checks_both_files_of_a_moses_pair(two_folders, tmp_path):
+    out = tmp_path / "pairs"
+    out.mkdir()
+    (out / "speech.en").write_text("earlier work", encoding="utf-8")
+    run = tmforge("align", two_folders / "ru", two_folders / "en", "--split-output", "-o", out,
+                  "--format", "moses", "--jobs", "1", "--quiet")
+    assert run.returncode == 1
+    assert "speech.en already exists" in run.stderr and "--force" in run.stderr
+    assert (out / "speech.en").read_text(encoding="utf-8") == "earlier work"
+    assert not (out / "speech.ru").exists()
+    assert sorted(p.name for p in out.iterdir()) == ["interview.en", "interview.ru", "speech.en"]
+
+
 def test_subtitle_pair_keeps_cues_and_timing(tmp_path, sample_gold):
     en, ru, gold = sample_gold
     beads = [b for b in gold if len(b.src) == len(b.tgt) == 1][:12]

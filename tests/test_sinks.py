@@ -122,7 +122,8 @@ def test_split_output_writes_each_pair_as_it_finishes_and_skips_existing(tmp_pat
     assert (folder / "doc0.tsv").exists()  # before the batch ends
     late = outcome(1, pairs[1])
     split.add(1, late)
-    assert late.error.endswith("already exists") and late.alignment is None
+    assert "doc1.tsv already exists" in late.error and late.alignment is None
+    assert split.refused == {1}
     assert (folder / "doc1.tsv").read_text(encoding="utf-8") == "kept\n"
     assert [p.name for p, _ in split.written] == ["doc0.tsv"] and "--force" in split.warnings[0]
 

@@ -113,3 +113,13 @@ def test_unknown_extension_and_missing_file(tmp_path):
         write_memory(memory(), tmp_path / "m.xlsx")
     with pytest.raises(TmforgeError, match="not found"):
         read_memory(tmp_path / "missing.tmx")
+
+
+def test_moses_flattens_every_line_separator_so_a_pair_reads_back(tmp_path):
+    # str.splitlines (the reader) also splits on \v, \f, \x1c-\x1e, \x85, U+2028 and U+2029.
+    odd = "a\x0bb\x0cc\x1cd\x1de\x1ef\x85g\u2028h\u2029i\r\nj"
+    out = tmp_path / "odd.moses"
+    write_memory(TranslationMemory.from_units([TranslationUnit(odd, "ok", "ru", "en"),
+                                               TranslationUnit("два", "two", "ru", "en")]), out)
+    back = read_memory(out, src_lang="ru", tgt_lang="en")
+    assert [u.source for u in back.units()] == ["a b c d e f g h i j", "два"]
