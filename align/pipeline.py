@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -16,13 +16,14 @@ from tmforge.align.realign import align_passes
 from tmforge.align.search import SearchParams, search
 from tmforge.align.segment import Sentence, segment_paragraphs
 from tmforge.errors import TmforgeError
+from tmforge.reporting import Progress, Stage, Step, stage_step, tell
 from tmforge.types import Alignment, Paragraph
 from tmforge.tm.model import TranslationMemory, TranslationUnit, now_utc
 from tmforge.version import tool_version
 
 # One side this many times longer (in letters) than the other is not a translation pair.
 MAX_LENGTH_RATIO = 10.0
-Progress = Callable[[str], None]  # told the stage starting: reading, segmenting, embedding, aligning
+EMBED_CHUNK = 256  # texts per encoder call when spans are re-encoded, so progress can be told
 
 LANGUAGE_NAMES = {"ru": "Russian", "en": "English", "other": "another language", "neutral": "no language"}
 
@@ -32,17 +33,26 @@ def signature(encoder: Encoder, params: SearchParams) -> str:
     return f"tmforge:{tool_version()}|enc:{encoder.name}:{encoder.version}|{params.signature()}"
 
 
-def span_embeddings(encoder: Encoder, texts: Sequence[str], max_span: int, exact: bool = False) -> np.ndarray:
+def span_embeddings(encoder: Encoder, texts: Sequence[str], max_span: int, exact: bool = False,
+                    on_step: Step | None = None) -> np.ndarray:
     """(max_span, n, d): row [k-1, i] embeds sentences i..i+k-1.
 
     Encoders that can compose spans from per-sentence parts (the bundled one)
     do so; others, or `exact=True`, re-encode the joined text of every span.
+    `on_step(done, n)` is told how many of the n sentences are embedded.
     """
     if not exact and isinstance(encoder, SpanEncoder):
-        return encoder.spans(texts, max_span)
+        return encoder.spans(texts, max_span, on_step) if on_step else encoder.spans(texts, max_span)
     n = len(texts)
     batches = [[" ".join(texts[i:i + k]) for i in range(n - k + 1)] for k in range(1, max_span + 1)]
-    flat = encoder.encode([t for batch in batches for t in batch])
+    joined = [t for batch in batches for t in batch]
+    # Fixed chunks whether or not anyone listens, so results never depend on the display.
+    parts = []
+    for start in range(0, len(joined), EMBED_CHUNK):
+        parts.append(encoder.encode(joined[start:start + EMBED_CHUNK]))
+        if on_step is not None:
+            on_step(min(start + EMBED_CHUNK, len(joined)), len(joined))
+    flat = np.concatenate(parts) if parts else encoder.encode([])
     dim = flat.shape[1] if flat.size else 0
     spans = np.zeros((max_span, n, dim), dtype=np.float32)
     offset = 0
@@ -55,20 +65,18 @@ def span_embeddings(encoder: Encoder, texts: Sequence[str], max_span: int, exact
 def align_sentences(src: Sequence[str], tgt: Sequence[str], encoder: Encoder | None = None,
                     params: SearchParams = SearchParams(), src_paragraphs: Sequence[int] | None = None,
                     tgt_paragraphs: Sequence[int] | None = None, progress: Progress | None = None) -> list[Bead]:
-    """Align two lists of sentences; bead indices refer to positions in the lists."""
+    """Align two lists of sentences; bead indices refer to positions in the lists.
+
+    `progress` is told the sentences embedded and the rows of the search done.
+    """
     encoder = encoder or load_encoder()
     if not src or not tgt:
         return search(np.zeros((1, len(src), 1)), np.zeros((1, len(tgt), 1)), [], [], params)
-    _tell(progress, "embedding")
-    src_spans = span_embeddings(encoder, src, params.max_span)
-    tgt_spans = span_embeddings(encoder, tgt, params.max_span)
-    _tell(progress, "aligning")
-    return align_passes(src_spans, tgt_spans, src, tgt, params, src_paragraphs, tgt_paragraphs)
-
-
-def _tell(progress: Progress | None, stage: str) -> None:
-    if progress is not None:
-        progress(stage)
+    embedding = Stage(progress, "embedding", len(src) + len(tgt))
+    src_spans = span_embeddings(encoder, src, params.max_span, on_step=embedding.part(0, len(src)))
+    tgt_spans = span_embeddings(encoder, tgt, params.max_span, on_step=embedding.part(len(src), len(tgt)))
+    return align_passes(src_spans, tgt_spans, src, tgt, params, src_paragraphs, tgt_paragraphs,
+                        on_step=stage_step(progress, "aligning"))
 
 
 def sentences_of(paragraphs: Sequence[Paragraph], lang: str, subtitles: bool = False) -> list[Sentence]:
@@ -117,7 +125,7 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
                 params: SearchParams = SearchParams(), encoding: str | None = None,
                 length_check: bool = True, progress: Progress | None = None) -> Alignment:
     """Align a pair of files, one per language."""
-    _tell(progress, "reading")
+    tell(progress, "reading")
     src_paras: list[Paragraph] = []
     tgt_paras: list[Paragraph] = []
     encodings: dict[str, str] = {}
@@ -134,7 +142,7 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
         _check_pair(src_lang, tgt_lang, str(src_path), str(tgt_path))
         if length_check:
             _check_lengths(src_doc, tgt_doc)
-        _tell(progress, "segmenting")
+        tell(progress, "segmenting")
         src = sentences_of(src_doc.paragraphs, src_lang, src_doc.whole_units)
         tgt = sentences_of(tgt_doc.paragraphs, tgt_lang, tgt_doc.whole_units)
         src_paras, tgt_paras = src_doc.paragraphs, tgt_doc.paragraphs
@@ -157,10 +165,10 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
     similarity) are anchors: their sentences are aligned with each other, and
     the paragraphs between two anchors are aligned as a block.
     """
-    _tell(progress, "reading")
+    tell(progress, "reading")
     doc = read_document(path, encoding)
     encoder = encoder or load_encoder()
-    _tell(progress, "embedding")
+    tell(progress, "embedding")
     # Pieces: paragraphs, with those that switch language cut into their runs.
     split = split_document(doc.paragraphs, encoder)
     pieces = split.paragraphs
@@ -174,7 +182,7 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
         src_lang = split.labels[min(first)]
     tgt_lang = "en" if src_lang == "ru" else "ru"
 
-    _tell(progress, "segmenting")
+    tell(progress, "segmenting")
     sentences = {lang: sentences_of([pieces[k] for k in streams[lang]], lang, doc.whole_units)
                  for lang in LANGS}
     # Piece index -> indices of its sentences in its stream.
@@ -187,7 +195,8 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
     anchors = [(r, e) if src_lang == "ru" else (e, r) for r, e in split.anchors]
     src_paras, tgt_paras = streams[src_lang], streams[tgt_lang]
     done_src = done_tgt = -1
-    _tell(progress, "aligning")
+    aligning = Stage(progress, "aligning", len(sentences[src_lang]))  # rows: source sentences aligned
+    rows = 0
     for s_para, t_para in anchors + [(len(pieces), len(pieces))]:
         gap_src = [k for k in src_paras if done_src < k < s_para]
         gap_tgt = [k for k in tgt_paras if done_tgt < k < t_para]
@@ -203,6 +212,8 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
                                     [sentences[tgt_lang][j].paragraph for j in t_idx])
             beads += [Bead(tuple(s_idx[i] for i in b.src), tuple(t_idx[j] for j in b.tgt), b.score)
                       for b in found]
+            rows += len(s_idx)
+            aligning.at(rows)
         done_src, done_tgt = s_para, t_para
     return Alignment(src_lang, tgt_lang, sentences[src_lang], sentences[tgt_lang], beads,
                      signature(encoder, params), document=Path(path).name, warnings=list(doc.warnings),

@@ -32,15 +32,17 @@ def train_lexicon(pairs: Sequence[tuple[str, str]], params: SearchParams) -> Lex
 
 def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str], tgt: Sequence[str],
                  params: SearchParams, src_paragraphs=None, tgt_paragraphs=None,
-                 lexicon: Lexicon | None = None, first: list[Bead] | None = None) -> list[Bead]:
+                 lexicon: Lexicon | None = None, first: list[Bead] | None = None,
+                 on_step=None) -> list[Bead]:
     """Align sentences given their span embeddings and texts.
 
     `lexicon`, when given (one learned over a whole batch), replaces the
-    document's own; `first` is a first pass already run with the same params.
+    document's own; `first` is a first pass already run with the same params;
+    `on_step(done, total)` follows the first search (as `search` tells it).
     """
     lengths = (np.array([len(s) for s in src]), np.array([len(t) for t in tgt]))
     if first is None:
-        first = search(src_spans, tgt_spans, *lengths, params, src_paragraphs, tgt_paragraphs)
+        first = search(src_spans, tgt_spans, *lengths, params, src_paragraphs, tgt_paragraphs, on_step=on_step)
     if not (params.lex_weight or params.cross_margin) or not src or not tgt:
         return first
     beads, scorer = first, None

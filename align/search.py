@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -103,9 +104,11 @@ class _Side:
 
 
 def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
-            beads: tuple[tuple[int, int], ...], p: SearchParams, len_mu: float, extra=None) -> Path:
+            beads: tuple[tuple[int, int], ...], p: SearchParams, len_mu: float,
+            on_row: Callable[[int], None] | None = None, extra=None) -> Path:
     """Best monotone path from (0, 0) to (n, m) through the band lo[i] <= j <= hi[i].
 
+    `on_row(rows)` is told how many rows are done after each row.
     `extra(a, b, i0, starts)`, when given, adds its gain to every a-b bead (a lexical score).
     """
     n = src.n
@@ -155,6 +158,8 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
             code[moved] = codes[(0, 1)]
         values.append(best)
         back.append(code)
+        if on_row is not None:
+            on_row(i + 1)
     return _backtrace(src, tgt, lo, back, beads)
 
 
@@ -232,7 +237,8 @@ COARSE_BEADS = ((1, 1), (1, 0), (0, 1))
 
 def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_lengths,
            params: SearchParams = SearchParams(), src_paragraphs=None, tgt_paragraphs=None, *,
-           context: tuple[np.ndarray, np.ndarray, float] | None = None, extra=None) -> list[Bead]:
+           context: tuple[np.ndarray, np.ndarray, float] | None = None,
+           on_step: Callable[[int, int], None] | None = None, extra=None) -> list[Bead]:
     """Align two sentence sequences given their span embeddings (K, n, d) and character lengths.
 
     `*_paragraphs` give each sentence's paragraph number; beads crossing a
@@ -242,6 +248,7 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
     target/source length ratio) of a whole document when the sequences are a
     stretch of it (the editor's realign between fixed beads), so the stretch is
     scored as it would be inside the document; by default, the sequences' own.
+    `on_step(done, total)` is told the rows searched, over every level of the pyramid.
     `extra`, when given, scores beads at the finest level on top of the cosine
     (align/lexicon.py's LexicalScorer): `extra.prepare(lo, hi)` receives the band first.
     """
@@ -264,6 +271,10 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
         levels.append((*_pool(xs, xl, xp), *_pool(ys, yl, yp)))
 
     path: Path | None = None
+    total_rows = sum(level[0].shape[0] + 1 for level in levels)
+    rows_before = 0
+    if on_step is not None:
+        on_step(0, total_rows)
     for depth in range(len(levels) - 1, -1, -1):
         xs, xl, xp, ys, yl, yp = levels[depth]
         ln, lm = xs.shape[0], ys.shape[0]
@@ -279,7 +290,10 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
         else:  # coarse levels hold single pooled rows: 1-1, 1-0 and 0-1 only
             src, tgt = _Side.build(xs[None], xl, xp), _Side.build(ys[None], yl, yp)
             beads = COARSE_BEADS
-        path = _run_dp(src, tgt, lo, hi, beads, params, len_mu, extra if depth == 0 else None)
+        on_row = None if on_step is None else \
+            (lambda rows, before=rows_before: on_step(before + rows, total_rows))
+        path = _run_dp(src, tgt, lo, hi, beads, params, len_mu, on_row, extra if depth == 0 else None)
+        rows_before += ln + 1
     return [Bead(tuple(range(i0, i0 + a)), tuple(range(j0, j0 + b)), confidence(sim) if a and b else None)
             for i0, a, j0, b, sim in path]
 
