@@ -43,6 +43,10 @@ class Options:
     device: str | None = None
     encoding: str | None = None
     length_check: bool = True
+    force_pair: bool = False
+    src_encoding: str | None = None      # override `encoding` for the source / target file of each pair
+    tgt_encoding: str | None = None
+    keep_untranslated: bool = False      # write units whose target was left untranslated
 
 
 @dataclass
@@ -189,8 +193,10 @@ def run_job(job: Job, options: Options, encoder, progress: Progress | None = Non
             result = pipeline.align_files(job.src, job.tgt, src_lang=options.src_lang, tgt_lang=options.tgt_lang,
                                           segmented=options.segmented, encoder=encoder,
                                           encoding=options.encoding, length_check=options.length_check,
-                                          progress=progress)
+                                          force_pair=options.force_pair, src_encoding=options.src_encoding,
+                                          tgt_encoding=options.tgt_encoding, progress=progress)
         result.document = job.name if result.document is None else result.document
+        result.untranslated_kept = options.keep_untranslated
         return Outcome(job, result, seconds=time.perf_counter() - started)
     except TmforgeError as exc:
         return Outcome(job, error=str(exc), seconds=time.perf_counter() - started)

@@ -38,6 +38,7 @@ from tmforge.align.mixed import split_document, write_split  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
 from tmforge.align.editor.cli import register as register_editor  # noqa: E402
 from tmforge.align.readers import read_document  # noqa: E402
+from tmforge.align.languages import normalise_flag  # noqa: E402
 from tmforge.align.progress import ProgressView  # noqa: E402
 from tmforge.atomic import check_folder, check_writable, refuse_inputs  # noqa: E402
 from tmforge.commandline import (ALIGNMENT, BATCH, INPUT, OUTPUT, PARTIAL, SCREEN, VERSION_OPTION,  # noqa: E402
@@ -116,12 +117,23 @@ def align(
     segmented: bool = typer.Option(False, "--segmented", rich_help_panel=INPUT,
                                    help="Inputs are one sentence per line: no detection or segmentation."),
     src_lang: Optional[str] = typer.Option(None, metavar="LANG", rich_help_panel=INPUT,
-                                           help="Source language, ru or en (skips detection)."),
+                                           help="Source language: ru, en, or another language of the encoder "
+                                                "(de, fr, es ...; ru-RU, en_US accepted). A flag the text "
+                                                "contradicts is refused."),
     tgt_lang: Optional[str] = typer.Option(None, metavar="LANG", rich_help_panel=INPUT,
-                                           help="Target language, ru or en (skips detection)."),
+                                           help="Target language (as --src-lang)."),
     encoding: Optional[str] = typer.Option(None, metavar="NAME", rich_help_panel=INPUT,
                                            help="Input encoding. Default: detected (UTF-8/UTF-16 BOM, "
                                                 "UTF-8, cp1251, koi8-r, cp1252)."),
+    src_encoding: Optional[str] = typer.Option(None, "--src-encoding", metavar="NAME", rich_help_panel=INPUT,
+                                               help="Encoding of the source file(s) only (overrides --encoding). "
+                                                    "A decoding that garbles the text is refused."),
+    tgt_encoding: Optional[str] = typer.Option(None, "--tgt-encoding", metavar="NAME", rich_help_panel=INPUT,
+                                               help="Encoding of the target file(s) only (overrides --encoding)."),
+    force_pair: bool = typer.Option(False, "--force-pair", rich_help_panel=INPUT,
+                                    help="Align files even when they do not look like translations of each "
+                                         "other (refused by default; in a batch such pairs are reported and "
+                                         "left out)."),
     length_check: bool = typer.Option(True, "--length-check/--no-length-check", rich_help_panel=INPUT,
                                       help="Refuse a pair where one side is over 10 times longer than "
                                            "the other."),
@@ -132,6 +144,10 @@ def align(
                                                "A folder with --split-output."),
     include_empty: bool = typer.Option(False, "--include-empty", rich_help_panel=OUTPUT,
                                        help="Also write beads with an empty side (insertions, deletions)."),
+    keep_untranslated: bool = typer.Option(False, "--keep-untranslated", rich_help_panel=OUTPUT,
+                                           help="Also write units whose target is in the source language or "
+                                                "copies the source (left out by default, counted in the "
+                                                "summary)."),
     lang_code: Optional[List[str]] = typer.Option(None, "--lang-code", metavar="CODE", rich_help_panel=OUTPUT,
                                                   help="Language code to write, as BCP 47: en-GB, or "
                                                        "ru=ru-RU (repeatable). Default: ru, en."),
@@ -189,10 +205,14 @@ def align(
     write_options = WriteOptions(lang_codes=lang_code, props=props, whitespace=whitespace,
                                  include_empty=include_empty)
     extension = registry.named(out_format, beads=True).extensions[0] if split_output else None
+    src_lang = normalise_flag(src_lang, "--src-lang", any_language=model is not None)
+    tgt_lang = normalise_flag(tgt_lang, "--tgt-lang", any_language=model is not None)
     known = (src_lang, tgt_lang) if src_lang and tgt_lang else None
     _check_outputs(output, split_output, review, inputs, force, write_options, known)
     options = batch.Options(segmented=segmented, src_lang=src_lang, tgt_lang=tgt_lang, model=model,
-                            device=device, encoding=encoding, length_check=length_check)
+                            device=device, encoding=encoding, length_check=length_check, force_pair=force_pair,
+                            src_encoding=src_encoding, tgt_encoding=tgt_encoding,
+                            keep_untranslated=keep_untranslated)
     resolve_model(model)  # an unknown encoder backend is refused before any work
     workers, threads = batch.plan_workers(len(plan.jobs), jobs)
     single = len(plan.jobs) == 1
@@ -248,6 +268,7 @@ def summarize(outcomes: list[batch.Outcome], tally: sinks.Tally, written: list[t
         "mean_score": round(sum(scores) / len(scores), 4) if scores else None,
         "low_confidence": sum(s < tally.low for s in scores), "low_threshold": tally.low,
         "unaligned": dict(tally.unaligned), "encodings": dict(tally.encodings),
+        "untranslated": tally.untranslated, "untranslated_kept": tally.untranslated_kept,
         "outputs": [{"path": str(p), "units": n} for p, n in written],
         "review": str(review) if review else None, "seconds": round(seconds, 2),
         "warnings": warnings, "exit_code": code,
@@ -272,6 +293,10 @@ def _print_summary(summary: dict, first: pipeline.Alignment | None, show: int) -
         if mean is not None else "  score      no pairs of sentences",
         f"  unaligned  {counts(summary['unaligned'])} sentences" if summary["unaligned"] else "  unaligned  none",
     ]
+    if summary["untranslated"]:
+        lines.append(f"  untranslated {summary['untranslated']} units (target in the source language or a copy "
+                     "of it) " + ("kept (--keep-untranslated)" if summary["untranslated_kept"]
+                                  else "left out; --keep-untranslated keeps them"))
     for result in [first] if show and first is not None else []:
         for source, target, bead in [p for p in result.pairs() if p[2].src and p[2].tgt][:show]:
             lines.append(f"  [{bead.kind} {bead.score:.2f}] {source}\n              {target}")

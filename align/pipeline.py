@@ -8,12 +8,17 @@ from typing import Sequence
 import numpy as np
 
 from tmforge.align.beads import Bead
+from tmforge.align.confidence import reference_mean, rescore
 from tmforge.align.detect import LANGS, detect_language
 from tmforge.align.mixed import split_document
-from tmforge.align.embed import Encoder, SpanEncoder, load_encoder
+from tmforge.align.embed import DEFAULT_MODEL, Encoder, SpanEncoder, load_encoder
+from tmforge.align.plausibility import check_decoding
+from tmforge.align.relatedness import check_related
+from tmforge.align.languages import NAMES, check_flag, check_segmentable, normalise_flag
 from tmforge.align.readers import Document, read_document, read_lines
 from tmforge.align.realign import align_passes
 from tmforge.align.search import SearchParams, search
+from tmforge.align.untranslated import untranslated_beads
 from tmforge.align.segment import Sentence, segment_paragraphs
 from tmforge.errors import TmforgeError
 from tmforge.reporting import Progress, Stage, Step, stage_step, tell
@@ -64,10 +69,13 @@ def span_embeddings(encoder: Encoder, texts: Sequence[str], max_span: int, exact
 
 def align_sentences(src: Sequence[str], tgt: Sequence[str], encoder: Encoder | None = None,
                     params: SearchParams = SearchParams(), src_paragraphs: Sequence[int] | None = None,
-                    tgt_paragraphs: Sequence[int] | None = None, progress: Progress | None = None) -> list[Bead]:
+                    tgt_paragraphs: Sequence[int] | None = None, progress: Progress | None = None,
+                    src_lang: str | None = None, tgt_lang: str | None = None) -> list[Bead]:
     """Align two lists of sentences; bead indices refer to positions in the lists.
 
     `progress` is told the sentences embedded and the rows of the search done.
+    Each bead's score is its confidence (align/confidence.py), which centres
+    short inputs on the languages' reference means: give the languages when known.
     """
     encoder = encoder or load_encoder()
     if not src or not tgt:
@@ -75,8 +83,10 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], encoder: Encoder | N
     embedding = Stage(progress, "embedding", len(src) + len(tgt))
     src_spans = span_embeddings(encoder, src, params.max_span, on_step=embedding.part(0, len(src)))
     tgt_spans = span_embeddings(encoder, tgt, params.max_span, on_step=embedding.part(len(src), len(tgt)))
-    return align_passes(src_spans, tgt_spans, src, tgt, params, src_paragraphs, tgt_paragraphs,
-                        on_step=stage_step(progress, "aligning"))
+    beads = align_passes(src_spans, tgt_spans, src, tgt, params, src_paragraphs, tgt_paragraphs,
+                         on_step=stage_step(progress, "aligning"))
+    return rescore(beads, src_spans, tgt_spans, reference_mean(encoder.name, src_lang),
+                   reference_mean(encoder.name, tgt_lang))
 
 
 def sentences_of(paragraphs: Sequence[Paragraph], lang: str, subtitles: bool = False) -> list[Sentence]:
@@ -112,33 +122,65 @@ def document_language(doc: Document) -> str:
 
 def _check_pair(src_lang: str, tgt_lang: str, src_name: str, tgt_name: str) -> None:
     for lang, name in ((src_lang, src_name), (tgt_lang, tgt_name)):
-        if lang not in LANGS:
+        if lang in ("other", "neutral"):
             raise TmforgeError(f"{name} does not look like Russian or English text (detected: "
-                               f"{LANGUAGE_NAMES.get(lang, lang)}); pass --src-lang/--tgt-lang if it is")
+                               f"{LANGUAGE_NAMES.get(lang, lang)}); name its language with --src-lang/--tgt-lang "
+                               "(e.g. de, fr, es)")
     if src_lang == tgt_lang:
-        raise TmforgeError(f"both files are in {LANGUAGE_NAMES[src_lang]}; give one Russian and one "
-                           "English file, or set --src-lang/--tgt-lang")
+        raise TmforgeError(f"both files are in {NAMES.get(src_lang, src_lang)}; give files in two languages, "
+                           "or set --src-lang/--tgt-lang")
+
+
+def _checked_encoding(path: str | Path, own: str | None, shared: str | None, option: str) -> str | None:
+    """The encoding asked for one file (its own option, else --encoding), refused if it garbles the text."""
+    chosen = own or shared
+    if chosen:
+        check_decoding(path, chosen, option if own else "--encoding")
+    return chosen
+
+
+def _language(flag: str | None, detected: str, option: str, path: str | Path) -> str:
+    """The flag when the text does not contradict it, else the detected language."""
+    if flag is None:
+        return detected
+    check_flag(flag, detected, option, str(path))
+    return flag
 
 
 def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | None = None,
                 tgt_lang: str | None = None, segmented: bool = False, encoder: Encoder | None = None,
                 params: SearchParams = SearchParams(), encoding: str | None = None,
-                length_check: bool = True, progress: Progress | None = None) -> Alignment:
-    """Align a pair of files, one per language."""
+                length_check: bool = True, force_pair: bool = False, src_encoding: str | None = None,
+                tgt_encoding: str | None = None, progress: Progress | None = None) -> Alignment:
+    """Align a pair of files, one per language.
+
+    Files that turn out not to translate each other (align/relatedness.py) are
+    refused with UnrelatedDocuments unless `force_pair`. `src_encoding` and
+    `tgt_encoding` override `encoding` for one file; a decoding that gives
+    garbled text is refused with the encoding that reads the file.
+    """
     tell(progress, "reading")
     src_paras: list[Paragraph] = []
     tgt_paras: list[Paragraph] = []
     encodings: dict[str, str] = {}
     warnings: list[str] = []
+    other_encoder = encoder is not None and encoder.name != DEFAULT_MODEL
+    src_lang = normalise_flag(src_lang, "--src-lang", other_encoder)
+    tgt_lang = normalise_flag(tgt_lang, "--tgt-lang", other_encoder)
+    for lang, option in ((src_lang, "--src-lang"), (tgt_lang, "--tgt-lang")):
+        if lang:
+            check_segmentable(lang, segmented, option)
+    src_enc = _checked_encoding(src_path, src_encoding, encoding, "--src-encoding")
+    tgt_enc = _checked_encoding(tgt_path, tgt_encoding, encoding, "--tgt-encoding")
     if segmented:
-        src = [Sentence(t, 0) for t in read_lines(src_path, encoding)]
-        tgt = [Sentence(t, 0) for t in read_lines(tgt_path, encoding)]
-        src_lang = src_lang or detect_language(" ".join(s.text for s in src[:200]))
-        tgt_lang = tgt_lang or detect_language(" ".join(s.text for s in tgt[:200]))
+        src = [Sentence(t, 0) for t in read_lines(src_path, src_enc)]
+        tgt = [Sentence(t, 0) for t in read_lines(tgt_path, tgt_enc)]
+        src_lang = _language(src_lang, detect_language(" ".join(s.text for s in src[:200])), "--src-lang", src_path)
+        tgt_lang = _language(tgt_lang, detect_language(" ".join(t.text for t in tgt[:200])), "--tgt-lang", tgt_path)
     else:
-        src_doc, tgt_doc = read_document(src_path, encoding), read_document(tgt_path, encoding)
-        src_lang = src_lang or document_language(src_doc)
-        tgt_lang = tgt_lang or document_language(tgt_doc)
+        src_doc, tgt_doc = read_document(src_path, src_enc), read_document(tgt_path, tgt_enc)
+        src_lang = _language(src_lang, document_language(src_doc), "--src-lang", src_path)
+        tgt_lang = _language(tgt_lang, document_language(tgt_doc), "--tgt-lang", tgt_path)
         _check_pair(src_lang, tgt_lang, str(src_path), str(tgt_path))
         if length_check:
             _check_lengths(src_doc, tgt_doc)
@@ -150,10 +192,13 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
         warnings = src_doc.warnings + tgt_doc.warnings
     encoder = encoder or load_encoder()
     beads = align_sentences([s.text for s in src], [t.text for t in tgt], encoder, params,
-                            [s.paragraph for s in src], [t.paragraph for t in tgt], progress)
-    return Alignment(src_lang, tgt_lang, src, tgt, beads, signature(encoder, params),
-                     document=Path(src_path).name, warnings=warnings, src_paragraphs=src_paras,
-                     tgt_paragraphs=tgt_paras, encodings=encodings)
+                            [s.paragraph for s in src], [t.paragraph for t in tgt], progress,
+                            src_lang=src_lang, tgt_lang=tgt_lang)
+    if not force_pair:
+        check_related(beads, str(src_path), str(tgt_path))
+    return _mark_untranslated(Alignment(src_lang, tgt_lang, src, tgt, beads, signature(encoder, params),
+                                        document=Path(src_path).name, warnings=warnings, src_paragraphs=src_paras,
+                                        tgt_paragraphs=tgt_paras, encodings=encodings))
 
 
 def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encoder | None = None,
@@ -165,8 +210,12 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
     similarity) are anchors: their sentences are aligned with each other, and
     the paragraphs between two anchors are aligned as a block.
     """
+    src_lang = normalise_flag(src_lang, "--src-lang", encoder is not None and encoder.name != DEFAULT_MODEL)
+    if src_lang is not None and src_lang not in LANGS:
+        raise TmforgeError(f"--src-lang {src_lang}: a mixed file is split into Russian and English only; "
+                           "give two files, one per language")
     tell(progress, "reading")
-    doc = read_document(path, encoding)
+    doc = read_document(path, _checked_encoding(path, None, encoding, "--encoding"))
     encoder = encoder or load_encoder()
     tell(progress, "embedding")
     # Pieces: paragraphs, with those that switch language cut into their runs.
@@ -209,17 +258,22 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
             found = align_sentences([sentences[src_lang][i].text for i in s_idx],
                                     [sentences[tgt_lang][j].text for j in t_idx], encoder, params,
                                     [sentences[src_lang][i].paragraph for i in s_idx],
-                                    [sentences[tgt_lang][j].paragraph for j in t_idx])
+                                    [sentences[tgt_lang][j].paragraph for j in t_idx],
+                                    src_lang=src_lang, tgt_lang=tgt_lang)
             beads += [Bead(tuple(s_idx[i] for i in b.src), tuple(t_idx[j] for j in b.tgt), b.score)
                       for b in found]
             rows += len(s_idx)
             aligning.at(rows)
         done_src, done_tgt = s_para, t_para
-    return Alignment(src_lang, tgt_lang, sentences[src_lang], sentences[tgt_lang], beads,
-                     signature(encoder, params), document=Path(path).name, warnings=list(doc.warnings),
-                     src_paragraphs=[pieces[k] for k in streams[src_lang]],
-                     tgt_paragraphs=[pieces[k] for k in streams[tgt_lang]],
-                     encodings={str(path): doc.encoding})
+    return _mark_untranslated(Alignment(
+        src_lang, tgt_lang, sentences[src_lang], sentences[tgt_lang], beads, signature(encoder, params),
+        document=Path(path).name, warnings=list(doc.warnings), src_paragraphs=[pieces[k] for k in streams[src_lang]],
+        tgt_paragraphs=[pieces[k] for k in streams[tgt_lang]], encodings={str(path): doc.encoding}))
+
+
+def _mark_untranslated(alignment: Alignment) -> Alignment:
+    alignment.untranslated = untranslated_beads(alignment)
+    return alignment
 
 
 def bead_props(alignment: Alignment, bead: Bead) -> dict[str, str] | None:
@@ -234,12 +288,18 @@ def bead_props(alignment: Alignment, bead: Bead) -> dict[str, str] | None:
     return props or None
 
 
-def to_memory(alignment: Alignment, include_empty: bool = False) -> TranslationMemory:
-    """One translation unit per bead (beads with an empty side only when asked)."""
+def to_memory(alignment: Alignment, include_empty: bool = False,
+              keep_untranslated: bool | None = None) -> TranslationMemory:
+    """One translation unit per bead (beads with an empty side only when asked; beads whose
+    target was left untranslated, see align/untranslated.py, only when asked: by `keep_untranslated`,
+    else by the alignment's `untranslated_kept`)."""
+    if keep_untranslated is None:
+        keep_untranslated = alignment.untranslated_kept
     created = now_utc()
+    left_out = set() if keep_untranslated else set(alignment.untranslated)
     units = [TranslationUnit(source=s, target=t, src_lang=alignment.src_lang, tgt_lang=alignment.tgt_lang,
                              score=b.score, bead=b.kind, document=alignment.document, seq=seq,
                              created=created, props=bead_props(alignment, b))
              for seq, (s, t, b) in enumerate(alignment.pairs(), 1)
-             if include_empty or (b.src and b.tgt)]
+             if (include_empty or (b.src and b.tgt)) and seq - 1 not in left_out]
     return TranslationMemory.from_units(units, meta={"signature": alignment.signature})

@@ -159,8 +159,14 @@ def dedupe(
     src_lang: Optional[str] = SRC_LANG, tgt_lang: Optional[str] = TGT_LANG, inline: Inline = INLINE,
     lang_code: Optional[List[str]] = LANG_CODE, props: bool = PROPS, tuids: bool = TUIDS, dates: bool = DATES,
     whitespace: Whitespace = WHITESPACE, include_empty: bool = INCLUDE_EMPTY, force: bool = FORCE,
+    conflicts: Optional[Path] = typer.Option(None, "--conflicts", metavar="FILE", rich_help_panel=OUTPUT,
+                                             help="Write every source kept with several different targets to "
+                                                  "this TSV (src_lang, tgt_lang, source, target)."),
 ) -> None:
     """Keep one unit per source/target pair: the best score, dated with the newest date.
+
+    Sources that keep several different targets (conflicts) are counted and
+    shown; --conflicts writes them all.
 
     \b
     Examples:
@@ -170,8 +176,28 @@ def dedupe(
     options = _write_options(lang_code=lang_code, props=props, tuids=tuids, dates=dates, whitespace=whitespace,
                              include_empty=include_empty, inline=inline)
     result = ops.dedupe(_read(source, src_lang, tgt_lang, inline), mode)
-    typer.echo(f"dedupe ({mode}): {result.removed} duplicates removed")
+    typer.echo(f"dedupe ({mode}): {result.removed} duplicates removed; {len(result.conflicts)} sources keep "
+               "several different targets (conflicts)")
+    for conflict in result.conflicts[:5]:
+        typer.echo(f"  conflict: {conflict.source!r} -> " + " | ".join(repr(t) for t in conflict.targets))
+    if len(result.conflicts) > 5:
+        typer.echo(f"  ... {len(result.conflicts) - 5} more" + ("" if conflicts else "; --conflicts FILE lists them all"))
+    if conflicts is not None:
+        _write_conflicts(result.conflicts, conflicts, [source], force)
     _write(result.memory, output, _inputs([source], src_lang, tgt_lang), force, options)
+
+
+def _write_conflicts(found: list, path: Path, inputs: list[Path], force: bool) -> None:
+    import csv
+
+    from tmforge.atomic import atomic_write, check_writable
+
+    check_writable(path, tuple(inputs), force)
+    with atomic_write(path) as fh:
+        writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
+        writer.writerow(["src_lang", "tgt_lang", "source", "target"])
+        for conflict in found:
+            writer.writerows([conflict.src_lang, conflict.tgt_lang, conflict.source, t] for t in conflict.targets)
 
 
 @app.command("filter")
