@@ -82,6 +82,12 @@ def _strength(text: str) -> float:
     return max(script_scores(text).values(), default=0.0)
 
 
+def _as_running_text(text: str) -> str:
+    """A half written all in capitals ("ДОГОВОР ПОСТАВКИ") in lower case: its words are words, not acronyms."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return text.lower() if len(letters) > 3 and all(ch.isupper() for ch in letters) else text
+
+
 def _plausible_pair(a: str, b: str) -> bool:
     la, lb = len(a.strip()), len(b.strip())
     return min(la, lb) > 0 and max(la, lb) / min(la, lb) <= _MAX_LENGTH_RATIO
@@ -99,7 +105,7 @@ def bilingual_halves(text: str) -> tuple[int, int, int] | None:
     if parens:
         candidates.append((parens.start(), parens.start(1), parens.end(1)))
     for end_a, start_b, end_b in candidates:
-        a, b = text[:end_a], text[start_b:end_b]
+        a, b = _as_running_text(text[:end_a]), _as_running_text(text[start_b:end_b])
         if not _plausible_pair(a, b) or min(_strength(a), _strength(b)) < _HALF:
             continue
         if max(min(script_scores(a).values()), min(script_scores(b).values())) >= _WEAK:

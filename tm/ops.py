@@ -14,11 +14,10 @@ import polars as pl
 
 from tmforge.errors import TmforgeError
 from tmforge.tm.langtags import primary
+from tmforge.tm.numbers import numbers_differ
 from tmforge.tm.model import SCHEMA, TranslationMemory, props_from_json, props_to_json
 
 DEDUPE_MODES = ("exact", "normalized")
-# A number as written in Russian or English text: 1,000 / 1 000 / 2.5 / 2,5 all compare by their digits.
-_NUMBER = r"\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}\b)*"
 
 
 # ---------------------------------------------------------------- merge
@@ -45,10 +44,38 @@ def normalized_key(column: str) -> pl.Expr:
             .str.replace_all(r"[\p{P}\p{S}]+", " ").str.replace_all(r"\s+", " ").str.strip_chars())
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A source kept with several different targets: a translator should pick one."""
+
+    src_lang: str
+    tgt_lang: str
+    source: str
+    targets: tuple[str, ...]
+
+
 @dataclass
 class DedupeResult:
     memory: TranslationMemory
     removed: int
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+def conflicts(tm: TranslationMemory, mode: str = "exact") -> list[Conflict]:
+    """Sources (compared as `mode` compares them) that the memory translates in more than one way."""
+    key = pl.col("source") if mode == "exact" else normalized_key("source")
+    tkey = pl.col("target") if mode == "exact" else normalized_key("target")
+    frame = (tm.frame.with_row_index("_row")
+             .with_columns(key.alias("_s"), tkey.alias("_t"), pl.col("src_lang").str.to_lowercase().alias("_sl"),
+                           pl.col("tgt_lang").str.to_lowercase().alias("_tl"))
+             .filter(pl.col("_s").fill_null("").str.strip_chars() != ""))
+    grouped = (frame.unique(subset=["_sl", "_tl", "_s", "_t"], keep="first", maintain_order=True)
+               .group_by(["_sl", "_tl", "_s"], maintain_order=True)
+               .agg(pl.col("src_lang").first(), pl.col("tgt_lang").first(), pl.col("source").first(),
+                    pl.col("target"), pl.len().alias("_n"))
+               .filter(pl.col("_n") > 1))
+    return [Conflict(r["src_lang"], r["tgt_lang"], r["source"], tuple(r["target"]))
+            for r in grouped.iter_rows(named=True)]
 
 
 def dedupe(tm: TranslationMemory, mode: str = "exact") -> DedupeResult:
@@ -57,7 +84,9 @@ def dedupe(tm: TranslationMemory, mode: str = "exact") -> DedupeResult:
     mode='exact' compares text as it is; 'normalized' ignores case, punctuation
     and whitespace. Of each group the unit with the best score is kept (the
     newest among equals), dated with the newest date of the group; units keep
-    the order of their first occurrence.
+    the order of their first occurrence. Sources left with several different
+    targets are not merged (which one is right is a translator's call) but
+    listed in `conflicts`.
     """
     if mode not in DEDUPE_MODES:
         raise TmforgeError(f"unknown dedupe mode '{mode}'; use exact or normalized")
@@ -75,8 +104,8 @@ def dedupe(tm: TranslationMemory, mode: str = "exact") -> DedupeResult:
             .unique(subset=group, keep="first", maintain_order=True)
             .sort("_first")
             .with_columns(pl.col("_newest").alias("created")))
-    return DedupeResult(TranslationMemory(kept.select(list(SCHEMA)), dict(tm.meta)),
-                        tm.frame.height - kept.height)
+    memory = TranslationMemory(kept.select(list(SCHEMA)), dict(tm.meta))
+    return DedupeResult(memory, tm.frame.height - kept.height, conflicts(memory, mode))
 
 
 # ---------------------------------------------------------------- filter
@@ -108,9 +137,10 @@ class FilterResult:
     removed: dict[str, int] = field(default_factory=dict)   # filter -> units it removed, in order
 
 
-def _numbers(column: str) -> pl.Expr:
-    return (pl.col(column).fill_null("").str.extract_all(_NUMBER)
-            .list.eval(pl.element().str.replace_all(r"\D", "")).list.sort())
+def _numbers_differ(frame: pl.DataFrame) -> pl.Series:
+    """True where a number is stated on one side only (tm/numbers.py: digits, words, Roman numerals)."""
+    return pl.Series([numbers_differ(s or "", t or "") for s, t in frame.select("source", "target").iter_rows()],
+                     dtype=pl.Boolean)
 
 
 def _length_ratio() -> pl.Expr:
@@ -151,7 +181,7 @@ def filter_memory(tm: TranslationMemory, options: FilterOptions,
                >= options.ratio_min_chars)).to_series(),
         "same": lambda f: f.select(pl.col("source").str.strip_chars().str.to_lowercase()
                                    == pl.col("target").str.strip_chars().str.to_lowercase()).to_series(),
-        "numbers": lambda f: f.select(_numbers("source") != _numbers("target")).to_series(),
+        "numbers": _numbers_differ,
         "untranslated": lambda f: _untranslated(f, detect),
     }
     removed: dict[str, int] = {}
