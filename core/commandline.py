@@ -28,13 +28,12 @@ except ImportError:  # older typer runs on click itself
     import click
 
 from tmforge import signals
-from tmforge.errors import TmforgeError
+from tmforge.errors import INTERRUPTED, INTERRUPTED_MESSAGE, TmforgeError
 from tmforge.version import tool_version
 
 PROG = "tmforge"
 PARTIAL = 1       # some pairs or files skipped; what was done is written
 USAGE = 2         # usage or input error, nothing written
-INTERRUPTED = 130  # Ctrl-C; no partial file left
 
 # Help sections (options join one with rich_help_panel=...); see the list atop align/cli.py.
 INPUT, OUTPUT, ALIGNMENT, BATCH, SCREEN = "Input", "Output", "Alignment", "Batch", "Screen"
@@ -231,8 +230,7 @@ def run(app: typer.Typer, args: list[str] | None = None, obj: Any = None) -> NoR
         sys.exit(internal_error(exc))
     if signals.received is not None:  # typer reports any KeyboardInterrupt as 130
         code = 128 + signals.received
-    if code == INTERRUPTED or (signals.received is not None and code == 128 + signals.received):
-        why = "interrupted" if signals.received is None else f"terminated ({signal.Signals(signals.received).name})"
-        error_line(f"{why}; no partial file was left (files finished before stay); "
-                   "run the command again to redo the rest")
+        error_line(INTERRUPTED_MESSAGE.replace("interrupted", f"terminated ({signal.Signals(signals.received).name})", 1))
+    elif code == INTERRUPTED:  # typer turns Ctrl-C into this exit code
+        error_line(INTERRUPTED_MESSAGE)
     sys.exit(code if isinstance(code, int) else 0)
