@@ -27,9 +27,10 @@ latency percentiles, and the server's throughput with no pause.
 Usage:
   python benchmarks/tm_store.py build  [--units 1000000] [--work /tmp/tmforge-store-bench]
   python benchmarks/tm_store.py import [--work ...]
-  python benchmarks/tm_store.py lookup [--work ...] [--queries 300]
-  python benchmarks/tm_store.py semantic [--work ...] [--units 100000]
-  python benchmarks/tm_store.py load   [--work ...] [--clients 50] [--seconds 60] [--think 1.0]
+  python benchmarks/tm_store.py lookup [--work ...] [--queries 300] [--store store.tmdb]
+  python benchmarks/tm_store.py semantic [--work ...] [--units 100000]   (build + index + lookup)
+  python benchmarks/tm_store.py semantic-lookup [--work ...] [--queries 300]
+  python benchmarks/tm_store.py load   [--work ...] [--clients 50] [--seconds 60] [--think 1.0] [--store ...]
 """
 
 from __future__ import annotations
@@ -304,19 +305,22 @@ async def _load(port: int, queries: list[str], clients: int, seconds: float, thi
             "errors": errors, "requests_per_s": round(len(latencies) / elapsed, 1), **_percentiles(latencies)}
 
 
-def run_load(work: Path, clients: int, seconds: float, think: float, port: int = 18716) -> dict:
+def run_load(work: Path, clients: int, seconds: float, think: float, port: int = 18716,
+             store_name: str = "store.tmdb") -> dict:
     import urllib.request
 
     sys.path.insert(0, str(ROOT))
     from tmforge.tm.store import Store
 
     rng = random.Random(SEED + 1)
-    with Store.open(work / "store.tmdb") as st:
+    with Store.open(work / store_name) as st:
         sources = sample_sources(st, 400, rng)
+        units = st.count()
     vocabulary = [w for s in sources for w in s.split() if w.isalpha()]
     queries = sources[:200] + [_fuzzy_variant(s, rng, vocabulary) for s in sources[200:]]
-    server = subprocess.Popen(tmforge_cmd() + ["tm", "serve", str(work / "store.tmdb"), "--port", str(port),
-                                               "--no-semantic"], stderr=subprocess.DEVNULL)
+    log = open(work / "serve.log", "w", encoding="utf-8")   # the server's errors, kept for the report
+    server = subprocess.Popen(tmforge_cmd() + ["tm", "serve", str(work / store_name), "--port", str(port),
+                                               "--no-semantic"], stderr=log)
     try:
         for _ in range(600):
             try:
@@ -331,32 +335,36 @@ def run_load(work: Path, clients: int, seconds: float, think: float, port: int =
     finally:
         server.terminate()
         server.wait(timeout=30)
-    result = {"loaded": loaded, "no_pause_8_clients": saturated}
+        log.close()
+    result = {"units": units, "loaded": loaded, "no_pause_8_clients": saturated}
     print(json.dumps(result))
     return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("step", choices=["build", "import", "lookup", "semantic", "load"])
+    parser.add_argument("step", choices=["build", "import", "lookup", "semantic", "semantic-lookup", "load"])
     parser.add_argument("--work", type=Path, default=Path("/tmp/tmforge-store-bench"))
     parser.add_argument("--units", type=int, default=None)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--store", default="store.tmdb", help="store file in --work for lookup and load")
     args = parser.parse_args()
     if args.step == "build":
         build(args.work, args.units or 1_000_000)
     elif args.step == "import":
         run_import(args.work)
     elif args.step == "lookup":
-        run_lookup(args.work, args.queries)
+        run_lookup(args.work, args.queries, args.store)
     elif args.step == "semantic":
         build_semantic(args.work, args.units or 100_000)
         run_lookup(args.work, args.queries, "semantic.tmdb", semantic=True)
+    elif args.step == "semantic-lookup":       # the lookup half of `semantic`, on the store it built
+        run_lookup(args.work, args.queries, "semantic.tmdb", semantic=True)
     else:
-        run_load(args.work, args.clients, args.seconds, args.think)
+        run_load(args.work, args.clients, args.seconds, args.think, store_name=args.store)
 
 
 if __name__ == "__main__":

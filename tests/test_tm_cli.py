@@ -119,3 +119,18 @@ def test_moses_output_and_rejects_may_not_share_a_file(tmp_path):
                   "--rejects", tmp_path / "c.moses")
     assert run.returncode == 2 and "same file" in run.stderr
     assert not (tmp_path / "c.ru").exists()
+
+
+def test_format_lists_come_from_the_registry():
+    from tmforge.align import beads  # noqa: F401  (the command line registers .align too)
+    from tmforge.tm.formats import registry
+
+    run = tmforge("tm", "formats")
+    assert run.returncode == 0, run.stderr
+    listed = [line.split()[0] for line in run.stdout.splitlines() if not line.startswith(" ")]
+    assert listed == [f.name for f in registry.formats(beads=True)]
+    assert all(len(line) <= 80 for line in run.stdout.splitlines())
+    run = tmforge("tm", "--help")
+    assert all(ext in run.stdout for ext in registry.extensions())
+    run = tmforge("align", SAMPLES / "mixed.txt", "-o", "m.xlsx")
+    assert run.returncode == 2 and all(ext in run.stderr for ext in registry.extensions(beads=True))

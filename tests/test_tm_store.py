@@ -215,3 +215,23 @@ def test_semantic_lookup_finds_a_paraphrase_edit_distance_misses(tmp_path, encod
         matches = lookup(st, query, "ru", "en", semantic=index, semantic_min=50)
         assert matches and matches[0].kind == "semantic" and matches[0].target == PAIRS[2][1]
         assert 50 <= matches[0].quality < 100
+
+
+def test_large_stores_search_an_hnsw_graph_kept_beside_the_store(tmp_path, encoder, monkeypatch):
+    from tmforge.tm import vectors
+
+    monkeypatch.setattr(vectors, "BRUTE_FORCE_LIMIT", 3)       # this store counts as large
+    path = tmp_path / "m.tmdb"
+    with Store.create_or_open(path) as st:
+        st.import_units([("manual.tmx", lambda: [TranslationUnit(s, t, "ru", "en") for s, t in PAIRS])])
+        vectors.index_store(st, encoder)
+    assert vectors.ann_path(Store.open(path)).is_file()
+    with Store.open(path) as st:
+        index = vectors.SemanticIndex(st, encoder)
+        assert index._ann is not None
+        hits = index.search("Перед запуском насоса кран нужно закрыть.", st.pair_ids("ru", "en"), 1)
+        assert [st.units_by_id([hits[0][0]])[hits[0][0]].target] == [PAIRS[2][1]]
+    with Store.create_or_open(path) as st:                      # new units make the graph stale
+        st.import_units([("more.tmx", lambda: [TranslationUnit("Новая строка.", "A new line.", "ru", "en")])])
+        vectors.index_store(st, encoder)
+        assert st.meta("ann_generation") == st.meta("vector_generation")

@@ -15,7 +15,8 @@ from tmforge.errors import TmforgeError
 from tmforge.tm.model import TranslationMemory
 from tmforge.tm.options import ReadOptions, WriteOptions
 
-FORMAT_HELP = "Formats by extension: " + registry.help_text()
+# Generated from the format registry; `tmforge tm formats` describes each one.
+FORMAT_HELP = "Formats by extension: " + ", ".join(registry.extensions()) + "; `tmforge tm formats` describes each."
 
 
 @dataclass
