@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
+from tmforge import signals
 from tmforge.threads import thread_env, usable_cores
 from tmforge.errors import TmforgeError
 from tmforge.reporting import Progress
@@ -122,7 +123,11 @@ def read_manifest(path: Path, encoding: str | None = None) -> Plan:
     from tmforge.align.readers import read_bytes
 
     text, _ = decode(read_bytes(path), encoding, str(path))
-    rows = [r for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
+    try:
+        rows = [r for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
+    except csv.Error as exc:  # a field over the csv module's 128 KB limit, a NUL ...
+        raise TmforgeError(f"manifest {path} is not a CSV of file paths ({exc}); write one "
+                           "'source,target[,name]' per line") from None
     if rows and rows[0] and rows[0][0].strip().lower() in ("src", "source", "source file", "src_path"):
         rows = rows[1:]
     if not rows:
@@ -261,7 +266,8 @@ class ProcessPool:
 
         # Spawned workers read the thread limits from the environment before numpy loads.
         with thread_env(self.threads):
-            pool = multiprocessing.get_context("spawn").Pool(self.workers, _worker_init, (options, self.threads))
+            with signals.deferred():  # an interrupt mid-spawn would leave a child printing a traceback
+                pool = multiprocessing.get_context("spawn").Pool(self.workers, _worker_init, (options, self.threads))
         try:
             pending = pool.imap_unordered(_worker_run, list(enumerate(jobs)))
             for _ in range(len(jobs)):

@@ -19,13 +19,17 @@ characters and the text wraps in the remaining 50.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import time
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
+from tmforge import signals
+from tmforge.inputs import MAX_INPUT_ENV, parse_size
 from tmforge.threads import cap_thread_env
 
 cap_thread_env()
@@ -34,13 +38,13 @@ from tmforge.align import batch, pipeline, sinks, tm_services  # noqa: E402
 from tmforge.align.batch import plan_inputs  # noqa: E402
 from tmforge.align.beads import read_beads  # noqa: E402
 from tmforge.align.embed import resolve_model  # noqa: E402
-from tmforge.align.mixed import split_document, write_split  # noqa: E402
+from tmforge.align.mixed import check_split_outputs, split_document, write_split  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
 from tmforge.align.editor.cli import register as register_editor  # noqa: E402
 from tmforge.align.readers import read_document  # noqa: E402
 from tmforge.align.languages import normalise_flag  # noqa: E402
 from tmforge.align.progress import ProgressView  # noqa: E402
-from tmforge.atomic import check_folder, check_writable, refuse_inputs  # noqa: E402
+from tmforge.atomic import atomic_group, check_folder, check_writable, refuse_inputs  # noqa: E402
 from tmforge.commandline import (ALIGNMENT, BATCH, INPUT, OUTPUT, PARTIAL, SCREEN, VERSION_OPTION,  # noqa: E402
                                  App, choices, plain, run, warn)
 from tmforge.errors import TmforgeError  # noqa: E402
@@ -55,7 +59,15 @@ app.add_typer(tm_app, name="tm")
 
 
 @app.callback()
-def tmforge(version: bool = VERSION_OPTION) -> None:
+def tmforge(
+    version: bool = VERSION_OPTION,
+    debug: bool = typer.Option(False, "--debug", help="On an internal error (exit 3), print the traceback. "
+                                                      "Accepted anywhere on the command line."),
+    max_input_size: Optional[str] = typer.Option(None, "--max-input-size", metavar="SIZE",
+                                                 help="Largest input read whole (documents, TSV/CSV/JSONL/Parquet "
+                                                      "memories, DOCX unpacked): 500M, 2G ... Default 256M; also "
+                                                      "the environment variable " + MAX_INPUT_ENV + "."),
+) -> None:
     """Turn Russian/English texts into translation memories: TMX for CAT tools,
     or TSV, CSV, JSONL, Parquet and Moses for pipelines.
 
@@ -67,11 +79,14 @@ def tmforge(version: bool = VERSION_OPTION) -> None:
       tmforge tm filter all.tmx -o good.tmx --min-score 0.5
       tmforge align -h                             every option of a command
     """
+    if max_input_size:
+        os.environ[MAX_INPUT_ENV] = str(parse_size(max_input_size))  # batch workers inherit it
 
 
 EXIT_CODES = ("Exit codes: 0 everything aligned; 1 partly done (some pairs or files skipped, see the "
               "warnings; what was aligned is written); 2 usage or input error, nothing written; "
-              "130 interrupted (Ctrl-C), no partial file left.")
+              "3 internal error (a bug: rerun with --debug for the traceback); 130 interrupted (Ctrl-C), "
+              "143 terminated (SIGTERM), 129 hang-up (SIGHUP): no partial file left.")
 Whitespace = choices("Whitespace", "trim", "keep")
 
 
@@ -236,7 +251,10 @@ def align(
                                        progress=view.stage)
         else:
             executor = batch.ProcessPool(workers, threads)
-        outcomes = batch.run_jobs(plan.jobs, options, executor, sink)
+        # The merged memory and its review page are replaced together or not at all; the files of
+        # --split-output stay as each pair finishes.
+        with contextlib.nullcontext() if split_output else atomic_group():
+            outcomes = batch.run_jobs(plan.jobs, options, executor, sink)
     failed = [o for o in outcomes if o.error]
     written = writer.written
     warnings = list(plan.skipped) + writer.warnings
@@ -349,6 +367,8 @@ def split(
                                 help="Folder for ru.txt, en.txt, other.txt, anchors.tsv and report.tsv."),
     model: Optional[str] = typer.Option(None, metavar="NAME", rich_help_panel=ALIGNMENT,
                                         help="Encoder: use-m3 (bundled, default), or st:NAME_OR_PATH."),
+    force: bool = typer.Option(False, "--force", "-f", help="Overwrite existing files in the output folder "
+                                                           "(never the input)."),
 ) -> None:
     """Split a mixed document into Russian, English and other streams, keeping translation pairs.
 
@@ -360,6 +380,7 @@ def split(
     """
     from tmforge.align.embed import load_encoder
 
+    check_split_outputs(output, (mixed,), force)  # before the long work
     with ProgressView() as view:
         view.stage("reading")
         doc = read_document(mixed, encoding)
@@ -368,7 +389,7 @@ def split(
         view.stage("splitting")
         result = split_document(doc.paragraphs, encoder)
         view.stage("writing")
-        counts = write_split(result, output)
+        counts = write_split(result, output, (mixed,), force)
     typer.echo(f"{counts['ru']} Russian, {counts['en']} English, {counts['other']} other pieces; "
                f"{len(result.anchors)} anchor pairs -> {output}")
 

@@ -16,6 +16,7 @@ from tmforge.align.plausibility import check_decoding
 from tmforge.align.relatedness import check_related
 from tmforge.align.languages import NAMES, check_flag, check_segmentable, normalise_flag
 from tmforge.align.readers import Document, read_document, read_lines
+from tmforge.align.realign import align_passes
 from tmforge.align.search import SearchParams, search
 from tmforge.align.untranslated import untranslated_beads
 from tmforge.align.segment import Sentence, segment_paragraphs
@@ -82,9 +83,8 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], encoder: Encoder | N
     embedding = Stage(progress, "embedding", len(src) + len(tgt))
     src_spans = span_embeddings(encoder, src, params.max_span, on_step=embedding.part(0, len(src)))
     tgt_spans = span_embeddings(encoder, tgt, params.max_span, on_step=embedding.part(len(src), len(tgt)))
-    beads = search(src_spans, tgt_spans, np.array([len(s) for s in src]),
-                   np.array([len(t) for t in tgt]), params, src_paragraphs, tgt_paragraphs,
-                   on_step=stage_step(progress, "aligning"))
+    beads = align_passes(src_spans, tgt_spans, src, tgt, params, src_paragraphs, tgt_paragraphs,
+                         on_step=stage_step(progress, "aligning"))
     return rescore(beads, src_spans, tgt_spans, reference_mean(encoder.name, src_lang),
                    reference_mean(encoder.name, tgt_lang))
 

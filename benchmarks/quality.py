@@ -31,6 +31,7 @@ from tmforge.align.evaluate import count, evaluate, scores  # noqa: E402
 from tmforge.align.galechurch import gale_church  # noqa: E402
 from tmforge.align.pipeline import signature, span_embeddings  # noqa: E402
 from tmforge.align.confidence import reference_mean, rescore, similarity  # noqa: E402
+from tmforge.align.realign import align_passes  # noqa: E402
 from tmforge.align.search import SearchParams, search  # noqa: E402
 from benchmarks.docgen import PseudoDocument, make_documents  # noqa: E402
 from benchmarks.report import ROOT, SHARED, table, write_section  # noqa: E402
@@ -78,7 +79,7 @@ def align_doc(doc: PseudoDocument, encoder, params: SearchParams, exact: bool = 
     """The search, then each bead's confidence as the pipeline gives it (align/confidence.py)."""
     src = span_embeddings(encoder, doc.src, params.max_span, exact=exact)
     tgt = span_embeddings(encoder, doc.tgt, params.max_span, exact=exact)
-    beads = search(src, tgt, [len(s) for s in doc.src], [len(t) for t in doc.tgt], params)
+    beads = align_passes(src, tgt, doc.src, doc.tgt, params)
     return rescore(beads, src, tgt, reference_mean(encoder.name, langs[0]), reference_mean(encoder.name, langs[1]))
 
 

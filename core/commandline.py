@@ -13,6 +13,8 @@ code and at most one line on stderr: usage errors from the argument parser
 from __future__ import annotations
 
 import enum
+import os
+import signal
 import sys
 import textwrap
 from typing import Any, Callable, NoReturn
@@ -25,13 +27,13 @@ try:  # typer vendors its own copy of click since 0.2x; its exceptions are that 
 except ImportError:  # older typer runs on click itself
     import click
 
-from tmforge.errors import TmforgeError
+from tmforge import signals
+from tmforge.errors import INTERRUPTED, INTERRUPTED_MESSAGE, TmforgeError
 from tmforge.version import tool_version
 
 PROG = "tmforge"
 PARTIAL = 1       # some pairs or files skipped; what was done is written
 USAGE = 2         # usage or input error, nothing written
-INTERRUPTED = 130  # Ctrl-C; no partial file left
 
 # Help sections (options join one with rich_help_panel=...); see the list atop align/cli.py.
 INPUT, OUTPUT, ALIGNMENT, BATCH, SCREEN = "Input", "Output", "Alignment", "Batch", "Screen"
@@ -172,11 +174,35 @@ def usage_message(exc: click.exceptions.UsageError) -> str:
     return f"{text.rstrip('.')}; see {where} --help"
 
 
+INTERNAL_ERROR = 3
+DEBUG_ENV = "TMFORGE_DEBUG"
+
+
+def internal_error(exc: BaseException) -> int:
+    """An exception no check foresaw: one line (the traceback only with --debug), exit 3."""
+    if os.environ.get(DEBUG_ENV):
+        import traceback
+
+        traceback.print_exception(exc)
+    if isinstance(exc, MemoryError):
+        error_line("out of memory; give smaller inputs (or split them) and run again")
+        return USAGE
+    detail = (str(exc).splitlines() or [""])[0][:200]
+    error_line(f"internal error ({type(exc).__name__}{': ' + detail if detail else ''}); nothing was written; "
+               "this is a bug in tmforge: rerun with --debug for the traceback and report it")
+    return INTERNAL_ERROR
+
+
 def run(app: typer.Typer, args: list[str] | None = None, obj: Any = None) -> NoReturn:
     """Run the app and exit with the documented code; problems are one `error:` line on stderr.
 
     `obj` becomes the commands' context object (ctx.obj).
     """
+    signals.install()  # SIGTERM/SIGHUP unwind like Ctrl-C: no partial file, one line
+    args = list(sys.argv[1:] if args is None else args)
+    if "--debug" in args:  # accepted anywhere on the line, not only before the command
+        os.environ[DEBUG_ENV] = "1"
+        args = [a for a in args if a != "--debug"]
     try:
         code = app(args=args, prog_name=PROG, standalone_mode=False, obj=obj)
     except TmforgeError as exc:
@@ -200,7 +226,11 @@ def run(app: typer.Typer, args: list[str] | None = None, obj: Any = None) -> NoR
         error_line(f"cannot read or write{where}: {exc.strerror or exc}; check the disk and "
                    "permissions, then run again")
         sys.exit(USAGE)
-    if code == INTERRUPTED:  # typer turns Ctrl-C into this exit code
-        error_line("interrupted; no partial file was left (files finished before stay); "
-                   "run the command again to redo the rest")
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        sys.exit(internal_error(exc))
+    if signals.received is not None:  # typer reports any KeyboardInterrupt as 130
+        code = 128 + signals.received
+        error_line(INTERRUPTED_MESSAGE.replace("interrupted", f"terminated ({signal.Signals(signals.received).name})", 1))
+    elif code == INTERRUPTED:  # typer turns Ctrl-C into this exit code
+        error_line(INTERRUPTED_MESSAGE)
     sys.exit(code if isinstance(code, int) else 0)

@@ -282,7 +282,12 @@ def stats(
       tmforge tm stats memory.tmx
       tmforge tm stats memory.parquet --json
     """
-    result = ops.stats(_read(source, src_lang, tgt_lang, "strip"))
+    if source.suffix.lower() == ".tmx":  # streamed: a TMX of any size in little memory
+        from tmforge.tm.tmx import iter_tmx
+
+        result = ops.stats_of_units(iter_tmx(source, src_lang, tgt_lang, "strip"))
+    else:
+        result = ops.stats(_read(source, src_lang, tgt_lang, "strip"))
     typer.echo(ops.stats_json(result) if as_json else ops.format_stats(result))
 
 

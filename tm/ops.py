@@ -7,15 +7,19 @@ pipeline can chain them; `tmforge tm ...` calls them one to one.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from itertools import islice
+from typing import Callable, Iterable, Sequence
 
+import numpy as np
 import polars as pl
 
 from tmforge.errors import TmforgeError
 from tmforge.tm.langtags import primary
 from tmforge.tm.numbers import numbers_differ
-from tmforge.tm.model import SCHEMA, TranslationMemory, props_from_json, props_to_json
+from tmforge.tm.model import (SCHEMA, TranslationMemory, TranslationUnit, props_from_json, props_to_json,
+                              units_frame)
 
 DEDUPE_MODES = ("exact", "normalized")
 
@@ -212,37 +216,79 @@ def _distribution(series: pl.Series) -> dict[str, float | int | None]:
             "p90": values.quantile(0.9, "nearest"), "max": values.max()}
 
 
+# Units per chunk when stats stream a file: the text of one chunk is in memory at a time.
+STATS_CHUNK = 20_000
+
+
 def stats(tm: TranslationMemory) -> dict:
     """Units, words and characters per language, score and length-ratio distributions, beads, duplicates."""
-    frame = tm.frame
+    return stats_of_frames(tm.frame.iter_slices(STATS_CHUNK))
+
+
+def stats_of_units(units: Iterable[TranslationUnit], chunk: int = STATS_CHUNK) -> dict:
+    """`stats` of units streamed from a reader (iter_tmx ...), `chunk` units in memory at a time.
+
+    Beyond one chunk's text, memory grows by about 32 bytes a unit (its score,
+    length ratio and two 64-bit hashes for the duplicate counts), not with the text.
+    """
+    iterator = iter(units)
+    frames = (units_frame(batch) for batch in iter(lambda: list(islice(iterator, chunk)), []))
+    return stats_of_frames(frames)
+
+
+def stats_of_frames(frames: Iterable[pl.DataFrame]) -> dict:
+    """`stats` over a memory given as consecutive frames in SCHEMA, one at a time."""
     words = lambda c: pl.col(c).fill_null("").str.count_matches(r"\S+")  # noqa: E731
-    sides = pl.concat([
-        frame.select(pl.col("src_lang").alias("lang"), pl.col("source").fill_null("").str.len_chars().alias("chars"),
-                     words("source").alias("words")),
-        frame.select(pl.col("tgt_lang").alias("lang"), pl.col("target").fill_null("").str.len_chars().alias("chars"),
-                     words("target").alias("words")),
-    ]).with_columns(pl.col("chars").cast(pl.Int64), pl.col("words").cast(pl.Int64))
-    languages = {row["lang"] or "unknown": {"segments": row["segments"], "words": row["words"],
-                                            "characters": row["chars"]}
-                 for row in sides.group_by("lang").agg(pl.len().alias("segments"), pl.col("words").sum(),
-                                                        pl.col("chars").sum()).sort("lang").iter_rows(named=True)}
-    ratio = frame.select(pl.col("target").str.len_chars().cast(pl.Float64)
-                         / pl.col("source").str.len_chars().cast(pl.Float64)).to_series()
-    ratio = ratio.filter(ratio.is_finite())
-    exact = frame.height - frame.select("src_lang", "tgt_lang", "source", "target").unique().height
-    normalized = frame.height - frame.select(pl.col("src_lang").str.to_lowercase(),
-                                             pl.col("tgt_lang").str.to_lowercase(),
-                                             normalized_key("source"), normalized_key("target")).unique().height
+    units = 0
+    directions: Counter = Counter()
+    languages: dict[str, list[int]] = {}
+    beads: Counter = Counter()
+    scores, ratios, exact_keys, normalized_keys = [], [], [], []
+    for frame in frames:
+        units += frame.height
+        for row in frame.group_by("src_lang", "tgt_lang").len().iter_rows():
+            directions[row[:2]] += row[2]
+        sides = pl.concat([
+            frame.select(pl.col("src_lang").alias("lang"), pl.col("source").fill_null("").str.len_chars()
+                         .cast(pl.Int64).alias("chars"), words("source").cast(pl.Int64).alias("words")),
+            frame.select(pl.col("tgt_lang").alias("lang"), pl.col("target").fill_null("").str.len_chars()
+                         .cast(pl.Int64).alias("chars"), words("target").cast(pl.Int64).alias("words")),
+        ])
+        for lang, segments, n_words, chars in sides.group_by("lang").agg(
+                pl.len(), pl.col("words").sum(), pl.col("chars").sum()).iter_rows():
+            total = languages.setdefault(lang or "unknown", [0, 0, 0])
+            total[0] += segments
+            total[1] += n_words
+            total[2] += chars
+        for bead, count in frame.group_by("bead").len().iter_rows():
+            beads[bead] += count
+        scores.append(frame["score"].drop_nulls().drop_nans().to_numpy())
+        ratio = frame.select(pl.col("target").str.len_chars().cast(pl.Float64)
+                             / pl.col("source").str.len_chars().cast(pl.Float64)).to_series()
+        ratios.append(ratio.filter(ratio.is_finite()).to_numpy())
+        # Duplicates are counted on 64-bit hashes of the keys: the text need not stay in memory.
+        exact_keys.append(frame.select("src_lang", "tgt_lang", "source", "target").hash_rows(seed=0).to_numpy())
+        normalized_keys.append(frame.select(pl.col("src_lang").str.to_lowercase(), pl.col("tgt_lang").str.to_lowercase(),
+                                            normalized_key("source"), normalized_key("target"))
+                               .hash_rows(seed=0).to_numpy())
+    def distinct(chunks: list) -> int:
+        return pl.Series(np.concatenate(chunks) if chunks else np.zeros(0, np.uint64)).n_unique()
+
+    def series(chunks: list) -> pl.Series:
+        return pl.Series(np.concatenate(chunks) if chunks else np.zeros(0), dtype=pl.Float64)
+
     return {
-        "units": frame.height,
-        "directions": [{"src_lang": r["src_lang"], "tgt_lang": r["tgt_lang"], "units": r["len"]} for r in
-                       frame.group_by("src_lang", "tgt_lang").len().sort("src_lang", "tgt_lang").iter_rows(named=True)],
-        "languages": languages,
-        "score": _distribution(frame["score"]),
-        "length_ratio": _distribution(ratio),
-        "beads": {r["bead"] or "unknown": r["len"] for r in
-                  frame.group_by("bead").len().sort("bead", nulls_last=True).iter_rows(named=True)},
-        "duplicates": {"exact": exact, "normalized": normalized},
+        "units": units,
+        "directions": [{"src_lang": s, "tgt_lang": t, "units": n} for (s, t), n in
+                       sorted(directions.items(), key=lambda item: (item[0][0] or "", item[0][1] or ""))],
+        "languages": {lang: {"segments": v[0], "words": v[1], "characters": v[2]}
+                      for lang, v in sorted(languages.items())},
+        "score": _distribution(series(scores)),
+        "length_ratio": _distribution(series(ratios)),
+        "beads": {bead or "unknown": n for bead, n in
+                  sorted(beads.items(), key=lambda item: (item[0] is None, item[0] or ""))},
+        "duplicates": {"exact": units - distinct(exact_keys) if units else 0,
+                       "normalized": units - distinct(normalized_keys) if units else 0},
     }
 
 

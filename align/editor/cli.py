@@ -87,7 +87,8 @@ def _new_project(inputs: list[Path], project: Path | None, src_lang, tgt_lang, s
         raise TmforgeError(f"{target} already exists; reopen it with `tmforge edit {target}`, "
                            "or pass --force to align again and replace it")
     check_writable(target, tuple(inputs), force=True)
-    params = SearchParams()
+    # The editor's runs, merges and moves need monotone beads: no crossing repair pass.
+    params = SearchParams(cross_margin=0.0)
     typer.echo(f"aligning {' and '.join(str(p) for p in inputs)} ...", err=True)
     recorder = SpanRecorder(load_encoder(model))
     if len(inputs) == 2:
