@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install clean
+.PHONY: demo test install clean fuzz fuzz-smoke
 
 $(BIN)/tmforge: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,5 +30,20 @@ demo: install
 test: $(VENV)/.test-deps
 	$(BIN)/python -m pytest -q -rs
 
+# Coverage-guided fuzzing of the TMX, tabular and document readers (atheris): FUZZ_RUNS executions
+# per reader; findings land in fuzz/findings/ and fail the target. FUZZING.md has the last report.
+FUZZ_RUNS ?= 100000
+FUZZ_JOBS ?= 1
+$(VENV)/.fuzz-deps: $(VENV)/.test-deps
+	$(BIN)/python -m pip install -q -e '.[test,fuzz]'
+	@touch $@
+
+fuzz: $(VENV)/.fuzz-deps
+	$(BIN)/python fuzz/run.py --runs $(FUZZ_RUNS) --jobs $(FUZZ_JOBS)
+
+# CI's bounded smoke run: 20 seconds per reader.
+fuzz-smoke: $(VENV)/.fuzz-deps
+	$(BIN)/python fuzz/run.py --seconds 20
+
 clean:
-	rm -rf $(VENV) out
+	rm -rf $(VENV) out fuzz/corpus fuzz/findings

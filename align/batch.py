@@ -18,8 +18,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
+from tmforge import signals
 from tmforge.threads import thread_env, usable_cores
 from tmforge.errors import TmforgeError
+from tmforge.reporting import Progress
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,10 @@ class Options:
     device: str | None = None
     encoding: str | None = None
     length_check: bool = True
+    force_pair: bool = False
+    src_encoding: str | None = None      # override `encoding` for the source / target file of each pair
+    tgt_encoding: str | None = None
+    keep_untranslated: bool = False      # write units whose target was left untranslated
 
 
 @dataclass
@@ -117,7 +123,11 @@ def read_manifest(path: Path, encoding: str | None = None) -> Plan:
     from tmforge.align.readers import read_bytes
 
     text, _ = decode(read_bytes(path), encoding, str(path))
-    rows = [r for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
+    try:
+        rows = [r for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
+    except csv.Error as exc:  # a field over the csv module's 128 KB limit, a NUL ...
+        raise TmforgeError(f"manifest {path} is not a CSV of file paths ({exc}); write one "
+                           "'source,target[,name]' per line") from None
     if rows and rows[0] and rows[0][0].strip().lower() in ("src", "source", "source file", "src_path"):
         rows = rows[1:]
     if not rows:
@@ -173,7 +183,7 @@ def plan_workers(n_jobs: int, workers: int | None = None) -> tuple[int, int]:
     return workers, max(1, cores // workers)
 
 
-def run_job(job: Job, options: Options, encoder, progress: Callable[[str], None] | None = None) -> Outcome:
+def run_job(job: Job, options: Options, encoder, progress: Progress | None = None) -> Outcome:
     """Align one job; a problem with its input becomes the outcome's error, not an exception."""
     from tmforge.align import pipeline
 
@@ -188,8 +198,10 @@ def run_job(job: Job, options: Options, encoder, progress: Callable[[str], None]
             result = pipeline.align_files(job.src, job.tgt, src_lang=options.src_lang, tgt_lang=options.tgt_lang,
                                           segmented=options.segmented, encoder=encoder,
                                           encoding=options.encoding, length_check=options.length_check,
-                                          progress=progress)
+                                          force_pair=options.force_pair, src_encoding=options.src_encoding,
+                                          tgt_encoding=options.tgt_encoding, progress=progress)
         result.document = job.name if result.document is None else result.document
+        result.untranslated_kept = options.keep_untranslated
         return Outcome(job, result, seconds=time.perf_counter() - started)
     except TmforgeError as exc:
         return Outcome(job, error=str(exc), seconds=time.perf_counter() - started)
@@ -214,10 +226,9 @@ class Executor(Protocol):
 
 
 class InProcess:
-    """One job after another in this process, with one encoder; `progress` is told each stage."""
+    """One job after another in this process, with one encoder; `progress` is told each stage and how far it is."""
 
-    def __init__(self, encoder=None, threads: int | None = None,
-                 progress: Callable[[str], None] | None = None):
+    def __init__(self, encoder=None, threads: int | None = None, progress: Progress | None = None):
         self.encoder, self.threads, self.progress = encoder, threads, progress
 
     def run(self, jobs: Sequence[Job], options: Options) -> Iterator[tuple[int, Outcome]]:
@@ -255,7 +266,8 @@ class ProcessPool:
 
         # Spawned workers read the thread limits from the environment before numpy loads.
         with thread_env(self.threads):
-            pool = multiprocessing.get_context("spawn").Pool(self.workers, _worker_init, (options, self.threads))
+            with signals.deferred():  # an interrupt mid-spawn would leave a child printing a traceback
+                pool = multiprocessing.get_context("spawn").Pool(self.workers, _worker_init, (options, self.threads))
         try:
             pending = pool.imap_unordered(_worker_run, list(enumerate(jobs)))
             for _ in range(len(jobs)):
@@ -276,7 +288,7 @@ class ProcessPool:
 
 
 def local_executor(workers: int, threads: int, encoder=None,
-                   progress: Callable[[str], None] | None = None) -> Executor:
+                   progress: Progress | None = None) -> Executor:
     """This machine's executor: in this process for one worker (with `encoder`, `progress`), else a pool."""
     return InProcess(encoder, threads, progress) if workers <= 1 else ProcessPool(workers, threads)
 

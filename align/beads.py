@@ -22,8 +22,17 @@ def format_beads(beads: Iterable[Bead]) -> str:
     return "".join(format_bead(b) + "\n" for b in beads)
 
 
-def _indices(field: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in field.replace(",", " ").split())
+# No document has a billion sentences; longer numbers are damage, and Python refuses ints over 4,300 digits.
+MAX_INDEX_DIGITS = 9
+
+
+def _indices(field: str, name: str, number: int) -> tuple[int, ...]:
+    values = field.replace(",", " ").split()
+    for x in values:
+        if len(x) > MAX_INDEX_DIGITS or not x.isascii():
+            raise TmforgeError(f"{name} line {number}: sentence index {x[:20]}{'...' if len(x) > 20 else ''} "
+                               f"is not a sentence number (at most {MAX_INDEX_DIGITS} digits)")
+    return tuple(int(x) for x in values)
 
 
 def parse_beads(text: str, name: str = "alignment") -> list[Bead]:
@@ -34,19 +43,20 @@ def parse_beads(text: str, name: str = "alignment") -> list[Bead]:
         match = _BEAD_LINE.match(line)
         if not match:
             raise TmforgeError(f"{name} line {number} is not a bead like [0, 1]:[2]: {line.strip()[:60]!r}")
-        beads.append(Bead(_indices(match.group(1)), _indices(match.group(2))))
+        beads.append(Bead(_indices(match.group(1), name, number), _indices(match.group(2), name, number)))
     return beads
 
 
 def read_beads(path: str | Path) -> list[Bead]:
-    p = Path(path)
-    if not p.is_file():
-        raise TmforgeError(f"alignment file not found: {p}")
+    from tmforge.inputs import read_input_bytes
+
+    data = read_input_bytes(path, "alignment file")
     try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise TmforgeError(f"{p} is not UTF-8 text; an alignment file holds lines like [0, 1]:[2]") from None
-    return parse_beads(text, str(p))
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TmforgeError(f"{path} is not UTF-8 text (byte {exc.start}); an alignment file holds lines "
+                           "like [0, 1]:[2]") from None
+    return parse_beads(text, str(path))
 
 
 class BeadsFormat(MemoryFormat):

@@ -1,15 +1,35 @@
-"""The `tmforge` command line: thin typer commands over the public functions."""
+"""The `tmforge` command line: thin typer commands over the public functions.
+
+Help layout (tmforge.commandline): each command's help lists its arguments,
+then its options in sections, fitting an 80-column terminal. An option joins
+a section with `rich_help_panel=`; the sections of `tmforge align`, in order:
+
+  Input      what is read and how: --segmented, --src-lang/--tgt-lang,
+             --encoding, --length-check
+  Output     what is written: -o, --include-empty, --lang-code, --props,
+             --whitespace, --review, --force
+  Alignment  how pairs are found: --model, --device
+  Batch      many pairs at once: --split-output, --format, --jobs
+  Screen     what is printed: --quiet, --json, --show, --low
+
+Other commands use the same names (tm commands: Input, Output, and their
+own such as Filters). Keep help strings short: the name column is 28
+characters and the text wraps in the remaining 50.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
-import sys
+import os
 import time
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
+from tmforge import signals
+from tmforge.inputs import MAX_INPUT_ENV, parse_size
 from tmforge.threads import cap_thread_env
 
 cap_thread_env()
@@ -18,12 +38,15 @@ from tmforge.align import batch, pipeline, sinks, tm_services  # noqa: E402
 from tmforge.align.batch import plan_inputs  # noqa: E402
 from tmforge.align.beads import read_beads  # noqa: E402
 from tmforge.align.embed import resolve_model  # noqa: E402
-from tmforge.align.mixed import split_document, write_split  # noqa: E402
+from tmforge.align.mixed import check_split_outputs, split_document, write_split  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
 from tmforge.align.editor.cli import register as register_editor  # noqa: E402
 from tmforge.align.readers import read_document  # noqa: E402
+from tmforge.align.languages import normalise_flag  # noqa: E402
 from tmforge.align.progress import ProgressView  # noqa: E402
-from tmforge.atomic import check_folder, check_writable, refuse_inputs  # noqa: E402
+from tmforge.atomic import atomic_group, check_folder, check_writable, refuse_inputs  # noqa: E402
+from tmforge.commandline import (ALIGNMENT, BATCH, INPUT, OUTPUT, PARTIAL, SCREEN, VERSION_OPTION,  # noqa: E402
+                                 App, choices, plain, run, warn)
 from tmforge.errors import TmforgeError  # noqa: E402
 from tmforge.align.detect import detect_language  # noqa: E402
 from tmforge.align.export import check_alignment_output  # noqa: E402
@@ -31,15 +54,40 @@ from tmforge.tm.cli import Services as TmServices, app as tm_app  # noqa: E402
 from tmforge.tm.formats import registry  # noqa: E402
 from tmforge.tm.options import WriteOptions, WriteReport  # noqa: E402
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Align Russian/English texts into translation memories (TMX, TSV, JSONL, Parquet).")
+app = App()
 app.add_typer(tm_app, name="tm")
 
+
+@app.callback()
+def tmforge(
+    version: bool = VERSION_OPTION,
+    debug: bool = typer.Option(False, "--debug", help="On an internal error (exit 3), print the traceback. "
+                                                      "Accepted anywhere on the command line."),
+    max_input_size: Optional[str] = typer.Option(None, "--max-input-size", metavar="SIZE",
+                                                 help="Largest input read whole (documents, TSV/CSV/JSONL/Parquet "
+                                                      "memories, DOCX unpacked): 500M, 2G ... Default 256M; also "
+                                                      "the environment variable " + MAX_INPUT_ENV + "."),
+) -> None:
+    """Turn Russian/English texts into translation memories: TMX for CAT tools,
+    or TSV, CSV, JSONL, Parquet and Moses for pipelines.
+
+    \b
+    Examples:
+      tmforge align ru.txt en.txt -o memory.tmx    two files, languages detected
+      tmforge align page.txt                       one mixed file -> page.tmx
+      tmforge align ru/ en/ -o all.tmx             folders, files paired by name
+      tmforge tm filter all.tmx -o good.tmx --min-score 0.5
+      tmforge align -h                             every option of a command
+    """
+    if max_input_size:
+        os.environ[MAX_INPUT_ENV] = str(parse_size(max_input_size))  # batch workers inherit it
 
 
 EXIT_CODES = ("Exit codes: 0 everything aligned; 1 partly done (some pairs or files skipped, see the "
               "warnings; what was aligned is written); 2 usage or input error, nothing written; "
-              "130 interrupted (Ctrl-C), no partial file left.")
+              "3 internal error (a bug: rerun with --debug for the traceback); 130 interrupted (Ctrl-C), "
+              "143 terminated (SIGTERM), 129 hang-up (SIGHUP): no partial file left.")
+Whitespace = choices("Whitespace", "trim", "keep")
 
 
 def _default_output(src: Path, split_output: bool) -> Path:
@@ -68,60 +116,100 @@ def _check_outputs(output: Path, split_output: bool, review: Optional[Path],
 
 def _report_warnings(report: WriteReport) -> int:
     for warning in report.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        warn(warning)
     return report.written
 
 
-@app.command(epilog=EXIT_CODES)
+@app.command(epilog=EXIT_CODES,
+             short_help="Align two files, a mixed file, two folders or a manifest into a memory.")
 def align(
-    src: Path = typer.Argument(..., help="Source file; or one mixed Russian/English file; or a CSV manifest of "
-                                         "pairs (source,target[,name] per row); or a folder of source files."),
-    tgt: Optional[Path] = typer.Argument(None, help="Target file, or a folder of target files paired with SRC's "
-                                                    "by name (omit for a mixed file or a manifest)."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output",
+    src: Path = typer.Argument(..., metavar="SRC", show_default=False,
+                               help="Source file; or one file mixing Russian and English; or a CSV "
+                                    "manifest of pairs (source,target[,name] per row); or a folder."),
+    tgt: Optional[Path] = typer.Argument(None, metavar="TGT", show_default=False,
+                                         help="Target file, or a folder of files paired with SRC's by "
+                                              "name. Omit for a mixed file or a manifest."),
+    segmented: bool = typer.Option(False, "--segmented", rich_help_panel=INPUT,
+                                   help="Inputs are one sentence per line: no detection or segmentation."),
+    src_lang: Optional[str] = typer.Option(None, metavar="LANG", rich_help_panel=INPUT,
+                                           help="Source language: ru, en, or another language of the encoder "
+                                                "(de, fr, es ...; ru-RU, en_US accepted). A flag the text "
+                                                "contradicts is refused."),
+    tgt_lang: Optional[str] = typer.Option(None, metavar="LANG", rich_help_panel=INPUT,
+                                           help="Target language (as --src-lang)."),
+    encoding: Optional[str] = typer.Option(None, metavar="NAME", rich_help_panel=INPUT,
+                                           help="Input encoding. Default: detected (UTF-8/UTF-16 BOM, "
+                                                "UTF-8, cp1251, koi8-r, cp1252)."),
+    src_encoding: Optional[str] = typer.Option(None, "--src-encoding", metavar="NAME", rich_help_panel=INPUT,
+                                               help="Encoding of the source file(s) only (overrides --encoding). "
+                                                    "A decoding that garbles the text is refused."),
+    tgt_encoding: Optional[str] = typer.Option(None, "--tgt-encoding", metavar="NAME", rich_help_panel=INPUT,
+                                               help="Encoding of the target file(s) only (overrides --encoding)."),
+    force_pair: bool = typer.Option(False, "--force-pair", rich_help_panel=INPUT,
+                                    help="Align files even when they do not look like translations of each "
+                                         "other (refused by default; in a batch such pairs are reported and "
+                                         "left out)."),
+    length_check: bool = typer.Option(True, "--length-check/--no-length-check", rich_help_panel=INPUT,
+                                      help="Refuse a pair where one side is over 10 times longer than "
+                                           "the other."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", rich_help_panel=OUTPUT,
                                           help="Output; its extension picks the format: "
-                                          + ", ".join(registry.extensions(beads=True))
-                                          + ". Default: SRC's name with .tmx in the current folder. With "
-                                          "--split-output, a folder."),
-    segmented: bool = typer.Option(False, help="Inputs are one sentence per line: no detection or segmentation."),
-    src_lang: Optional[str] = typer.Option(None, help="Source language (ru or en); skips detection."),
-    tgt_lang: Optional[str] = typer.Option(None, help="Target language (ru or en); skips detection."),
-    model: Optional[str] = typer.Option(None, help="Encoder: use-m3 (bundled, default), or st:NAME_OR_PATH "
-                                                   "(a sentence-transformers model; a plain name or path too)."),
-    device: Optional[str] = typer.Option(None, help="Device for --model: cpu, cuda, cuda:1 ... (default: the model's choice)."),
-    encoding: Optional[str] = typer.Option(None, help="Input encoding (default: detected: UTF-8/UTF-16 BOM, "
-                                                      "UTF-8, cp1251, koi8-r, cp1252)."),
-    include_empty: bool = typer.Option(False, help="Also write beads with an empty side (insertions, deletions)."),
-    lang_code: Optional[List[str]] = typer.Option(None, "--lang-code", help="Language code to write, validated "
-                                                  "as BCP 47: en-GB, or ru=ru-RU (repeatable). Default: ru, en."),
-    props: bool = typer.Option(True, "--props/--no-props", help="Write TMX props: x-score, x-bead, x-source-document, x-seq."),
-    whitespace: str = typer.Option("trim", help="Leading/trailing whitespace of segments: trim or keep."),
-    split_output: bool = typer.Option(False, "--split-output", help="One memory per pair, in the -o folder, "
-                                                                    "named after the pair."),
-    out_format: str = typer.Option("tmx", "--format", help="Format of each memory with --split-output: "
-                                   + ", ".join(f.name for f in registry.formats(beads=True)) + "."),
-    review: Optional[Path] = typer.Option(None, "--review", help="Also write an HTML page to review the "
-                                                                 "alignment side by side (opens offline)."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
-                                       help="Pairs aligned at once in a batch (default: usable cores)."),
-    low: float = typer.Option(0.5, help="Beads scoring below this count as low confidence."),
-    length_check: bool = typer.Option(True, "--length-check/--no-length-check",
-                                      help="Refuse a pair where one side is over 10 times longer than the other."),
-    force: bool = typer.Option(False, "--force", "-f", help="Overwrite existing output files."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but warnings and errors."),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object on stdout."),
-    show: int = typer.Option(3, help="How many aligned pairs to print in the summary."),
+                                               + " ".join(registry.extensions(beads=True)) + ". "
+                                               "Default: SRC's name with .tmx, in the current folder. "
+                                               "A folder with --split-output."),
+    include_empty: bool = typer.Option(False, "--include-empty", rich_help_panel=OUTPUT,
+                                       help="Also write beads with an empty side (insertions, deletions)."),
+    keep_untranslated: bool = typer.Option(False, "--keep-untranslated", rich_help_panel=OUTPUT,
+                                           help="Also write units whose target is in the source language or "
+                                                "copies the source (left out by default, counted in the "
+                                                "summary)."),
+    lang_code: Optional[List[str]] = typer.Option(None, "--lang-code", metavar="CODE", rich_help_panel=OUTPUT,
+                                                  help="Language code to write, as BCP 47: en-GB, or "
+                                                       "ru=ru-RU (repeatable). Default: ru, en."),
+    props: bool = typer.Option(True, "--props/--no-props", rich_help_panel=OUTPUT,
+                               help="Write TMX props: x-score, x-bead, x-source-document, x-seq."),
+    whitespace: Whitespace = typer.Option("trim", callback=plain, rich_help_panel=OUTPUT,
+                                   help="Leading/trailing whitespace of segments."),
+    review: Optional[Path] = typer.Option(None, "--review", metavar="PAGE", rich_help_panel=OUTPUT,
+                                          help="Also write an HTML page (.html) to check the alignment side "
+                                               "by side; it works offline."),
+    force: bool = typer.Option(False, "--force", "-f", rich_help_panel=OUTPUT,
+                               help="Overwrite existing output files."),
+    model: Optional[str] = typer.Option(None, metavar="NAME", rich_help_panel=ALIGNMENT,
+                                        help="Encoder: use-m3 (bundled, default), or st:NAME_OR_PATH (a "
+                                             "sentence-transformers model, pip install 'tmforge[st]'; a "
+                                             "plain name or path too)."),
+    device: Optional[str] = typer.Option(None, metavar="DEVICE", rich_help_panel=ALIGNMENT,
+                                         help="Device for --model: cpu, cuda, cuda:1 ... Default: the "
+                                              "model's choice."),
+    split_output: bool = typer.Option(False, "--split-output", rich_help_panel=BATCH,
+                                      help="One memory per pair, named after the pair, in the -o folder."),
+    out_format: str = typer.Option("tmx", "--format", metavar="NAME", rich_help_panel=BATCH,
+                                   help="Format of each memory with --split-output: "
+                                        + ", ".join(f.name for f in registry.formats(beads=True)) + "."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N", rich_help_panel=BATCH,
+                                       help="Pairs aligned at once. Default: one per usable core."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", rich_help_panel=SCREEN,
+                               help="Print nothing but warnings and errors."),
+    as_json: bool = typer.Option(False, "--json", rich_help_panel=SCREEN,
+                                 help="Print the summary as one JSON object on stdout."),
+    show: int = typer.Option(3, metavar="N", rich_help_panel=SCREEN,
+                             help="How many aligned pairs to print in the summary."),
+    low: float = typer.Option(0.5, metavar="SCORE", rich_help_panel=SCREEN,
+                              help="Beads scoring below this count as low confidence (summary, review page)."),
 ) -> None:
-    """Align SRC and TGT (or a mixed file, two folders, a CSV manifest) into a translation memory.
+    """Align SRC and TGT into a translation memory.
 
+    SRC and TGT are two files, one per language, in any order (languages are
+    detected), or two folders of files paired by name. SRC alone is a file
+    mixing both languages, or a CSV manifest of pairs.
+
+    \b
     Examples:
-
       tmforge align ru.txt en.txt -o memory.tmx
-
       tmforge align book_ru.docx book_en.docx --review check.html
-
-      tmforge align ru/ en/ -o all.tmx            (files paired by name)
-
+      tmforge align page.txt -o memory.tsv          (one mixed file)
+      tmforge align ru/ en/ -o all.tmx              (files paired by name)
       tmforge align pairs.csv --split-output -o memories/
     """
     started = time.perf_counter()
@@ -132,10 +220,14 @@ def align(
     write_options = WriteOptions(lang_codes=lang_code, props=props, whitespace=whitespace,
                                  include_empty=include_empty)
     extension = registry.named(out_format, beads=True).extensions[0] if split_output else None
+    src_lang = normalise_flag(src_lang, "--src-lang", any_language=model is not None)
+    tgt_lang = normalise_flag(tgt_lang, "--tgt-lang", any_language=model is not None)
     known = (src_lang, tgt_lang) if src_lang and tgt_lang else None
     _check_outputs(output, split_output, review, inputs, force, write_options, known)
     options = batch.Options(segmented=segmented, src_lang=src_lang, tgt_lang=tgt_lang, model=model,
-                            device=device, encoding=encoding, length_check=length_check)
+                            device=device, encoding=encoding, length_check=length_check, force_pair=force_pair,
+                            src_encoding=src_encoding, tgt_encoding=tgt_encoding,
+                            keep_untranslated=keep_untranslated)
     resolve_model(model)  # an unknown encoder backend is refused before any work
     workers, threads = batch.plan_workers(len(plan.jobs), jobs)
     single = len(plan.jobs) == 1
@@ -153,22 +245,26 @@ def align(
         tally = sinks.Tally(low, keep_first=single)
         bar = [sinks.Notify(lambda outcome: view.advance(pairs_task))] if pairs_task is not None else []
         sink = sinks.Sinks([*bar, *outputs, sinks.InJobOrder(tally)], tell=view.stage)
-        if workers == 1:
+        if workers == 1:  # one process: its steps are shown as they go
+            view.stage("loading encoder")
             executor = batch.InProcess(view.wrap(batch.make_encoder(model, threads, device)), threads,
-                                       progress=view.stage if single else None)
+                                       progress=view.stage)
         else:
             executor = batch.ProcessPool(workers, threads)
-        outcomes = batch.run_jobs(plan.jobs, options, executor, sink)
+        # The merged memory and its review page are replaced together or not at all; the files of
+        # --split-output stay as each pair finishes.
+        with contextlib.nullcontext() if split_output else atomic_group():
+            outcomes = batch.run_jobs(plan.jobs, options, executor, sink)
     failed = [o for o in outcomes if o.error]
     written = writer.written
     warnings = list(plan.skipped) + writer.warnings
     warnings += [f"{o.job.src}: {o.error}" for k, o in enumerate(outcomes) if o.error and k not in writer.refused]
     warnings += tally.warnings
-    code = 1 if failed or plan.skipped else 0
+    code = PARTIAL if failed or plan.skipped else 0
     summary = summarize(outcomes, tally, written, review, time.perf_counter() - started, warnings, code)
     summary["workers"] = workers
     for w in warnings:
-        typer.echo(f"warning: {w}", err=True)
+        warn(w)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False))
     elif not quiet:
@@ -190,6 +286,7 @@ def summarize(outcomes: list[batch.Outcome], tally: sinks.Tally, written: list[t
         "mean_score": round(sum(scores) / len(scores), 4) if scores else None,
         "low_confidence": sum(s < tally.low for s in scores), "low_threshold": tally.low,
         "unaligned": dict(tally.unaligned), "encodings": dict(tally.encodings),
+        "untranslated": tally.untranslated, "untranslated_kept": tally.untranslated_kept,
         "outputs": [{"path": str(p), "units": n} for p, n in written],
         "review": str(review) if review else None, "seconds": round(seconds, 2),
         "warnings": warnings, "exit_code": code,
@@ -214,6 +311,10 @@ def _print_summary(summary: dict, first: pipeline.Alignment | None, show: int) -
         if mean is not None else "  score      no pairs of sentences",
         f"  unaligned  {counts(summary['unaligned'])} sentences" if summary["unaligned"] else "  unaligned  none",
     ]
+    if summary["untranslated"]:
+        lines.append(f"  untranslated {summary['untranslated']} units (target in the source language or a copy "
+                     "of it) " + ("kept (--keep-untranslated)" if summary["untranslated_kept"]
+                                  else "left out; --keep-untranslated keeps them"))
     for result in [first] if show and first is not None else []:
         for source, target, bead in [p for p in result.pairs() if p[2].src and p[2].tgt][:show]:
             lines.append(f"  [{bead.kind} {bead.score:.2f}] {source}\n              {target}")
@@ -227,14 +328,20 @@ def _print_summary(summary: dict, first: pipeline.Alignment | None, show: int) -
     typer.echo("\n".join(lines))
 
 
-@app.command("eval")
+@app.command("eval", short_help="Score predicted alignments against gold (precision, recall, F1).")
 def eval_command(
-    files: List[Path] = typer.Argument(..., help="PRED GOLD [PRED GOLD ...] in the bead format [0, 1]:[2]."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON line instead of a table."),
+    files: List[Path] = typer.Argument(..., metavar="PRED GOLD ...", show_default=False,
+                                       help="Pairs of files in the bead format [0, 1]:[2]: a prediction, "
+                                            "then its gold."),
+    as_json: bool = typer.Option(False, "--json", rich_help_panel=SCREEN,
+                                 help="One JSON line instead of a table."),
 ) -> None:
-    """Score predicted alignments against gold: pooled strict and lax precision, recall, F1.
+    """Score predicted alignments against gold: pooled strict and lax precision, recall and F1.
 
-    Example: tmforge eval pred.align gold.align
+    \b
+    Examples:
+      tmforge eval pred.align gold.align
+      tmforge eval a.align a-gold.align b.align b-gold.align --json
     """
     if len(files) % 2:
         raise TmforgeError("eval takes pairs: PRED GOLD [PRED GOLD ...]")
@@ -249,57 +356,50 @@ def eval_command(
         typer.echo(f"{mode:8}{r['precision']:>10.4f}{r['recall']:>10.4f}{r['f1']:>10.4f}")
 
 
-@app.command()
+@app.command(short_help="Split a mixed document into Russian, English and other streams.")
 def split(
-    mixed: Path = typer.Argument(..., help="A file that mixes Russian and English paragraphs or sentences."),
-    output: Path = typer.Option(..., "-o", "--output",
+    mixed: Path = typer.Argument(..., metavar="MIXED", show_default=False,
+                                 help="A file that mixes Russian and English paragraphs or sentences."),
+    encoding: Optional[str] = typer.Option(None, metavar="NAME", rich_help_panel=INPUT,
+                                           help="Input encoding. Default: detected."),
+    output: Path = typer.Option(..., "-o", "--output", metavar="FOLDER", show_default=False,
+                                rich_help_panel=OUTPUT,
                                 help="Folder for ru.txt, en.txt, other.txt, anchors.tsv and report.tsv."),
-    model: Optional[str] = typer.Option(None, help="Encoder: use-m3 (bundled, default), or st:NAME_OR_PATH."),
-    encoding: Optional[str] = typer.Option(None, help="Input encoding (default: detected)."),
+    model: Optional[str] = typer.Option(None, metavar="NAME", rich_help_panel=ALIGNMENT,
+                                        help="Encoder: use-m3 (bundled, default), or st:NAME_OR_PATH."),
+    force: bool = typer.Option(False, "--force", "-f", help="Overwrite existing files in the output folder "
+                                                           "(never the input)."),
 ) -> None:
     """Split a mixed document into Russian, English and other streams, keeping translation pairs.
 
     report.tsv lists every piece with its label, stream, anchor partner and offsets.
-    Example: tmforge split page.txt -o streams/
+
+    \b
+    Example:
+      tmforge split page.txt -o streams/
     """
     from tmforge.align.embed import load_encoder
 
-    doc = read_document(mixed, encoding)
-    result = split_document(doc.paragraphs, load_encoder(model))
-    counts = write_split(result, output)
+    check_split_outputs(output, (mixed,), force)  # before the long work
+    with ProgressView() as view:
+        view.stage("reading")
+        doc = read_document(mixed, encoding)
+        view.stage("loading encoder")
+        encoder = load_encoder(model)
+        view.stage("splitting")
+        result = split_document(doc.paragraphs, encoder)
+        view.stage("writing")
+        counts = write_split(result, output, (mixed,), force)
     typer.echo(f"{counts['ru']} Russian, {counts['en']} English, {counts['other']} other pieces; "
                f"{len(result.anchors)} anchor pairs -> {output}")
 
 
 register_editor(app)  # tmforge edit, tmforge export (align/editor/cli.py)
 
-INTERRUPTED = 130
-
 
 def main() -> None:
-    """Entry point: user errors become one line on stderr and exit code 2; Ctrl-C exits 130."""
-    try:
-        # tm/ has no language detector, encoder or segmenter of its own (it never imports align/):
-        # hand it the aligner's.
-        code = app(standalone_mode=False, obj=TmServices(detect=detect_language, encoder=tm_services.encoder,
-                                                            segmenter=tm_services.segment_document))
-    except TmforgeError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
-        code = INTERRUPTED
-    except OSError as exc:  # disk full, a folder made read-only mid-run ...
-        where = f" {exc.filename}" if exc.filename else ""
-        typer.echo(f"error: cannot read or write{where}: {exc.strerror or exc}; check the disk and "
-                   "permissions, then run again", err=True)
-        sys.exit(2)
-    except typer.TyperException as exc:  # usage errors (unknown option, missing argument): typer prints them
-        if hasattr(exc, "show"):
-            exc.show()
-        sys.exit(2)
-    if code == INTERRUPTED:  # typer turns Ctrl-C into this exit code
-        typer.echo("error: interrupted; no partial file was left (files finished before stay); "
-                   "run the command again to redo the rest", err=True)
-    sys.exit(code if isinstance(code, int) else 0)
+    """Entry point: exit codes and one-line errors as documented (tmforge.commandline.run)."""
+    # tm/ has no language detector, encoder or segmenter of its own (it never imports align/):
+    # hand it the aligner's.
+    run(app, obj=TmServices(detect=detect_language, encoder=tm_services.encoder,
+                            segmenter=tm_services.segment_document))

@@ -45,7 +45,12 @@ class SpanEncoder(Encoder, Protocol):
     """
 
     def spans(self, texts: Sequence[str], max_span: int) -> np.ndarray:
-        """(max_span, n, d): row [k-1, i] embeds sentences i..i+k-1 (zeros past the end)."""
+        """(max_span, n, d): row [k-1, i] embeds sentences i..i+k-1 (zeros past the end).
+
+        One may also take `on_step`, a `tmforge.reporting.Step` told the
+        sentences embedded as it goes: the pipeline passes it only when
+        someone listens, so an encoder without it works unchanged.
+        """
         ...
 
 
@@ -80,12 +85,18 @@ class UseEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         return self.spans(texts, 1)[0]
 
-    def spans(self, texts: Sequence[str], max_span: int) -> np.ndarray:
-        """(max_span, n, 512): row [k-1, i] embeds sentences i..i+k-1, composed from per-sentence sums."""
+    def spans(self, texts: Sequence[str], max_span: int,
+              on_step: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """(max_span, n, 512): row [k-1, i] embeds sentences i..i+k-1, composed from per-sentence sums.
+
+        `on_step(done, n)` is told the sentences embedded as the work goes
+        (the token features are nearly all of it; composing spans the rest).
+        """
         if not texts:
             return np.zeros((max_span, 0, 512), dtype=np.float32)
         with self._limits(limits=self.threads, user_api="blas"):
-            return self._features.spans(self._features.features(list(texts)), max_span)
+            spans = self._features.spans(self._features.features(list(texts), on_step), max_span)
+        return spans
 
 
 class SentenceTransformerEncoder:

@@ -98,11 +98,11 @@ def detect_encoding(data: bytes, declared: str | None = None) -> str:
         pass
     if _damaged_utf8(data):
         return ""
-    if declared:
+    if declared and (codec := text_codec(declared)):  # a page's charset="undefined" is ignored
         try:
-            data.decode(declared)
-            return codecs.lookup(declared).name
-        except (LookupError, UnicodeDecodeError):
+            data.decode(codec)
+            return codec
+        except UnicodeError:
             pass
     scored = []
     sample = data[:DETECT_BYTES]
@@ -123,17 +123,47 @@ def detect_encoding(data: bytes, declared: str | None = None) -> str:
     return best
 
 
+# Codecs Python knows that are not the character set of a text file: 'undefined' fails on any
+# input, the escape codecs turn \ud800 into a lone surrogate no file can hold, punycode and idna
+# are for domain names.
+_NOT_CHARSETS = {"undefined", "unicode-escape", "raw-unicode-escape", "punycode", "idna"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_codec(name: str | None) -> str | None:
+    """Python's name of a character set that text files are written in, or None (unknown, bytes-to-bytes
+    codecs such as base64, and the codecs above)."""
+    try:
+        info = codecs.lookup(name or "")
+    except (LookupError, ValueError):
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None
+    return info.name
+
+
+def _decoded(data: bytes, codec: str, name: str, hint: str) -> str:
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise TmforgeError(f"{name} is not valid {codec} (byte {exc.start}); {hint}") from None
+    except UnicodeError as exc:  # a codec's own refusal (utf-16 of an odd length ...)
+        raise TmforgeError(f"{name} does not decode as {codec} ({exc}); {hint}") from None
+    if bad := _SURROGATE.search(text):
+        raise TmforgeError(f"{name} decodes as {codec} to a lone surrogate (U+{ord(bad.group()):04X} at character "
+                           f"{bad.start()}), which is not text; {hint}")
+    return text
+
+
 def decode(data: bytes, encoding: str | None = None, name: str = "input",
            declared: str | None = None) -> tuple[str, str]:
     """Decode bytes with the given encoding, else the detected one; return the text and the encoding used."""
     if encoding:
-        try:
-            return data.decode(encoding), encoding
-        except LookupError:
-            raise TmforgeError(f"unknown encoding '{encoding}'; use a name such as utf-8 or cp1251") from None
-        except UnicodeDecodeError as exc:
-            raise TmforgeError(f"{name} is not valid {encoding} (byte {exc.start}); "
-                               "check the --encoding option") from None
+        codec = text_codec(encoding)
+        if codec is None:
+            raise TmforgeError(f"unknown encoding '{encoding}' (or not the encoding of a text file); use a name "
+                               "such as utf-8 or cp1251")
+        return _decoded(data, codec, name, "check the --encoding option"), encoding
     used = detect_encoding(data, declared)
     if not used:
         try:
@@ -142,11 +172,7 @@ def decode(data: bytes, encoding: str | None = None, name: str = "input",
             position = exc.start
         raise TmforgeError(f"{name} is not valid UTF-8 (byte {position}) and does not read as cp1251, "
                            "koi8-r or cp1252 text; pass its encoding with --encoding, e.g. --encoding cp1251")
-    try:
-        return data.decode(used), used
-    except UnicodeDecodeError as exc:
-        raise TmforgeError(f"{name} looks like {used} but byte {exc.start} is not; pass its encoding "
-                           "with --encoding") from None
+    return _decoded(data, used, name, "pass its encoding with --encoding"), used
 
 
 def normalize(text: str) -> str:

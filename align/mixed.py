@@ -82,6 +82,12 @@ def _strength(text: str) -> float:
     return max(script_scores(text).values(), default=0.0)
 
 
+def _as_running_text(text: str) -> str:
+    """A half written all in capitals ("ДОГОВОР ПОСТАВКИ") in lower case: its words are words, not acronyms."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return text.lower() if len(letters) > 3 and all(ch.isupper() for ch in letters) else text
+
+
 def _plausible_pair(a: str, b: str) -> bool:
     la, lb = len(a.strip()), len(b.strip())
     return min(la, lb) > 0 and max(la, lb) / min(la, lb) <= _MAX_LENGTH_RATIO
@@ -99,7 +105,7 @@ def bilingual_halves(text: str) -> tuple[int, int, int] | None:
     if parens:
         candidates.append((parens.start(), parens.start(1), parens.end(1)))
     for end_a, start_b, end_b in candidates:
-        a, b = text[:end_a], text[start_b:end_b]
+        a, b = _as_running_text(text[:end_a]), _as_running_text(text[start_b:end_b])
         if not _plausible_pair(a, b) or min(_strength(a), _strength(b)) < _HALF:
             continue
         if max(min(script_scores(a).values()), min(script_scores(b).values())) >= _WEAK:
@@ -359,34 +365,55 @@ def stream_of(label: str) -> str:
     return label if label in LANGS else "other"
 
 
-def write_split(split: MixedSplit, folder: str | Path) -> dict[str, int]:
-    """Write ru.txt, en.txt, other.txt (pieces separated by blank lines), anchors.tsv and report.tsv.
+def split_outputs(folder: str | Path) -> list[Path]:
+    """The files `write_split` writes into `folder`."""
+    folder = Path(folder)
+    return [folder / f"{name}.txt" for name in STREAMS] + [folder / "anchors.tsv", folder / "report.tsv"]
 
-    report.tsv has one row per piece: its index, source paragraph, label,
-    stream, anchor partner, character offsets in the document and text.
-    Returns the number of pieces per stream.
-    """
-    from tmforge.atomic import atomic_write
+
+def check_split_outputs(folder: str | Path, inputs: Sequence[str | Path] = (), force: bool = False) -> None:
+    """Refuse, before any work, a folder that is a file, or outputs that are inputs or exist without force."""
+    from tmforge.atomic import check_writable
     from tmforge.errors import TmforgeError
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise TmforgeError(f"{folder} is a file; give a folder for the streams")
+    if not folder.is_dir():
+        return  # created when writing: nothing in it to lose
+    for out in split_outputs(folder):
+        check_writable(out, tuple(inputs), force)
+
+
+def write_split(split: MixedSplit, folder: str | Path, inputs: Sequence[str | Path] = (),
+                force: bool = True) -> dict[str, int]:
+    """Write ru.txt, en.txt, other.txt (pieces separated by blank lines), anchors.tsv and report.tsv.
+
+    report.tsv has one row per piece: its index, source paragraph, label,
+    stream, anchor partner, character offsets in the document and text.
+    The five files are written together or not at all; an input among them is
+    refused, and an existing one without `force`. Returns the number of pieces per stream.
+    """
+    from tmforge.atomic import atomic_group, atomic_write
+
+    folder = Path(folder)
+    check_split_outputs(folder, inputs, force)
     folder.mkdir(parents=True, exist_ok=True)
     streams = [stream_of(label) for label in split.labels]
-    for name in STREAMS:
-        with atomic_write(folder / f"{name}.txt") as fh:
-            fh.write("".join(p.text + "\n\n" for p, s in zip(split.paragraphs, streams) if s == name))
-    with atomic_write(folder / "anchors.tsv") as fh:
-        fh.write("ru_piece\ten_piece\tru_text\ten_text\n")
-        for r, e in split.anchors:
-            fh.write(f"{r}\t{e}\t{_cell(split.paragraphs[r].text)}\t{_cell(split.paragraphs[e].text)}\n")
-    with atomic_write(folder / "report.tsv") as fh:
-        fh.write("piece\tparagraph\tlabel\tstream\tpartner\tstart\tend\ttext\n")
-        for k, (p, label) in enumerate(zip(split.paragraphs, split.labels)):
-            partner = split.partner(k)
-            fh.write(f"{k}\t{split.parents[k]}\t{label}\t{streams[k]}\t{'' if partner is None else partner}"
-                     f"\t{p.start}\t{p.end}\t{_cell(p.text)}\n")
+    with atomic_group():
+        for name in STREAMS:
+            with atomic_write(folder / f"{name}.txt") as fh:
+                fh.write("".join(p.text + "\n\n" for p, s in zip(split.paragraphs, streams) if s == name))
+        with atomic_write(folder / "anchors.tsv") as fh:
+            fh.write("ru_piece\ten_piece\tru_text\ten_text\n")
+            for r, e in split.anchors:
+                fh.write(f"{r}\t{e}\t{_cell(split.paragraphs[r].text)}\t{_cell(split.paragraphs[e].text)}\n")
+        with atomic_write(folder / "report.tsv") as fh:
+            fh.write("piece\tparagraph\tlabel\tstream\tpartner\tstart\tend\ttext\n")
+            for k, (p, label) in enumerate(zip(split.paragraphs, split.labels)):
+                partner = split.partner(k)
+                fh.write(f"{k}\t{split.parents[k]}\t{label}\t{streams[k]}\t{'' if partner is None else partner}"
+                         f"\t{p.start}\t{p.end}\t{_cell(p.text)}\n")
     return {name: streams.count(name) for name in STREAMS}
 
 

@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from tmforge.align.beads import Bead
+from tmforge.align.confidence import reference_mean, rescore
 from tmforge.align.detect import LANGS, detect_language
 from tmforge.align.mixed import split_document
-from tmforge.align.embed import Encoder, SpanEncoder, load_encoder
+from tmforge.align.embed import DEFAULT_MODEL, Encoder, SpanEncoder, load_encoder
+from tmforge.align.plausibility import check_decoding
+from tmforge.align.relatedness import check_related
+from tmforge.align.languages import NAMES, check_flag, check_segmentable, normalise_flag
 from tmforge.align.readers import Document, read_document, read_lines
+from tmforge.align.realign import align_passes
 from tmforge.align.search import SearchParams, search
+from tmforge.align.untranslated import untranslated_beads
 from tmforge.align.segment import Sentence, segment_paragraphs
 from tmforge.errors import TmforgeError
+from tmforge.reporting import Progress, Stage, Step, stage_step, tell
 from tmforge.types import Alignment, Paragraph
 from tmforge.tm.model import TranslationMemory, TranslationUnit, now_utc
 from tmforge.version import tool_version
 
 # One side this many times longer (in letters) than the other is not a translation pair.
 MAX_LENGTH_RATIO = 10.0
-Progress = Callable[[str], None]  # told the stage starting: reading, segmenting, embedding, aligning
+EMBED_CHUNK = 256  # texts per encoder call when spans are re-encoded, so progress can be told
 
 LANGUAGE_NAMES = {"ru": "Russian", "en": "English", "other": "another language", "neutral": "no language"}
 
@@ -31,17 +38,26 @@ def signature(encoder: Encoder, params: SearchParams) -> str:
     return f"tmforge:{tool_version()}|enc:{encoder.name}:{encoder.version}|{params.signature()}"
 
 
-def span_embeddings(encoder: Encoder, texts: Sequence[str], max_span: int, exact: bool = False) -> np.ndarray:
+def span_embeddings(encoder: Encoder, texts: Sequence[str], max_span: int, exact: bool = False,
+                    on_step: Step | None = None) -> np.ndarray:
     """(max_span, n, d): row [k-1, i] embeds sentences i..i+k-1.
 
     Encoders that can compose spans from per-sentence parts (the bundled one)
     do so; others, or `exact=True`, re-encode the joined text of every span.
+    `on_step(done, n)` is told how many of the n sentences are embedded.
     """
     if not exact and isinstance(encoder, SpanEncoder):
-        return encoder.spans(texts, max_span)
+        return encoder.spans(texts, max_span, on_step) if on_step else encoder.spans(texts, max_span)
     n = len(texts)
     batches = [[" ".join(texts[i:i + k]) for i in range(n - k + 1)] for k in range(1, max_span + 1)]
-    flat = encoder.encode([t for batch in batches for t in batch])
+    joined = [t for batch in batches for t in batch]
+    # Fixed chunks whether or not anyone listens, so results never depend on the display.
+    parts = []
+    for start in range(0, len(joined), EMBED_CHUNK):
+        parts.append(encoder.encode(joined[start:start + EMBED_CHUNK]))
+        if on_step is not None:
+            on_step(min(start + EMBED_CHUNK, len(joined)), len(joined))
+    flat = np.concatenate(parts) if parts else encoder.encode([])
     dim = flat.shape[1] if flat.size else 0
     spans = np.zeros((max_span, n, dim), dtype=np.float32)
     offset = 0
@@ -53,22 +69,24 @@ def span_embeddings(encoder: Encoder, texts: Sequence[str], max_span: int, exact
 
 def align_sentences(src: Sequence[str], tgt: Sequence[str], encoder: Encoder | None = None,
                     params: SearchParams = SearchParams(), src_paragraphs: Sequence[int] | None = None,
-                    tgt_paragraphs: Sequence[int] | None = None, progress: Progress | None = None) -> list[Bead]:
-    """Align two lists of sentences; bead indices refer to positions in the lists."""
+                    tgt_paragraphs: Sequence[int] | None = None, progress: Progress | None = None,
+                    src_lang: str | None = None, tgt_lang: str | None = None) -> list[Bead]:
+    """Align two lists of sentences; bead indices refer to positions in the lists.
+
+    `progress` is told the sentences embedded and the rows of the search done.
+    Each bead's score is its confidence (align/confidence.py), which centres
+    short inputs on the languages' reference means: give the languages when known.
+    """
     encoder = encoder or load_encoder()
     if not src or not tgt:
         return search(np.zeros((1, len(src), 1)), np.zeros((1, len(tgt), 1)), [], [], params)
-    _tell(progress, "embedding")
-    src_spans = span_embeddings(encoder, src, params.max_span)
-    tgt_spans = span_embeddings(encoder, tgt, params.max_span)
-    _tell(progress, "aligning")
-    return search(src_spans, tgt_spans, np.array([len(s) for s in src]),
-                  np.array([len(t) for t in tgt]), params, src_paragraphs, tgt_paragraphs)
-
-
-def _tell(progress: Progress | None, stage: str) -> None:
-    if progress is not None:
-        progress(stage)
+    embedding = Stage(progress, "embedding", len(src) + len(tgt))
+    src_spans = span_embeddings(encoder, src, params.max_span, on_step=embedding.part(0, len(src)))
+    tgt_spans = span_embeddings(encoder, tgt, params.max_span, on_step=embedding.part(len(src), len(tgt)))
+    beads = align_passes(src_spans, tgt_spans, src, tgt, params, src_paragraphs, tgt_paragraphs,
+                         on_step=stage_step(progress, "aligning"))
+    return rescore(beads, src_spans, tgt_spans, reference_mean(encoder.name, src_lang),
+                   reference_mean(encoder.name, tgt_lang))
 
 
 def sentences_of(paragraphs: Sequence[Paragraph], lang: str, subtitles: bool = False) -> list[Sentence]:
@@ -104,37 +122,69 @@ def document_language(doc: Document) -> str:
 
 def _check_pair(src_lang: str, tgt_lang: str, src_name: str, tgt_name: str) -> None:
     for lang, name in ((src_lang, src_name), (tgt_lang, tgt_name)):
-        if lang not in LANGS:
+        if lang in ("other", "neutral"):
             raise TmforgeError(f"{name} does not look like Russian or English text (detected: "
-                               f"{LANGUAGE_NAMES.get(lang, lang)}); pass --src-lang/--tgt-lang if it is")
+                               f"{LANGUAGE_NAMES.get(lang, lang)}); name its language with --src-lang/--tgt-lang "
+                               "(e.g. de, fr, es)")
     if src_lang == tgt_lang:
-        raise TmforgeError(f"both files are in {LANGUAGE_NAMES[src_lang]}; give one Russian and one "
-                           "English file, or set --src-lang/--tgt-lang")
+        raise TmforgeError(f"both files are in {NAMES.get(src_lang, src_lang)}; give files in two languages, "
+                           "or set --src-lang/--tgt-lang")
+
+
+def _checked_encoding(path: str | Path, own: str | None, shared: str | None, option: str) -> str | None:
+    """The encoding asked for one file (its own option, else --encoding), refused if it garbles the text."""
+    chosen = own or shared
+    if chosen:
+        check_decoding(path, chosen, option if own else "--encoding")
+    return chosen
+
+
+def _language(flag: str | None, detected: str, option: str, path: str | Path) -> str:
+    """The flag when the text does not contradict it, else the detected language."""
+    if flag is None:
+        return detected
+    check_flag(flag, detected, option, str(path))
+    return flag
 
 
 def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | None = None,
                 tgt_lang: str | None = None, segmented: bool = False, encoder: Encoder | None = None,
                 params: SearchParams = SearchParams(), encoding: str | None = None,
-                length_check: bool = True, progress: Progress | None = None) -> Alignment:
-    """Align a pair of files, one per language."""
-    _tell(progress, "reading")
+                length_check: bool = True, force_pair: bool = False, src_encoding: str | None = None,
+                tgt_encoding: str | None = None, progress: Progress | None = None) -> Alignment:
+    """Align a pair of files, one per language.
+
+    Files that turn out not to translate each other (align/relatedness.py) are
+    refused with UnrelatedDocuments unless `force_pair`. `src_encoding` and
+    `tgt_encoding` override `encoding` for one file; a decoding that gives
+    garbled text is refused with the encoding that reads the file.
+    """
+    tell(progress, "reading")
     src_paras: list[Paragraph] = []
     tgt_paras: list[Paragraph] = []
     encodings: dict[str, str] = {}
     warnings: list[str] = []
+    other_encoder = encoder is not None and encoder.name != DEFAULT_MODEL
+    src_lang = normalise_flag(src_lang, "--src-lang", other_encoder)
+    tgt_lang = normalise_flag(tgt_lang, "--tgt-lang", other_encoder)
+    for lang, option in ((src_lang, "--src-lang"), (tgt_lang, "--tgt-lang")):
+        if lang:
+            check_segmentable(lang, segmented, option)
+    src_enc = _checked_encoding(src_path, src_encoding, encoding, "--src-encoding")
+    tgt_enc = _checked_encoding(tgt_path, tgt_encoding, encoding, "--tgt-encoding")
     if segmented:
-        src = [Sentence(t, 0) for t in read_lines(src_path, encoding)]
-        tgt = [Sentence(t, 0) for t in read_lines(tgt_path, encoding)]
-        src_lang = src_lang or detect_language(" ".join(s.text for s in src[:200]))
-        tgt_lang = tgt_lang or detect_language(" ".join(s.text for s in tgt[:200]))
+        src = [Sentence(t, 0) for t in read_lines(src_path, src_enc)]
+        tgt = [Sentence(t, 0) for t in read_lines(tgt_path, tgt_enc)]
+        src_lang = _language(src_lang, detect_language(" ".join(s.text for s in src[:200])), "--src-lang", src_path)
+        tgt_lang = _language(tgt_lang, detect_language(" ".join(t.text for t in tgt[:200])), "--tgt-lang", tgt_path)
     else:
-        src_doc, tgt_doc = read_document(src_path, encoding), read_document(tgt_path, encoding)
-        src_lang = src_lang or document_language(src_doc)
-        tgt_lang = tgt_lang or document_language(tgt_doc)
+        src_doc, tgt_doc = read_document(src_path, src_enc), read_document(tgt_path, tgt_enc)
+        src_lang = _language(src_lang, document_language(src_doc), "--src-lang", src_path)
+        tgt_lang = _language(tgt_lang, document_language(tgt_doc), "--tgt-lang", tgt_path)
         _check_pair(src_lang, tgt_lang, str(src_path), str(tgt_path))
         if length_check:
             _check_lengths(src_doc, tgt_doc)
-        _tell(progress, "segmenting")
+        tell(progress, "segmenting")
         src = sentences_of(src_doc.paragraphs, src_lang, src_doc.whole_units)
         tgt = sentences_of(tgt_doc.paragraphs, tgt_lang, tgt_doc.whole_units)
         src_paras, tgt_paras = src_doc.paragraphs, tgt_doc.paragraphs
@@ -142,10 +192,13 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
         warnings = src_doc.warnings + tgt_doc.warnings
     encoder = encoder or load_encoder()
     beads = align_sentences([s.text for s in src], [t.text for t in tgt], encoder, params,
-                            [s.paragraph for s in src], [t.paragraph for t in tgt], progress)
-    return Alignment(src_lang, tgt_lang, src, tgt, beads, signature(encoder, params),
-                     document=Path(src_path).name, warnings=warnings, src_paragraphs=src_paras,
-                     tgt_paragraphs=tgt_paras, encodings=encodings)
+                            [s.paragraph for s in src], [t.paragraph for t in tgt], progress,
+                            src_lang=src_lang, tgt_lang=tgt_lang)
+    if not force_pair:
+        check_related(beads, str(src_path), str(tgt_path))
+    return _mark_untranslated(Alignment(src_lang, tgt_lang, src, tgt, beads, signature(encoder, params),
+                                        document=Path(src_path).name, warnings=warnings, src_paragraphs=src_paras,
+                                        tgt_paragraphs=tgt_paras, encodings=encodings))
 
 
 def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encoder | None = None,
@@ -157,10 +210,14 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
     similarity) are anchors: their sentences are aligned with each other, and
     the paragraphs between two anchors are aligned as a block.
     """
-    _tell(progress, "reading")
-    doc = read_document(path, encoding)
+    src_lang = normalise_flag(src_lang, "--src-lang", encoder is not None and encoder.name != DEFAULT_MODEL)
+    if src_lang is not None and src_lang not in LANGS:
+        raise TmforgeError(f"--src-lang {src_lang}: a mixed file is split into Russian and English only; "
+                           "give two files, one per language")
+    tell(progress, "reading")
+    doc = read_document(path, _checked_encoding(path, None, encoding, "--encoding"))
     encoder = encoder or load_encoder()
-    _tell(progress, "embedding")
+    tell(progress, "embedding")
     # Pieces: paragraphs, with those that switch language cut into their runs.
     split = split_document(doc.paragraphs, encoder)
     pieces = split.paragraphs
@@ -174,7 +231,7 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
         src_lang = split.labels[min(first)]
     tgt_lang = "en" if src_lang == "ru" else "ru"
 
-    _tell(progress, "segmenting")
+    tell(progress, "segmenting")
     sentences = {lang: sentences_of([pieces[k] for k in streams[lang]], lang, doc.whole_units)
                  for lang in LANGS}
     # Piece index -> indices of its sentences in its stream.
@@ -187,7 +244,8 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
     anchors = [(r, e) if src_lang == "ru" else (e, r) for r, e in split.anchors]
     src_paras, tgt_paras = streams[src_lang], streams[tgt_lang]
     done_src = done_tgt = -1
-    _tell(progress, "aligning")
+    aligning = Stage(progress, "aligning", len(sentences[src_lang]))  # rows: source sentences aligned
+    rows = 0
     for s_para, t_para in anchors + [(len(pieces), len(pieces))]:
         gap_src = [k for k in src_paras if done_src < k < s_para]
         gap_tgt = [k for k in tgt_paras if done_tgt < k < t_para]
@@ -200,15 +258,22 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
             found = align_sentences([sentences[src_lang][i].text for i in s_idx],
                                     [sentences[tgt_lang][j].text for j in t_idx], encoder, params,
                                     [sentences[src_lang][i].paragraph for i in s_idx],
-                                    [sentences[tgt_lang][j].paragraph for j in t_idx])
+                                    [sentences[tgt_lang][j].paragraph for j in t_idx],
+                                    src_lang=src_lang, tgt_lang=tgt_lang)
             beads += [Bead(tuple(s_idx[i] for i in b.src), tuple(t_idx[j] for j in b.tgt), b.score)
                       for b in found]
+            rows += len(s_idx)
+            aligning.at(rows)
         done_src, done_tgt = s_para, t_para
-    return Alignment(src_lang, tgt_lang, sentences[src_lang], sentences[tgt_lang], beads,
-                     signature(encoder, params), document=Path(path).name, warnings=list(doc.warnings),
-                     src_paragraphs=[pieces[k] for k in streams[src_lang]],
-                     tgt_paragraphs=[pieces[k] for k in streams[tgt_lang]],
-                     encodings={str(path): doc.encoding})
+    return _mark_untranslated(Alignment(
+        src_lang, tgt_lang, sentences[src_lang], sentences[tgt_lang], beads, signature(encoder, params),
+        document=Path(path).name, warnings=list(doc.warnings), src_paragraphs=[pieces[k] for k in streams[src_lang]],
+        tgt_paragraphs=[pieces[k] for k in streams[tgt_lang]], encodings={str(path): doc.encoding}))
+
+
+def _mark_untranslated(alignment: Alignment) -> Alignment:
+    alignment.untranslated = untranslated_beads(alignment)
+    return alignment
 
 
 def bead_props(alignment: Alignment, bead: Bead) -> dict[str, str] | None:
@@ -223,12 +288,18 @@ def bead_props(alignment: Alignment, bead: Bead) -> dict[str, str] | None:
     return props or None
 
 
-def to_memory(alignment: Alignment, include_empty: bool = False) -> TranslationMemory:
-    """One translation unit per bead (beads with an empty side only when asked)."""
+def to_memory(alignment: Alignment, include_empty: bool = False,
+              keep_untranslated: bool | None = None) -> TranslationMemory:
+    """One translation unit per bead (beads with an empty side only when asked; beads whose
+    target was left untranslated, see align/untranslated.py, only when asked: by `keep_untranslated`,
+    else by the alignment's `untranslated_kept`)."""
+    if keep_untranslated is None:
+        keep_untranslated = alignment.untranslated_kept
     created = now_utc()
+    left_out = set() if keep_untranslated else set(alignment.untranslated)
     units = [TranslationUnit(source=s, target=t, src_lang=alignment.src_lang, tgt_lang=alignment.tgt_lang,
                              score=b.score, bead=b.kind, document=alignment.document, seq=seq,
                              created=created, props=bead_props(alignment, b))
              for seq, (s, t, b) in enumerate(alignment.pairs(), 1)
-             if include_empty or (b.src and b.tgt)]
+             if (include_empty or (b.src and b.tgt)) and seq - 1 not in left_out]
     return TranslationMemory.from_units(units, meta={"signature": alignment.signature})

@@ -39,6 +39,7 @@ tr.s-high{border-left:4px solid #2da44e} tr.s-mid{border-left:4px solid #d4a72c}
 tr.s-low{border-left:4px solid #cf222e;background:#fff1f0}
 tr.multi td.kind{font-weight:700;color:#6639ba}
 tr.unaligned{background:#f3f0ff} tr.unaligned td.kind{color:#6639ba;font-weight:700}
+tr.untranslated td.tgt{background:#fff8c5;text-decoration:underline wavy #bf8700}
 span.sent+span.sent{border-left:2px solid #c9cdd4;margin-left:4px;padding-left:6px}
 span.missing{color:#8c959f;font-style:italic}
 tr.bead{scroll-margin-top:190px}
@@ -110,6 +111,7 @@ class ReviewPage:
         self._low_ids: list[tuple[str, str]] = []
         self._multi_ids: list[tuple[str, str]] = []
         self._unaligned_ids: list[tuple[str, str]] = []
+        self._untranslated_ids: list[tuple[str, str]] = []
 
     def add(self, alignment) -> None:
         if self._count == 0:
@@ -123,6 +125,7 @@ class ReviewPage:
 
     def _render(self, al, d: int, numbered: bool) -> None:
         rows = []
+        untranslated = set(getattr(al, "untranslated", ()))
         for b, bead in enumerate(al.beads, 1):
             rid = f"d{d}-b{b}"
             label = f"{d + 1}:{b}" if numbered else f"{b}"
@@ -139,6 +142,10 @@ class ReviewPage:
                 if bead.kind != "1-1":
                     classes.append("multi")
                     self._multi_ids.append((rid, label))
+                    problem = True
+                if b - 1 in untranslated:
+                    classes.append("untranslated")
+                    self._untranslated_ids.append((rid, label))
                     problem = True
             if problem:
                 classes.append("problem")
@@ -177,7 +184,9 @@ class ReviewPage:
             f'<div id="jump-low"><b>Low confidence ({len(self._low_ids)})</b>{_links(self._low_ids)}</div>'
             f'<div id="jump-multi"><b>Not 1-1 ({len(self._multi_ids)})</b>{_links(self._multi_ids)}</div>'
             f'<div id="jump-unaligned"><b>Unaligned ({len(self._unaligned_ids)})</b>'
-            f'{_links(self._unaligned_ids)}</div></div>'
+            f'{_links(self._unaligned_ids)}</div>'
+            f'<div id="jump-untranslated"><b>Untranslated ({len(self._untranslated_ids)})</b>'
+            f'{_links(self._untranslated_ids)}</div></div>'
             '<div class="tools"><button id="prev" type="button">◀ previous problem</button>'
             '<button id="next" type="button">next problem ▶</button><span id="position"></span> '
             '<label><input type="checkbox" id="only"> show only problems</label></div></header>')

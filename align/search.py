@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -50,6 +51,17 @@ class SearchParams:
     trim_penalty: float = 0.5           # cost per unit of cosine a bead falls short of itself trimmed by a sentence
     band: int = 10                      # half-width of the refinement band, in sentences
     coarse_cells: int = 250_000         # align exactly once n * m is this small
+    # Second pass with a lexicon learned from the first pass's confident 1-1 beads (align/lexicon.py);
+    # lex_weight 0 leaves it out.
+    lex_weight: float = 0.0             # weight of the lexical score in a bead's value
+    lex_offset: float = 0.0             # lexical score a bead must beat to gain from it
+    lex_model: str = "model1"           # "model1" (IBM Model 1 both ways) or "dice"
+    lex_stem: int = 0                   # units are words cut to this many characters (0: whole words)
+    lex_min_confidence: float = 0.9     # first-pass 1-1 beads at least this confident train the lexicon
+    # Repair pass (align/repair.py): neighbouring 1-1 beads cross, and sentences left unaligned on
+    # both sides within cross_window beads pair up, when that scores this much higher; 0 leaves it out.
+    cross_margin: float = 0.8
+    cross_window: int = 6
 
     def signature(self) -> str:
         fields = asdict(self)
@@ -92,8 +104,13 @@ class _Side:
 
 
 def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
-            beads: tuple[tuple[int, int], ...], p: SearchParams, len_mu: float) -> Path:
-    """Best monotone path from (0, 0) to (n, m) through the band lo[i] <= j <= hi[i]."""
+            beads: tuple[tuple[int, int], ...], p: SearchParams, len_mu: float,
+            on_row: Callable[[int], None] | None = None, extra=None) -> Path:
+    """Best monotone path from (0, 0) to (n, m) through the band lo[i] <= j <= hi[i].
+
+    `on_row(rows)` is told how many rows are done after each row.
+    `extra(a, b, i0, starts)`, when given, adds its gain to every a-b bead (a lexical score).
+    """
     n = src.n
     pairs = [bd for bd in beads if bd[0] and bd[1]]
     codes = {bd: k for k, bd in enumerate(beads)}
@@ -124,6 +141,8 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
                 - p.many_penalty * (a + b - 2) - p.paragraph_penalty * crossings
             if a + b > 2 and p.trim_penalty:
                 gain -= p.trim_penalty * np.maximum(0.0, _trimmed(src, tgt, a, b, i0, starts) - sims)
+            if extra is not None:
+                gain = gain + extra(a, b, i0, starts)
             cand = np.full(cols.size, NEG)
             cand[ok] = values[i0][starts - lo[i0]] + gain
             better = cand > best
@@ -139,6 +158,8 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
             code[moved] = codes[(0, 1)]
         values.append(best)
         back.append(code)
+        if on_row is not None:
+            on_row(i + 1)
     return _backtrace(src, tgt, lo, back, beads)
 
 
@@ -216,7 +237,8 @@ COARSE_BEADS = ((1, 1), (1, 0), (0, 1))
 
 def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_lengths,
            params: SearchParams = SearchParams(), src_paragraphs=None, tgt_paragraphs=None, *,
-           context: tuple[np.ndarray, np.ndarray, float] | None = None) -> list[Bead]:
+           context: tuple[np.ndarray, np.ndarray, float] | None = None,
+           on_step: Callable[[int, int], None] | None = None, extra=None) -> list[Bead]:
     """Align two sentence sequences given their span embeddings (K, n, d) and character lengths.
 
     `*_paragraphs` give each sentence's paragraph number; beads crossing a
@@ -226,6 +248,9 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
     target/source length ratio) of a whole document when the sequences are a
     stretch of it (the editor's realign between fixed beads), so the stretch is
     scored as it would be inside the document; by default, the sequences' own.
+    `on_step(done, total)` is told the rows searched, over every level of the pyramid.
+    `extra`, when given, scores beads at the finest level on top of the cosine
+    (align/lexicon.py's LexicalScorer): `extra.prepare(lo, hi)` receives the band first.
     """
     n, m = src_spans.shape[1], tgt_spans.shape[1]
     if n == 0 or m == 0:
@@ -246,6 +271,10 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
         levels.append((*_pool(xs, xl, xp), *_pool(ys, yl, yp)))
 
     path: Path | None = None
+    total_rows = sum(level[0].shape[0] + 1 for level in levels)
+    rows_before = 0
+    if on_step is not None:
+        on_step(0, total_rows)
     for depth in range(len(levels) - 1, -1, -1):
         xs, xl, xp, ys, yl, yp = levels[depth]
         ln, lm = xs.shape[0], ys.shape[0]
@@ -256,10 +285,15 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
         if depth == 0:
             src, tgt = _Side.build(src_spans, xl, xp), _Side.build(tgt_spans, yl, yp)
             beads = params.beads
+            if extra is not None:
+                extra.prepare(lo, hi)
         else:  # coarse levels hold single pooled rows: 1-1, 1-0 and 0-1 only
             src, tgt = _Side.build(xs[None], xl, xp), _Side.build(ys[None], yl, yp)
             beads = COARSE_BEADS
-        path = _run_dp(src, tgt, lo, hi, beads, params, len_mu)
+        on_row = None if on_step is None else \
+            (lambda rows, before=rows_before: on_step(before + rows, total_rows))
+        path = _run_dp(src, tgt, lo, hi, beads, params, len_mu, on_row, extra if depth == 0 else None)
+        rows_before += ln + 1
     return [Bead(tuple(range(i0, i0 + a)), tuple(range(j0, j0 + b)), confidence(sim) if a and b else None)
             for i0, a, j0, b, sim in path]
 

@@ -283,6 +283,8 @@ class Tally(Sink):
         self.encodings: Counter = Counter()
         self.inputs: list[tuple[str, str]] = []
         self.warnings: list[str] = []
+        self.untranslated = 0
+        self.untranslated_kept = False
 
     def add(self, index: int, outcome: Outcome) -> None:
         r = outcome.alignment
@@ -302,6 +304,8 @@ class Tally(Sink):
             else:
                 self.unaligned[r.tgt_lang] += len(b.tgt)
         self.encodings.update(r.encodings.values())
+        self.untranslated += len(r.untranslated)
+        self.untranslated_kept = self.untranslated_kept or r.untranslated_kept
         self.inputs += list(r.encodings.items())
         self.warnings += r.warnings
 

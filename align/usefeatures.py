@@ -16,7 +16,7 @@ package loaded; it runs sentences in length-sorted padded batches.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -33,6 +33,11 @@ class SentenceFeatures:
     start: np.ndarray   # (n, 512) the sentence-start token, projected
     end: np.ndarray     # (n, 512) the sentence-end token, projected
     length: np.ndarray  # (n,) tokens including start and end
+
+
+def _alternating(count: int) -> list[int]:
+    """0, count-1, 1, count-2, ...: first and last alternating towards the middle."""
+    return [k // 2 if k % 2 == 0 else count - 1 - k // 2 for k in range(count)]
 
 
 class UseFeatures:
@@ -84,20 +89,30 @@ class UseFeatures:
             branches.append(np.maximum(self._dense(self._windows(h, width, left), w2, b2), 0) + h)
         return self._layernorm(np.concatenate(branches, axis=2), *self.ln2) * m
 
-    def features(self, texts: Sequence[str]) -> SentenceFeatures:
+    def features(self, texts: Sequence[str], on_step: Callable[[int, int], None] | None = None
+                 ) -> SentenceFeatures:
+        """Features of every text; `on_step(done, n)` after each batch (texts done, in length order)."""
         token_ids = [self.tokenize(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
         n = len(token_ids)
         lengths = np.array([len(t) for t in token_ids], dtype=np.int64)
         dim = self.out_W.shape[1]
         core, start, end = (np.zeros((n, dim), np.float32) for _ in range(3))
         order = np.argsort(lengths, kind="stable")
+        batches = []  # runs of similar length: little padding
         k = 0
         while k < n:
             T = int(lengths[order[k]])
             stop = k + 1
             while stop < n and int(lengths[order[stop]]) * (stop - k + 1) <= max(_BATCH_TOKENS, T):
                 stop += 1
-            rows = order[k:stop]
+            batches.append(order[k:stop])
+            k = stop
+        done = 0
+        # Short and long batches alternate: every batch costs about the same (a bounded
+        # number of tokens), so sentences done then grow at a steady pace for the
+        # progress count. Each batch is computed alone, so the order changes no result.
+        for b in _alternating(len(batches)):
+            rows = batches[b]
             T = int(lengths[rows].max())
             ids = np.zeros((len(rows), T), dtype=np.int64)
             mask = np.zeros((len(rows), T), dtype=np.float32)
@@ -112,7 +127,9 @@ class UseFeatures:
             start[rows] = first_f @ self.out_W
             end[rows] = last_f @ self.out_W
             core[rows] = (total - first_f - last_f) @ self.out_W
-            k = stop
+            done += len(rows)
+            if on_step is not None:
+                on_step(done, n)
         return SentenceFeatures(core, start, end, lengths)
 
     def head(self, summed: np.ndarray, length: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@
   (expected calibration error). `--calibrate` refits the logistic mapping on
   separately seeded Russian-English pseudo-documents and prints it.
 
-Usage: python benchmarks/quality.py [--calibrate] [--no-write]
+Usage: python benchmarks/quality.py [--calibrate] [--calibration-only] [--no-write]
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ from tmforge.align.embed import load_encoder  # noqa: E402
 from tmforge.align.evaluate import count, evaluate, scores  # noqa: E402
 from tmforge.align.galechurch import gale_church  # noqa: E402
 from tmforge.align.pipeline import signature, span_embeddings  # noqa: E402
-from tmforge.align.search import SearchParams, search, similarity  # noqa: E402
+from tmforge.align.confidence import reference_mean, rescore, similarity  # noqa: E402
+from tmforge.align.realign import align_passes  # noqa: E402
+from tmforge.align.search import SearchParams, search  # noqa: E402
 from benchmarks.docgen import PseudoDocument, make_documents  # noqa: E402
 from benchmarks.report import ROOT, SHARED, table, write_section  # noqa: E402
 
@@ -72,10 +74,13 @@ def sample() -> PseudoDocument:
     return PseudoDocument(lines(folder / "en.sent"), lines(folder / "ru.sent"), read_beads(folder / "gold.align"))
 
 
-def align_doc(doc: PseudoDocument, encoder, params: SearchParams, exact: bool = False) -> list[Bead]:
+def align_doc(doc: PseudoDocument, encoder, params: SearchParams, exact: bool = False,
+              langs: tuple[str | None, str | None] = (None, None)) -> list[Bead]:
+    """The search, then each bead's confidence as the pipeline gives it (align/confidence.py)."""
     src = span_embeddings(encoder, doc.src, params.max_span, exact=exact)
     tgt = span_embeddings(encoder, doc.tgt, params.max_span, exact=exact)
-    return search(src, tgt, [len(s) for s in doc.src], [len(t) for t in doc.tgt], params)
+    beads = align_passes(src, tgt, doc.src, doc.tgt, params)
+    return rescore(beads, src, tgt, reference_mean(encoder.name, langs[0]), reference_mean(encoder.name, langs[1]))
 
 
 def prf_row(name: str, result: dict, seconds: float | None = None) -> list[object]:
@@ -90,8 +95,10 @@ HEADER = ["set", "strict P", "strict R", "strict F1", "lax P", "lax R", "lax F1"
 def textberg_section(encoder, params: SearchParams) -> str:
     docs = textberg()
     runs = {}
-    for label, aligner in (("embeddings, composed spans (default)", lambda d: align_doc(d, encoder, params)),
-                           ("embeddings, spans re-encoded exactly", lambda d: align_doc(d, encoder, params, True)),
+    tb = ("de", "fr")
+    for label, aligner in (("embeddings, composed spans (default)", lambda d: align_doc(d, encoder, params, langs=tb)),
+                           ("embeddings, spans re-encoded exactly",
+                            lambda d: align_doc(d, encoder, params, True, langs=tb)),
                            ("Gale-Church, length only", lambda d: gale_church([len(s) for s in d.src],
                                                                                [len(t) for t in d.tgt]))):
         start = time.perf_counter()
@@ -111,13 +118,13 @@ def textberg_section(encoder, params: SearchParams) -> str:
 
 
 def russian_section(encoder, params: SearchParams) -> tuple[str, list[tuple[list[Bead], list[Bead]]]]:
-    sets = {"samples/ (hand-checked gold, 60 sentences a side)": [sample()],
-            "Tatoeba rus-eng pseudo-documents (seed 1)": tatoeba_docs(1),
-            "WMT22 ru-en pseudo-documents (seed 1)": wmt_docs(1)}
+    sets = {"samples/ (hand-checked gold, 60 sentences a side)": ([sample()], ("en", "ru")),
+            "Tatoeba rus-eng pseudo-documents (seed 1)": (tatoeba_docs(1), ("ru", "en")),
+            "WMT22 ru-en pseudo-documents (seed 1)": (wmt_docs(1), ("ru", "en"))}
     rows, pooled = [], []
-    for label, docs in sets.items():
+    for label, (docs, langs) in sets.items():
         start = time.perf_counter()
-        pairs = [(align_doc(d, encoder, params), d.gold) for d in docs]
+        pairs = [(align_doc(d, encoder, params, langs=langs), d.gold) for d in docs]
         pooled += pairs
         n_sent = sum(len(d.src) for d in docs)
         gold_kinds = sum(1 for d in docs for b in d.gold if b.kind != "1-1")
@@ -147,11 +154,16 @@ def reliability(pairs: list[tuple[list[Bead], list[Bead]]], bins: int = 5) -> tu
 
 
 def fit_calibration(encoder, params: SearchParams) -> tuple[float, float]:
-    """Logistic fit of correctness on centred cosine, on pseudo-documents seeded apart from the evaluation."""
+    """Logistic fit of correctness on centred cosine, on pseudo-documents seeded apart from the evaluation:
+    long ones, and as many one- and two-sentence ones (benchmarks/confidence.py) with seeded mismatches."""
+    from benchmarks.confidence import short_documents, tatoeba_pairs
+
     sims, right = [], []
-    for doc in tatoeba_docs(101) + wmt_docs(101):
+    long_docs = tatoeba_docs(101) + wmt_docs(101)
+    short = [d for d, _ in short_documents(*tatoeba_pairs(), seed=101, count=len(long_docs))]
+    for doc in long_docs + short:
         keys = {(g.src, g.tgt) for g in doc.gold}
-        for b in align_doc(doc, encoder, params):
+        for b in align_doc(doc, encoder, params, langs=("ru", "en")):
             if b.src and b.tgt:
                 sims.append(similarity(b.score))
                 right.append((b.src, b.tgt) in keys)
@@ -170,23 +182,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calibrate", action="store_true", help="refit and print the confidence mapping")
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
+    parser.add_argument("--calibration-only", action="store_true",
+                        help="rewrite only the calibration section (the default aligner on every set)")
     args = parser.parse_args()
     encoder, params = load_encoder(), SearchParams()
     if args.calibrate:
         slope, midpoint = fit_calibration(encoder, params)
         print(f"CALIBRATION = ({slope:.2f}, {midpoint:.3f})")
         return
-    tb = textberg_section(encoder, params)
-    print(tb, flush=True)
+    if not args.calibration_only:
+        tb = textberg_section(encoder, params)
+        print(tb, flush=True)
     ru, ru_pairs = russian_section(encoder, params)
     print(ru, flush=True)
-    tb_pairs = [(align_doc(d, encoder, params), d.gold) for _, d in textberg()]
+    tb_pairs = [(align_doc(d, encoder, params, langs=("de", "fr")), d.gold) for _, d in textberg()]
     rel_ru, ece_ru = reliability(ru_pairs)
     rel_tb, ece_tb = reliability(tb_pairs)
     cal = (f"Russian-English sets above (expected calibration error {ece_ru:.3f}):\n\n{rel_ru}\n\n"
            f"Text+Berg (expected calibration error {ece_tb:.3f}):\n\n{rel_tb}")
     print(cal)
-    if not args.no_write:
+    if args.calibration_only and not args.no_write:
+        write_section("calibration", "Confidence calibration (per-bead score in [0, 1])", cal)
+    elif not args.no_write:
         sig = f"Signature: `{signature(encoder, params)}`"
         write_section("quality-textberg", "Alignment quality: Text+Berg (German-French)", sig + "\n\n" + tb)
         write_section("quality-ru-en", "Alignment quality: Russian-English", sig + "\n\n" + ru)

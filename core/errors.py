@@ -9,3 +9,9 @@ class TmforgeError(Exception):
     """
 
     exit_code = 2
+
+
+# Ctrl-C (and, like it, a termination signal): the documented exit code and the one line printed.
+INTERRUPTED = 130
+INTERRUPTED_MESSAGE = ("interrupted; no partial file was left (files finished before stay); "
+                       "run the command again to redo the rest")

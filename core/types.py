@@ -51,6 +51,9 @@ class Alignment:
     src_paragraphs: list[Paragraph] = field(default_factory=list)
     tgt_paragraphs: list[Paragraph] = field(default_factory=list)
     encodings: dict[str, str] = field(default_factory=dict)
+    # Beads (indices into `beads`) whose target is in the source language or copies the source.
+    untranslated: list[int] = field(default_factory=list)
+    untranslated_kept: bool = False  # asked to write them all the same (--keep-untranslated)
 
     def pairs(self) -> list[tuple[str, str, Bead]]:
         """(source text, target text, bead) for every bead; sentences of one side joined by a space."""

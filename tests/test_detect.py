@@ -111,6 +111,17 @@ def test_bilingual_lines_become_anchor_pairs():
     assert split.labels[4:] == ["ru", "ru"]
 
 
+def test_an_all_caps_bilingual_title_line_is_split_into_a_pair():
+    text = ("ДОГОВОР ПОСТАВКИ № 15 / SUPPLY CONTRACT No. 15\n"
+            "Поставщик обязуется передать товар покупателю.\n"
+            "The supplier undertakes to deliver the goods to the buyer.")
+    split = split_mixed(paragraphs(text))
+    texts = [p.text for p in split.paragraphs]
+    assert texts[:2] == ["ДОГОВОР ПОСТАВКИ № 15", "SUPPLY CONTRACT No. 15"]
+    assert split.labels[:2] == ["ru", "en"]
+    assert (0, 1) in split.anchors
+
+
 def test_pieces_of_pieces_are_the_same():
     text = "Привет, друзья. Hello, friends. Как дела? How are you doing today?\nДокумент / Document"
     pieces, labels, _, _ = split_pieces(paragraphs(text))

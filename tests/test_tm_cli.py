@@ -82,7 +82,7 @@ def test_user_errors_are_one_line_and_leave_no_output(tmp_path):
     broken.write_text('<?xml version="1.0"?>\n<tmx version="1.4"><body><tu>\n', encoding="utf-8")
     for args in (["tm", "convert", broken, tmp_path / "x.tsv"],
                  ["tm", "convert", sample(tmp_path / "a.tmx", ("Да.", "Yes.", 0.9)), tmp_path / "x.tmx",
-                  "--lang-code", "ru_RU"],
+                  "--lang-code", "ru RU"],
                  ["tm", "dedupe", tmp_path / "a.tmx", "-o", tmp_path / "x.tmx", "--mode", "fuzzy"],
                  ["tm", "stats", tmp_path / "missing.tmx"]):
         run = tmforge(*args)

@@ -122,3 +122,33 @@ def test_untranslated_filter_needs_a_detector_passed_in():
     with pytest.raises(TmforgeError, match="needs a language detector"):
         filter_memory(memory, FilterOptions(untranslated=True))
     assert filter_memory(memory, FilterOptions(untranslated=False)).removed == {"empty": 0}
+
+
+# ---------------------------------------------------------------- issue 11, case 7
+
+@pytest.mark.parametrize("source, target", [
+    ("Большая семерка", "G7"), ("в четыре часа утра", "at 4 am"), ("XXI века", "21st century"),
+    ("Глава IV", "Chapter 4"), ("двадцать один день", "21 days"), ("третий пункт", "the 3rd item"),
+    ("Цена 1 000,50 руб.", "Price 1,000.50 RUB."), ("2,5 кг", "2.5 kg"), ("в 2005 году", "in 2005"),
+])
+def test_the_numbers_filter_keeps_numbers_written_another_way(source, target):
+    result = filter_memory(tm(unit(source, target)), FilterOptions(numbers=True))
+    assert result.removed.get("numbers", 0) == 0
+
+
+@pytest.mark.parametrize("source, target", [
+    ("в 2005 году", "in 2006"), ("Версия 3", "Version 4"), ("G7", "G8"), ("XXI века", "20th century"),
+    ("в четыре часа утра", "at 5 am"), ("1 000 рублей", "100 roubles"),
+])
+def test_the_numbers_filter_catches_changed_numbers(source, target):
+    result = filter_memory(tm(unit(source, target)), FilterOptions(numbers=True))
+    assert result.removed["numbers"] == 1
+
+
+def test_dedupe_reports_sources_with_several_targets():
+    memory = tm(unit("Да.", "Yes."), unit("Да.", "Yes."), unit("Да.", "Sure."), unit("Нет.", "No."))
+    result = dedupe(memory)
+    assert result.removed == 1
+    assert [(c.source, c.targets) for c in result.conflicts] == [("Да.", ("Yes.", "Sure."))]
+    assert [(c.source, c.targets) for c in dedupe(tm(unit("Да.", "Yes."), unit("да", "yes"), unit("ДА!", "Yes!")),
+                                                   "normalized").conflicts] == []

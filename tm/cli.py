@@ -9,6 +9,7 @@ from typing import Callable, List, Optional
 
 import typer
 
+from tmforge.commandline import INPUT, OUTPUT, SCREEN, App, choices, plain, warn
 from tmforge.tm import ops, store_cli
 from tmforge.tm.formats import check_outputs, input_paths, read_memory, registry, write_memory
 from tmforge.errors import TmforgeError
@@ -29,27 +30,46 @@ class Services:
     encoder: Optional[Callable[[], object]] = None
     segmenter: Optional[Callable] = None
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Convert, merge, dedupe, filter and describe translation memories. " + FORMAT_HELP)
+app = App(short_help="Convert, merge, dedupe, filter and describe translation memories.",
+          help="Convert, merge, dedupe, filter and describe translation memories.\n\n" + FORMAT_HELP + """
+
+\b
+Examples:
+  tmforge tm convert memory.tmx memory.tsv
+  tmforge tm merge a.tmx b.tsv -o all.tmx --dedupe normalized
+  tmforge tm filter all.tmx -o good.tmx --min-score 0.5 --same
+  tmforge tm stats memory.tmx
+  tmforge tm convert -h              every option of a command""")
 
 store_cli.register(app)   # import, index, lookup, concordance, pretranslate, serve, info (tm/store_cli.py)
 
 # Options shared by every command that reads or writes a memory.
-SRC_LANG = typer.Option(None, "--src-lang", help="Source language to read: picks the pair in a multilingual "
-                        "TMX (en finds en-US), names the source file of a Moses pair.")
-TGT_LANG = typer.Option(None, "--tgt-lang", help="Target language to read (as --src-lang).")
-INLINE = typer.Option("strip", "--inline", help="TMX inline tags (bpt/ept/ph/it/hi): 'strip' keeps the text "
-                      "only; 'keep' keeps the markup and writes it back as tags to TMX.")
-LANG_CODE = typer.Option(None, "--lang-code", help="Language code to write, validated as BCP 47: en-GB, or "
-                         "ru=ru-RU (repeatable). Default: the codes of the units (ru, en).")
-PROPS = typer.Option(True, "--props/--no-props", help="Write TMX props: x-score, x-bead, x-source-document, "
-                     "x-seq and the units' own props.")
-TUIDS = typer.Option(True, "--tuids/--no-tuids", help="Write a tuid on every TMX unit.")
-DATES = typer.Option(True, "--dates/--no-dates", help="Write creationdate on the TMX header and units.")
-WHITESPACE = typer.Option("trim", "--whitespace", help="Leading/trailing whitespace of segments: 'trim' "
-                          "or 'keep'. Tabs and line breaks inside a segment are always kept.")
-INCLUDE_EMPTY = typer.Option(False, "--include-empty", help="Also write units with an empty side.")
-FORCE = typer.Option(False, "--force", "-f", help="Overwrite existing output files.")
+SRC_LANG = typer.Option(None, "--src-lang", metavar="LANG", rich_help_panel=INPUT,
+                        help="Source language to read: picks the pair in a multilingual TMX (en finds "
+                             "en-US), names the source file of a Moses pair.")
+TGT_LANG = typer.Option(None, "--tgt-lang", metavar="LANG", rich_help_panel=INPUT,
+                        help="Target language to read (as --src-lang).")
+Inline = choices("Inline", "strip", "keep")
+Whitespace = choices("Whitespace", "trim", "keep")
+DedupeMode = choices("DedupeMode", "exact", "normalized")
+INLINE = typer.Option("strip", "--inline", callback=plain, rich_help_panel=INPUT,
+                      help="TMX inline tags (bpt/ept/ph/it/hi): strip keeps the text only; keep keeps "
+                           "the markup and writes it back as tags to TMX.")
+LANG_CODE = typer.Option(None, "--lang-code", metavar="CODE", rich_help_panel=OUTPUT,
+                         help="Language code to write, as BCP 47: en-GB, or ru=ru-RU (repeatable). "
+                              "Default: the codes of the units (ru, en).")
+PROPS = typer.Option(True, "--props/--no-props", rich_help_panel=OUTPUT,
+                     help="Write TMX props: x-score, x-bead, x-source-document, x-seq and the units' own.")
+TUIDS = typer.Option(True, "--tuids/--no-tuids", rich_help_panel=OUTPUT, help="Write a tuid on every TMX unit.")
+DATES = typer.Option(True, "--dates/--no-dates", rich_help_panel=OUTPUT,
+                     help="Write creationdate on the TMX header and units.")
+WHITESPACE = typer.Option("trim", "--whitespace", callback=plain, rich_help_panel=OUTPUT,
+                          help="Leading/trailing whitespace of segments. Tabs and line breaks inside a "
+                               "segment are always kept.")
+INCLUDE_EMPTY = typer.Option(False, "--include-empty", rich_help_panel=OUTPUT,
+                             help="Also write units with an empty side.")
+FORCE = typer.Option(False, "--force", "-f", rich_help_panel=OUTPUT, help="Overwrite existing output files.")
+FILTERS = "Filters"
 
 
 def _read(path: Path, src_lang: Optional[str], tgt_lang: Optional[str], inline: str) -> TranslationMemory:
@@ -65,7 +85,7 @@ def _write(tm: TranslationMemory, output: Path, inputs: list[Path], force: bool,
     planned = check_outputs(output, inputs, force, languages=tm.languages, options=options)
     report = write_memory(tm, output, options)
     for warning in report.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        warn(warning)
     typer.echo(f"{report.summary()} -> {', '.join(str(p) for p in planned)}")
 
 
@@ -76,22 +96,21 @@ def _inputs(paths: List[Path], src_lang: Optional[str], tgt_lang: Optional[str])
 
 @app.command()
 def convert(
-    source: Path = typer.Argument(..., help="Input memory."),
-    output: Path = typer.Argument(..., help="Output memory; the extension picks the format."),
-    src_lang: Optional[str] = SRC_LANG, tgt_lang: Optional[str] = TGT_LANG, inline: str = INLINE,
+    source: Path = typer.Argument(..., metavar="SOURCE", show_default=False, help="Input memory."),
+    output: Path = typer.Argument(..., metavar="OUTPUT", show_default=False,
+                                  help="Output memory; the extension picks the format."),
+    src_lang: Optional[str] = SRC_LANG, tgt_lang: Optional[str] = TGT_LANG, inline: Inline = INLINE,
     lang_code: Optional[List[str]] = LANG_CODE, props: bool = PROPS, tuids: bool = TUIDS, dates: bool = DATES,
-    whitespace: str = WHITESPACE, include_empty: bool = INCLUDE_EMPTY, force: bool = FORCE,
+    whitespace: Whitespace = WHITESPACE, include_empty: bool = INCLUDE_EMPTY, force: bool = FORCE,
 ) -> None:
     """Convert a memory between formats.
 
+    \b
     Examples:
-
       tmforge tm convert memory.tmx memory.tsv
-
-      tmforge tm convert memory.tmx corpus.moses          (writes corpus.ru and corpus.en)
-
-      tmforge tm convert corpus.moses memory.tmx --src-lang ru --tgt-lang en --lang-code ru-RU --lang-code en-US
-
+      tmforge tm convert memory.tmx corpus.moses    (corpus.ru + corpus.en)
+      tmforge tm convert corpus.moses memory.tmx --src-lang ru --tgt-lang en \\
+          --lang-code ru-RU --lang-code en-US
       tmforge tm convert trados.tmx pair.jsonl --src-lang en-US --tgt-lang de-DE
     """
     options = _write_options(lang_code=lang_code, props=props, tuids=tuids, dates=dates, whitespace=whitespace,
@@ -102,19 +121,22 @@ def convert(
 
 @app.command()
 def merge(
-    sources: List[Path] = typer.Argument(..., help="Memories to merge, in any formats."),
-    output: Path = typer.Option(..., "-o", "--output", help="Merged memory; the extension picks the format."),
-    dedupe: Optional[str] = typer.Option(None, "--dedupe", help="Also drop duplicates: 'exact' or 'normalized'."),
-    src_lang: Optional[str] = SRC_LANG, tgt_lang: Optional[str] = TGT_LANG, inline: str = INLINE,
+    sources: List[Path] = typer.Argument(..., metavar="SOURCE ...", show_default=False,
+                                         help="Memories to merge, in any formats."),
+    output: Path = typer.Option(..., "-o", "--output", metavar="FILE", show_default=False, rich_help_panel=OUTPUT,
+                                help="Merged memory; the extension picks the format."),
+    dedupe: Optional[DedupeMode] = typer.Option(None, "--dedupe", callback=plain,
+                                         help="Also drop duplicates: exact, or normalized (ignoring case, "
+                                              "punctuation and whitespace)."),
+    src_lang: Optional[str] = SRC_LANG, tgt_lang: Optional[str] = TGT_LANG, inline: Inline = INLINE,
     lang_code: Optional[List[str]] = LANG_CODE, props: bool = PROPS, tuids: bool = TUIDS, dates: bool = DATES,
-    whitespace: str = WHITESPACE, include_empty: bool = INCLUDE_EMPTY, force: bool = FORCE,
+    whitespace: Whitespace = WHITESPACE, include_empty: bool = INCLUDE_EMPTY, force: bool = FORCE,
 ) -> None:
     """Merge several memories into one, in the order given.
 
+    \b
     Examples:
-
       tmforge tm merge a.tmx b.tsv c.parquet -o all.tmx
-
       tmforge tm merge a.tmx b.tmx -o all.tmx --dedupe normalized
     """
     options = _write_options(lang_code=lang_code, props=props, tuids=tuids, dates=dates, whitespace=whitespace,
@@ -129,62 +151,98 @@ def merge(
 
 @app.command()
 def dedupe(
-    source: Path = typer.Argument(..., help="Memory to deduplicate."),
-    output: Path = typer.Option(..., "-o", "--output", help="Deduplicated memory."),
-    mode: str = typer.Option("exact", "--mode", help="'exact' text, or 'normalized': ignoring case, "
-                             "punctuation and whitespace."),
-    src_lang: Optional[str] = SRC_LANG, tgt_lang: Optional[str] = TGT_LANG, inline: str = INLINE,
+    source: Path = typer.Argument(..., metavar="SOURCE", show_default=False, help="Memory to deduplicate."),
+    output: Path = typer.Option(..., "-o", "--output", metavar="FILE", show_default=False, rich_help_panel=OUTPUT,
+                                help="Deduplicated memory."),
+    mode: DedupeMode = typer.Option("exact", "--mode", callback=plain,
+                             help="Exact text, or normalized: ignoring case, punctuation and whitespace."),
+    src_lang: Optional[str] = SRC_LANG, tgt_lang: Optional[str] = TGT_LANG, inline: Inline = INLINE,
     lang_code: Optional[List[str]] = LANG_CODE, props: bool = PROPS, tuids: bool = TUIDS, dates: bool = DATES,
-    whitespace: str = WHITESPACE, include_empty: bool = INCLUDE_EMPTY, force: bool = FORCE,
+    whitespace: Whitespace = WHITESPACE, include_empty: bool = INCLUDE_EMPTY, force: bool = FORCE,
+    conflicts: Optional[Path] = typer.Option(None, "--conflicts", metavar="FILE", rich_help_panel=OUTPUT,
+                                             help="Write every source kept with several different targets to "
+                                                  "this TSV (src_lang, tgt_lang, source, target)."),
 ) -> None:
     """Keep one unit per source/target pair: the best score, dated with the newest date.
 
+    Sources that keep several different targets (conflicts) are counted and
+    shown; --conflicts writes them all.
+
+    \b
     Examples:
-
       tmforge tm dedupe memory.tmx -o unique.tmx
-
       tmforge tm dedupe memory.tsv -o unique.tsv --mode normalized
     """
     options = _write_options(lang_code=lang_code, props=props, tuids=tuids, dates=dates, whitespace=whitespace,
                              include_empty=include_empty, inline=inline)
     result = ops.dedupe(_read(source, src_lang, tgt_lang, inline), mode)
-    typer.echo(f"dedupe ({mode}): {result.removed} duplicates removed")
+    typer.echo(f"dedupe ({mode}): {result.removed} duplicates removed; {len(result.conflicts)} sources keep "
+               "several different targets (conflicts)")
+    for conflict in result.conflicts[:5]:
+        typer.echo(f"  conflict: {conflict.source!r} -> " + " | ".join(repr(t) for t in conflict.targets))
+    if len(result.conflicts) > 5:
+        typer.echo(f"  ... {len(result.conflicts) - 5} more" + ("" if conflicts else "; --conflicts FILE lists them all"))
+    if conflicts is not None:
+        _write_conflicts(result.conflicts, conflicts, [source], force)
     _write(result.memory, output, _inputs([source], src_lang, tgt_lang), force, options)
+
+
+def _write_conflicts(found: list, path: Path, inputs: list[Path], force: bool) -> None:
+    import csv
+
+    from tmforge.atomic import atomic_write, check_writable
+
+    check_writable(path, tuple(inputs), force)
+    with atomic_write(path) as fh:
+        writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
+        writer.writerow(["src_lang", "tgt_lang", "source", "target"])
+        for conflict in found:
+            writer.writerows([conflict.src_lang, conflict.tgt_lang, conflict.source, t] for t in conflict.targets)
 
 
 @app.command("filter")
 def filter_command(
     ctx: typer.Context,
-    source: Path = typer.Argument(..., help="Memory to filter."),
-    output: Path = typer.Option(..., "-o", "--output", help="The units that pass."),
-    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Also write the removed units here, "
-                                           "each with a prop 'reject' naming its filter."),
-    min_score: Optional[float] = typer.Option(None, "--min-score", help="Remove units scored below this "
-                                              "(units without a score stay)."),
-    max_ratio: Optional[float] = typer.Option(None, "--max-ratio", help="Remove units whose longer side has "
-                                              "more than this many times the characters of the shorter."),
-    ratio_min_chars: int = typer.Option(20, "--ratio-min-chars", help="Apply --max-ratio only when the "
-                                        "longer side has at least this many characters."),
-    max_length: Optional[int] = typer.Option(None, "--max-length", help="Remove units with a side longer "
-                                             "than this many characters (Trados Cloud skips > 2000)."),
-    same: bool = typer.Option(False, "--same", help="Remove units whose target equals the source."),
-    untranslated: bool = typer.Option(False, "--untranslated", help="Remove units whose target is in the "
-                                      "source language (Russian/English detector)."),
-    numbers: bool = typer.Option(False, "--numbers", help="Remove units whose numbers differ between "
-                                 "source and target (1,000 = 1 000; 2.5 = 2,5)."),
-    keep_empty: bool = typer.Option(False, "--keep-empty", help="Keep units with an empty side "
-                                    "(removed by default)."),
-    src_lang: Optional[str] = SRC_LANG, tgt_lang: Optional[str] = TGT_LANG, inline: str = INLINE,
+    source: Path = typer.Argument(..., metavar="SOURCE", show_default=False, help="Memory to filter."),
+    output: Path = typer.Option(..., "-o", "--output", metavar="FILE", show_default=False, rich_help_panel=OUTPUT,
+                                help="The units that pass."),
+    rejects: Optional[Path] = typer.Option(None, "--rejects", metavar="FILE", rich_help_panel=OUTPUT,
+                                           help="Also write the removed units here, each with a prop "
+                                                "'reject' naming its filter."),
+    min_score: Optional[float] = typer.Option(None, "--min-score", metavar="SCORE", rich_help_panel=FILTERS,
+                                              help="Remove units scored below this (units without a score "
+                                                   "stay)."),
+    max_ratio: Optional[float] = typer.Option(None, "--max-ratio", metavar="RATIO", rich_help_panel=FILTERS,
+                                              help="Remove units whose longer side has more than this many "
+                                                   "times the characters of the shorter."),
+    ratio_min_chars: int = typer.Option(20, "--ratio-min-chars", metavar="N", rich_help_panel=FILTERS,
+                                        help="Apply --max-ratio only when the longer side has at least "
+                                             "this many characters."),
+    max_length: Optional[int] = typer.Option(None, "--max-length", metavar="N", rich_help_panel=FILTERS,
+                                             help="Remove units with a side longer than this many characters "
+                                                  "(Trados Cloud skips > 2000)."),
+    same: bool = typer.Option(False, "--same", rich_help_panel=FILTERS,
+                              help="Remove units whose target equals the source."),
+    untranslated: bool = typer.Option(False, "--untranslated", rich_help_panel=FILTERS,
+                                      help="Remove units whose target is in the source language "
+                                           "(Russian/English detector)."),
+    numbers: bool = typer.Option(False, "--numbers", rich_help_panel=FILTERS,
+                                 help="Remove units whose numbers differ between source and target "
+                                      "(1,000 = 1 000; 2.5 = 2,5)."),
+    keep_empty: bool = typer.Option(False, "--keep-empty", rich_help_panel=FILTERS,
+                                    help="Keep units with an empty side (removed by default)."),
+    src_lang: Optional[str] = SRC_LANG, tgt_lang: Optional[str] = TGT_LANG, inline: Inline = INLINE,
     lang_code: Optional[List[str]] = LANG_CODE, props: bool = PROPS, tuids: bool = TUIDS, dates: bool = DATES,
-    whitespace: str = WHITESPACE, force: bool = FORCE,
+    whitespace: Whitespace = WHITESPACE, force: bool = FORCE,
 ) -> None:
     """Remove units that fail quality filters and report how many each filter removed.
 
+    \b
     Examples:
-
-      tmforge tm filter memory.tmx -o clean.tmx --min-score 0.5 --max-ratio 3 --same --numbers
-
-      tmforge tm filter memory.tmx -o clean.tmx --untranslated --max-length 2000 --rejects rejected.tsv
+      tmforge tm filter memory.tmx -o clean.tmx --min-score 0.5 --max-ratio 3 \\
+          --same --numbers
+      tmforge tm filter memory.tmx -o clean.tmx --untranslated --max-length 2000 \\
+          --rejects rejected.tsv
     """
     options = ops.FilterOptions(min_score=min_score, max_ratio=max_ratio, ratio_min_chars=ratio_min_chars,
                                 same=same, untranslated=untranslated, numbers=numbers, empty=not keep_empty,
@@ -213,19 +271,23 @@ def filter_command(
 
 @app.command()
 def stats(
-    source: Path = typer.Argument(..., help="Memory to describe."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON object instead of tables."),
+    source: Path = typer.Argument(..., metavar="SOURCE", show_default=False, help="Memory to describe."),
+    as_json: bool = typer.Option(False, "--json", rich_help_panel=SCREEN, help="One JSON object instead of tables."),
     src_lang: Optional[str] = SRC_LANG, tgt_lang: Optional[str] = TGT_LANG,
 ) -> None:
-    """Units, words and characters per language, score and length-ratio distributions, beads, duplicates.
+    """Describe a memory: units, words and characters per language, scores, length ratios, beads, duplicates.
 
+    \b
     Examples:
-
       tmforge tm stats memory.tmx
-
       tmforge tm stats memory.parquet --json
     """
-    result = ops.stats(_read(source, src_lang, tgt_lang, "strip"))
+    if source.suffix.lower() == ".tmx":  # streamed: a TMX of any size in little memory
+        from tmforge.tm.tmx import iter_tmx
+
+        result = ops.stats_of_units(iter_tmx(source, src_lang, tgt_lang, "strip"))
+    else:
+        result = ops.stats(_read(source, src_lang, tgt_lang, "strip"))
     typer.echo(ops.stats_json(result) if as_json else ops.format_stats(result))
 
 

@@ -28,8 +28,12 @@ _LANGTAG = re.compile(
 
 @lru_cache(maxsize=1024)   # called for every unit read or written; tags repeat
 def canonical_tag(tag: str) -> str:
-    """`tag` in the conventional case (ru-RU, sr-Latn-RS), or TmforgeError if it is not BCP 47."""
-    match = _LANGTAG.match(tag or "")
+    """`tag` in the conventional case (ru-RU, sr-Latn-RS), or TmforgeError if it is not BCP 47.
+
+    Locale names with underscores (en_US, as some tools write xml:lang) are read as the tag they mean.
+    """
+    tag = (tag or "").replace("_", "-")
+    match = _LANGTAG.match(tag)
     if not match:
         raise TmforgeError(f"'{tag}' is not a BCP 47 language tag; use codes such as ru, en, ru-RU, en-US, en-GB")
     parts = tag.split("-")

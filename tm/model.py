@@ -57,6 +57,20 @@ def props_from_json(text: str | None) -> dict[str, str] | None:
     return {str(k): str(v) for k, v in value.items()} or None
 
 
+def check_props(column: pl.Series) -> None:
+    """ValueError naming the first row whose props is not a JSON object (readers of files call this)."""
+    for row, text in enumerate(column):
+        if text is None:
+            continue
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            value = None
+        if not isinstance(value, dict):
+            raise ValueError(f"row {row + 1}: props {text[:40]!r} is not a JSON object such as "
+                             '{"key": "value"}')
+
+
 def now_utc() -> datetime:
     """Current time, truncated to seconds as TMX dates are."""
     return datetime.now(timezone.utc).replace(microsecond=0)
@@ -96,7 +110,9 @@ class TranslationMemory:
             raise ValueError(f"translation memory frame lacks columns {missing}")
         cols = [frame[c].cast(t) if c in frame.columns else pl.lit(None, dtype=t).alias(c)
                 for c, t in SCHEMA.items()]
-        return cls(frame.select(cols), dict(meta or {}))
+        selected = frame.select(cols)
+        check_props(selected["props"])
+        return cls(selected, dict(meta or {}))
 
     def __len__(self) -> int:
         return self.frame.height

@@ -7,18 +7,21 @@ pipeline can chain them; `tmforge tm ...` calls them one to one.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from itertools import islice
+from typing import Callable, Iterable, Sequence
 
+import numpy as np
 import polars as pl
 
 from tmforge.errors import TmforgeError
 from tmforge.tm.langtags import primary
-from tmforge.tm.model import SCHEMA, TranslationMemory, props_from_json, props_to_json
+from tmforge.tm.numbers import numbers_differ
+from tmforge.tm.model import (SCHEMA, TranslationMemory, TranslationUnit, props_from_json, props_to_json,
+                              units_frame)
 
 DEDUPE_MODES = ("exact", "normalized")
-# A number as written in Russian or English text: 1,000 / 1 000 / 2.5 / 2,5 all compare by their digits.
-_NUMBER = r"\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}\b)*"
 
 
 # ---------------------------------------------------------------- merge
@@ -45,10 +48,38 @@ def normalized_key(column: str) -> pl.Expr:
             .str.replace_all(r"[\p{P}\p{S}]+", " ").str.replace_all(r"\s+", " ").str.strip_chars())
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A source kept with several different targets: a translator should pick one."""
+
+    src_lang: str
+    tgt_lang: str
+    source: str
+    targets: tuple[str, ...]
+
+
 @dataclass
 class DedupeResult:
     memory: TranslationMemory
     removed: int
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+def conflicts(tm: TranslationMemory, mode: str = "exact") -> list[Conflict]:
+    """Sources (compared as `mode` compares them) that the memory translates in more than one way."""
+    key = pl.col("source") if mode == "exact" else normalized_key("source")
+    tkey = pl.col("target") if mode == "exact" else normalized_key("target")
+    frame = (tm.frame.with_row_index("_row")
+             .with_columns(key.alias("_s"), tkey.alias("_t"), pl.col("src_lang").str.to_lowercase().alias("_sl"),
+                           pl.col("tgt_lang").str.to_lowercase().alias("_tl"))
+             .filter(pl.col("_s").fill_null("").str.strip_chars() != ""))
+    grouped = (frame.unique(subset=["_sl", "_tl", "_s", "_t"], keep="first", maintain_order=True)
+               .group_by(["_sl", "_tl", "_s"], maintain_order=True)
+               .agg(pl.col("src_lang").first(), pl.col("tgt_lang").first(), pl.col("source").first(),
+                    pl.col("target"), pl.len().alias("_n"))
+               .filter(pl.col("_n") > 1))
+    return [Conflict(r["src_lang"], r["tgt_lang"], r["source"], tuple(r["target"]))
+            for r in grouped.iter_rows(named=True)]
 
 
 def dedupe(tm: TranslationMemory, mode: str = "exact") -> DedupeResult:
@@ -57,7 +88,9 @@ def dedupe(tm: TranslationMemory, mode: str = "exact") -> DedupeResult:
     mode='exact' compares text as it is; 'normalized' ignores case, punctuation
     and whitespace. Of each group the unit with the best score is kept (the
     newest among equals), dated with the newest date of the group; units keep
-    the order of their first occurrence.
+    the order of their first occurrence. Sources left with several different
+    targets are not merged (which one is right is a translator's call) but
+    listed in `conflicts`.
     """
     if mode not in DEDUPE_MODES:
         raise TmforgeError(f"unknown dedupe mode '{mode}'; use exact or normalized")
@@ -75,8 +108,8 @@ def dedupe(tm: TranslationMemory, mode: str = "exact") -> DedupeResult:
             .unique(subset=group, keep="first", maintain_order=True)
             .sort("_first")
             .with_columns(pl.col("_newest").alias("created")))
-    return DedupeResult(TranslationMemory(kept.select(list(SCHEMA)), dict(tm.meta)),
-                        tm.frame.height - kept.height)
+    memory = TranslationMemory(kept.select(list(SCHEMA)), dict(tm.meta))
+    return DedupeResult(memory, tm.frame.height - kept.height, conflicts(memory, mode))
 
 
 # ---------------------------------------------------------------- filter
@@ -108,9 +141,10 @@ class FilterResult:
     removed: dict[str, int] = field(default_factory=dict)   # filter -> units it removed, in order
 
 
-def _numbers(column: str) -> pl.Expr:
-    return (pl.col(column).fill_null("").str.extract_all(_NUMBER)
-            .list.eval(pl.element().str.replace_all(r"\D", "")).list.sort())
+def _numbers_differ(frame: pl.DataFrame) -> pl.Series:
+    """True where a number is stated on one side only (tm/numbers.py: digits, words, Roman numerals)."""
+    return pl.Series([numbers_differ(s or "", t or "") for s, t in frame.select("source", "target").iter_rows()],
+                     dtype=pl.Boolean)
 
 
 def _length_ratio() -> pl.Expr:
@@ -151,7 +185,7 @@ def filter_memory(tm: TranslationMemory, options: FilterOptions,
                >= options.ratio_min_chars)).to_series(),
         "same": lambda f: f.select(pl.col("source").str.strip_chars().str.to_lowercase()
                                    == pl.col("target").str.strip_chars().str.to_lowercase()).to_series(),
-        "numbers": lambda f: f.select(_numbers("source") != _numbers("target")).to_series(),
+        "numbers": _numbers_differ,
         "untranslated": lambda f: _untranslated(f, detect),
     }
     removed: dict[str, int] = {}
@@ -182,37 +216,79 @@ def _distribution(series: pl.Series) -> dict[str, float | int | None]:
             "p90": values.quantile(0.9, "nearest"), "max": values.max()}
 
 
+# Units per chunk when stats stream a file: the text of one chunk is in memory at a time.
+STATS_CHUNK = 20_000
+
+
 def stats(tm: TranslationMemory) -> dict:
     """Units, words and characters per language, score and length-ratio distributions, beads, duplicates."""
-    frame = tm.frame
+    return stats_of_frames(tm.frame.iter_slices(STATS_CHUNK))
+
+
+def stats_of_units(units: Iterable[TranslationUnit], chunk: int = STATS_CHUNK) -> dict:
+    """`stats` of units streamed from a reader (iter_tmx ...), `chunk` units in memory at a time.
+
+    Beyond one chunk's text, memory grows by about 32 bytes a unit (its score,
+    length ratio and two 64-bit hashes for the duplicate counts), not with the text.
+    """
+    iterator = iter(units)
+    frames = (units_frame(batch) for batch in iter(lambda: list(islice(iterator, chunk)), []))
+    return stats_of_frames(frames)
+
+
+def stats_of_frames(frames: Iterable[pl.DataFrame]) -> dict:
+    """`stats` over a memory given as consecutive frames in SCHEMA, one at a time."""
     words = lambda c: pl.col(c).fill_null("").str.count_matches(r"\S+")  # noqa: E731
-    sides = pl.concat([
-        frame.select(pl.col("src_lang").alias("lang"), pl.col("source").fill_null("").str.len_chars().alias("chars"),
-                     words("source").alias("words")),
-        frame.select(pl.col("tgt_lang").alias("lang"), pl.col("target").fill_null("").str.len_chars().alias("chars"),
-                     words("target").alias("words")),
-    ]).with_columns(pl.col("chars").cast(pl.Int64), pl.col("words").cast(pl.Int64))
-    languages = {row["lang"] or "unknown": {"segments": row["segments"], "words": row["words"],
-                                            "characters": row["chars"]}
-                 for row in sides.group_by("lang").agg(pl.len().alias("segments"), pl.col("words").sum(),
-                                                        pl.col("chars").sum()).sort("lang").iter_rows(named=True)}
-    ratio = frame.select(pl.col("target").str.len_chars().cast(pl.Float64)
-                         / pl.col("source").str.len_chars().cast(pl.Float64)).to_series()
-    ratio = ratio.filter(ratio.is_finite())
-    exact = frame.height - frame.select("src_lang", "tgt_lang", "source", "target").unique().height
-    normalized = frame.height - frame.select(pl.col("src_lang").str.to_lowercase(),
-                                             pl.col("tgt_lang").str.to_lowercase(),
-                                             normalized_key("source"), normalized_key("target")).unique().height
+    units = 0
+    directions: Counter = Counter()
+    languages: dict[str, list[int]] = {}
+    beads: Counter = Counter()
+    scores, ratios, exact_keys, normalized_keys = [], [], [], []
+    for frame in frames:
+        units += frame.height
+        for row in frame.group_by("src_lang", "tgt_lang").len().iter_rows():
+            directions[row[:2]] += row[2]
+        sides = pl.concat([
+            frame.select(pl.col("src_lang").alias("lang"), pl.col("source").fill_null("").str.len_chars()
+                         .cast(pl.Int64).alias("chars"), words("source").cast(pl.Int64).alias("words")),
+            frame.select(pl.col("tgt_lang").alias("lang"), pl.col("target").fill_null("").str.len_chars()
+                         .cast(pl.Int64).alias("chars"), words("target").cast(pl.Int64).alias("words")),
+        ])
+        for lang, segments, n_words, chars in sides.group_by("lang").agg(
+                pl.len(), pl.col("words").sum(), pl.col("chars").sum()).iter_rows():
+            total = languages.setdefault(lang or "unknown", [0, 0, 0])
+            total[0] += segments
+            total[1] += n_words
+            total[2] += chars
+        for bead, count in frame.group_by("bead").len().iter_rows():
+            beads[bead] += count
+        scores.append(frame["score"].drop_nulls().drop_nans().to_numpy())
+        ratio = frame.select(pl.col("target").str.len_chars().cast(pl.Float64)
+                             / pl.col("source").str.len_chars().cast(pl.Float64)).to_series()
+        ratios.append(ratio.filter(ratio.is_finite()).to_numpy())
+        # Duplicates are counted on 64-bit hashes of the keys: the text need not stay in memory.
+        exact_keys.append(frame.select("src_lang", "tgt_lang", "source", "target").hash_rows(seed=0).to_numpy())
+        normalized_keys.append(frame.select(pl.col("src_lang").str.to_lowercase(), pl.col("tgt_lang").str.to_lowercase(),
+                                            normalized_key("source"), normalized_key("target"))
+                               .hash_rows(seed=0).to_numpy())
+    def distinct(chunks: list) -> int:
+        return pl.Series(np.concatenate(chunks) if chunks else np.zeros(0, np.uint64)).n_unique()
+
+    def series(chunks: list) -> pl.Series:
+        return pl.Series(np.concatenate(chunks) if chunks else np.zeros(0), dtype=pl.Float64)
+
     return {
-        "units": frame.height,
-        "directions": [{"src_lang": r["src_lang"], "tgt_lang": r["tgt_lang"], "units": r["len"]} for r in
-                       frame.group_by("src_lang", "tgt_lang").len().sort("src_lang", "tgt_lang").iter_rows(named=True)],
-        "languages": languages,
-        "score": _distribution(frame["score"]),
-        "length_ratio": _distribution(ratio),
-        "beads": {r["bead"] or "unknown": r["len"] for r in
-                  frame.group_by("bead").len().sort("bead", nulls_last=True).iter_rows(named=True)},
-        "duplicates": {"exact": exact, "normalized": normalized},
+        "units": units,
+        "directions": [{"src_lang": s, "tgt_lang": t, "units": n} for (s, t), n in
+                       sorted(directions.items(), key=lambda item: (item[0][0] or "", item[0][1] or ""))],
+        "languages": {lang: {"segments": v[0], "words": v[1], "characters": v[2]}
+                      for lang, v in sorted(languages.items())},
+        "score": _distribution(series(scores)),
+        "length_ratio": _distribution(series(ratios)),
+        "beads": {bead or "unknown": n for bead, n in
+                  sorted(beads.items(), key=lambda item: (item[0] is None, item[0] or ""))},
+        "duplicates": {"exact": units - distinct(exact_keys) if units else 0,
+                       "normalized": units - distinct(normalized_keys) if units else 0},
     }
 
 

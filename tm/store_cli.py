@@ -16,6 +16,7 @@ from typing import List, Optional
 
 import typer
 
+from tmforge.commandline import error_line, warn
 from tmforge.errors import TmforgeError
 
 
@@ -107,7 +108,7 @@ def import_command(
     else:
         for r in reports:
             if r.error:
-                typer.echo(f"error: {r.error}; nothing imported from {r.path}", err=True)
+                error_line(f"{r.error}; nothing imported from {r.path}")
             else:
                 typer.echo(f"{r.path}: {r.added} units added, {r.duplicates} duplicates skipped"
                            + (f", {r.skipped_empty} with an empty side skipped" if r.skipped_empty else ""))
@@ -155,7 +156,7 @@ def _semantic(ctx: typer.Context, st, wanted: bool):
     try:
         index = SemanticIndex(st, _encoder_factory(ctx)())
     except TmforgeError as exc:   # a stale vector index must not cost the exact and fuzzy matches
-        typer.echo(f"warning: no semantic matches: {exc}", err=True)
+        warn(f"no semantic matches: {exc}")
         return None
     return index if len(index) else None
 

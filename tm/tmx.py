@@ -17,6 +17,7 @@ from lxml import etree
 
 from tmforge.atomic import atomic_path
 from tmforge.errors import TmforgeError
+from tmforge.inputs import check_input
 from tmforge.version import tool_version
 from tmforge.tm.langtags import apply_lang_codes, canonical_tag, primary
 from tmforge.tm.model import TranslationMemory, TranslationUnit, now_utc
@@ -126,7 +127,8 @@ def write_tmx(units: TranslationMemory | Iterable[TranslationUnit], path: str | 
 
 def _lang(tag: str | None, codes: Mapping[str, str]) -> str:
     if not tag:
-        raise TmforgeError("a translation unit has no language; set src_lang/tgt_lang before writing TMX")
+        raise TmforgeError("a translation unit has no language (a tuv without xml:lang, or an empty src_lang or "
+                           "tgt_lang column in the input); fill in its language there, then convert again")
     return apply_lang_codes(tag, codes)
 
 
@@ -254,8 +256,7 @@ class TmxReader:
         self.skipped = 0
 
     def __iter__(self) -> Iterator[TranslationUnit]:
-        if not self.path.is_file():
-            raise TmforgeError(f"file not found: {self.path}")
+        check_input(self.path)  # a FIFO or device would block or never end
         try:
             self._check_start()
             for _, elem in etree.iterparse(str(self.path), events=("end",), tag=("header", "tu"),
@@ -274,8 +275,7 @@ class TmxReader:
                 else:
                     yield unit
         except etree.XMLSyntaxError as exc:
-            raise TmforgeError(f"{self.path} is not well-formed XML (line {exc.lineno}): {exc.msg}; "
-                               "fix or re-export the file") from None
+            raise _syntax_error(self.path, exc) from None
         except OSError as exc:
             raise TmforgeError(f"cannot read {self.path}: {exc.strerror or exc}") from None
 
@@ -314,7 +314,7 @@ class TmxReader:
         return TranslationUnit(
             source=self._text(src[1]), target=self._text(tgt[1]), src_lang=src[0], tgt_lang=tgt[0],
             score=score, bead=fields["bead"], document=fields["document"],
-            seq=int(seq) if seq and seq.lstrip("-").isdigit() else None,
+            seq=_seq(seq),
             created=parse_tmx_date(tu.get("creationdate")), props=props or None)
 
     @staticmethod
@@ -344,6 +344,33 @@ class TmxReader:
             return escape(seg.text or "") + "".join(
                 etree.tostring(child, encoding="unicode", with_tail=True) for child in seg)
         return _visible_text(seg)
+
+
+_SEQ = re.compile(r"\s*-?[0-9]{1,19}\s*")  # ASCII digits only: '²'.isdigit() is True
+
+
+def _seq(value: str | None) -> int | None:
+    """x-seq as a number; another tool's odd value (--1, ², past int64) is no number, not an error."""
+    if not value or not _SEQ.fullmatch(value):
+        return None
+    number = int(value)
+    return number if -2 ** 63 <= number < 2 ** 63 else None
+
+
+_UNDEFINED_ENTITY = re.compile(r"Entity '([^']+)' not defined")
+
+
+def _syntax_error(path: Path, exc: etree.XMLSyntaxError) -> TmforgeError:
+    """The first real error libxml2 logged: at the end of a stream it reports only 'no element found', line 0."""
+    line, message = exc.lineno, exc.msg
+    first = next((e for e in exc.error_log if e.line > 0), None)
+    if first is not None and (line <= 0 or "no element found" in message):
+        line, message = first.line, first.message.strip()
+    if entity := _UNDEFINED_ENTITY.search(message):
+        return TmforgeError(f"{path} line {line}: entity &{entity.group(1)}; is not defined in the file (an HTML "
+                            "entity?); tmforge loads no DTD: write the character itself, e.g. a no-break space "
+                            "for &nbsp;")
+    return TmforgeError(f"{path} is not well-formed XML (line {line}): {message}; fix or re-export the file")
 
 
 def _tidy_tag(tag: str) -> str:

@@ -9,6 +9,7 @@ from typing import List, Optional
 
 import typer
 
+from tmforge.commandline import warn
 from tmforge.errors import TmforgeError
 
 EDIT_EPILOG = ("The project file keeps the documents, their sentences and embeddings, the beads and the "
@@ -48,13 +49,11 @@ def edit(
 ) -> None:
     """Correct an alignment in the browser: merge, split, move, confirm, fix text, realign the rest, export.
 
+    \b
     Examples:
-
-      tmforge edit ru.docx en.docx              (aligns, saves ru.tmfproj, opens the browser)
-
-      tmforge edit ru.tmfproj                   (reopens where you left off)
-
-      tmforge edit ru.txt en.txt --no-browser   (prints the address to open)
+      tmforge edit ru.docx en.docx             aligns, saves ru.tmfproj, opens it
+      tmforge edit ru.tmfproj                  reopens where you left off
+      tmforge edit ru.txt en.txt --no-browser  prints the address to open
     """
     from tmforge.align.editor.project import SUFFIX, Project
 
@@ -88,7 +87,8 @@ def _new_project(inputs: list[Path], project: Path | None, src_lang, tgt_lang, s
         raise TmforgeError(f"{target} already exists; reopen it with `tmforge edit {target}`, "
                            "or pass --force to align again and replace it")
     check_writable(target, tuple(inputs), force=True)
-    params = SearchParams()
+    # The editor's runs, merges and moves need monotone beads: no crossing repair pass.
+    params = SearchParams(cross_margin=0.0)
     typer.echo(f"aligning {' and '.join(str(p) for p in inputs)} ...", err=True)
     recorder = SpanRecorder(load_encoder(model))
     if len(inputs) == 2:
@@ -98,7 +98,7 @@ def _new_project(inputs: list[Path], project: Path | None, src_lang, tgt_lang, s
         alignment = pipeline.align_mixed(inputs[0], src_lang=src_lang, encoder=recorder, params=params,
                                          encoding=encoding)
     for warning in alignment.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        warn(warning)
     created = create_project(target, alignment, recorder, params, inputs, user)
     typer.echo(f"project saved: {target} ({len(alignment.src)} + {len(alignment.tgt)} sentences, "
                f"{len(alignment.beads)} beads)", err=True)
@@ -142,7 +142,10 @@ def export(
     """Write a project's corrected alignment as a memory: edited text, deleted units left out.
 
     Units a person confirmed or edited carry TMX changedate and changeid and an x-status prop.
-    Example: tmforge export ru.tmfproj -o memory.tmx
+
+    \b
+    Example:
+      tmforge export ru.tmfproj -o memory.tmx
     """
     from tmforge.align.editor.export import check_export, export_project
     from tmforge.align.editor.project import Project
@@ -159,5 +162,5 @@ def export(
     finally:
         opened.close()
     for w in report.warnings:
-        typer.echo(f"warning: {w}", err=True)
+        warn(w)
     typer.echo(f"wrote {output} ({report.written} units)")

@@ -118,15 +118,12 @@ def join_blocks(blocks: Iterable[tuple[str, dict[str, str] | None]]) -> tuple[st
 # ---------------------------------------------------------------- bytes and text
 
 def read_bytes(path: str | Path) -> bytes:
-    p = Path(path)
-    if not p.exists():
-        raise TmforgeError(f"file not found: {p}; check the path")
-    if p.is_dir():
-        raise TmforgeError(f"{p} is a folder; give a file, or two folders to align files paired by name")
-    try:
-        return p.read_bytes()
-    except OSError as exc:
-        raise TmforgeError(f"cannot read {p}: {exc.strerror or exc}") from None
+    """A regular file's bytes, up to the input cap (tmforge.inputs): no FIFO, device or endless stream."""
+    from tmforge.inputs import read_input_bytes
+
+    if Path(path).is_dir():
+        raise TmforgeError(f"{path} is a folder; give a file, or two folders to align files paired by name")
+    return read_input_bytes(path)
 
 
 def refuse_binary(source: str, data: bytes) -> None:

@@ -20,6 +20,9 @@ def docx_blocks(data: bytes, source: str) -> list[str]:
         from lxml.etree import XMLSyntaxError
     except ImportError:  # pragma: no cover - a dependency
         raise TmforgeError("reading DOCX needs python-docx; install it with pip install python-docx") from None
+    from tmforge.inputs import check_unpacked_size
+
+    check_unpacked_size(data, source, "DOCX")  # a 1 MB file can inflate to gigabytes
     blocks: list[str] = []
 
     def visit(container) -> None:

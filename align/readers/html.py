@@ -23,6 +23,103 @@ def declared_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii", "replace") if match else None
 
 
+# libxml2's HTML parser stops nesting at this depth even with huge_tree, silently dropping what
+# lies deeper; a tree that reaches it is read again by a flat scan that has no depth at all.
+PARSER_MAX_DEPTH = 2047
+
+
+class _BlockCollector:
+    """Blocks of visible text from a stream of start tags, text and end tags."""
+
+    def __init__(self) -> None:
+        self.blocks: list[tuple[str, int, bool]] = []  # text, characters inside links, inside a heading
+        self.pieces: list[str] = []
+        self.link_chars = 0
+        self.heading = False
+
+    def flush(self) -> None:
+        body = " ".join("".join(self.pieces).split())
+        if body:
+            self.blocks.append((body, self.link_chars, self.heading))
+        self.pieces.clear()
+        self.link_chars, self.heading = 0, False
+
+    def start(self, tag: str) -> None:
+        if tag in _BLOCK_TAGS or tag == "br":
+            self.flush()
+        if tag in _HEADINGS:
+            self.heading = True
+
+    def end(self, tag: str) -> None:
+        if tag in _BLOCK_TAGS:
+            if tag in _HEADINGS:
+                self.heading = True
+            self.flush()
+
+    def text(self, chunk: str, link: bool) -> None:
+        self.pieces.append(chunk)
+        if link:
+            self.link_chars += len(chunk.strip())
+
+
+def _walk_tree(root, out: _BlockCollector) -> int:
+    """Feed an lxml tree to `out` in document order, without recursion; return its depth."""
+    deepest = 0
+    stack = [(root, False, False, 0)]  # element, inside a link, children done, depth
+    while stack:
+        el, in_link, done, depth = stack.pop()
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if done:
+            out.end(tag)
+            if el.tail:
+                out.text(el.tail, in_link)
+            continue
+        if not tag or tag in _SKIP_TAGS:  # comments, processing instructions, invisible elements
+            if tag != "head" and el.tail:
+                out.text(el.tail, in_link)
+            continue
+        deepest = max(deepest, depth)
+        out.start(tag)
+        link = in_link or tag == "a"
+        if el.text:
+            out.text(el.text, link)
+        stack.append((el, in_link, True, depth))
+        stack.extend((child, link, False, depth + 1) for child in reversed(el))
+    return deepest
+
+
+def _scan_flat(text: str, out: _BlockCollector) -> None:
+    """Feed tags and text to `out` as they come, with no tree (so no depth limit)."""
+    from html.parser import HTMLParser
+
+    class Scanner(HTMLParser):
+        skipping = 0
+        links = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag in _SKIP_TAGS:
+                self.skipping += 1
+            elif not self.skipping:
+                out.start(tag)
+                self.links += tag == "a"
+
+        def handle_endtag(self, tag):
+            if tag in _SKIP_TAGS:
+                self.skipping = max(0, self.skipping - 1)
+            elif not self.skipping:
+                out.end(tag)
+                if tag == "a":
+                    self.links = max(0, self.links - 1)
+
+        def handle_data(self, data):
+            if not self.skipping:
+                out.text(data, self.links > 0)
+
+    scanner = Scanner(convert_charrefs=True)
+    scanner.feed(text)
+    scanner.close()
+
+
 def html_blocks(text: str) -> tuple[list[str], int]:
     """Visible text of an HTML page, one string per block element; and how many navigation blocks were dropped.
 
@@ -35,54 +132,19 @@ def html_blocks(text: str) -> tuple[list[str], int]:
 
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str input with an encoding declaration
     try:
-        root = lxml.html.document_fromstring(text)
+        # huge_tree: past 255 levels (pages with many unclosed <font> tags) libxml2 would drop the rest.
+        root = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):
         return [], 0
-    blocks: list[tuple[str, int, bool]] = []  # text, characters inside links, inside a heading
-    pieces: list[str] = []
-    state = {"link": 0, "heading": False}
-
-    def flush() -> None:
-        body = " ".join("".join(pieces).split())
-        if body:
-            blocks.append((body, state["link"], state["heading"]))
-        pieces.clear()
-        state["link"], state["heading"] = 0, False
-
-    def walk(el, in_link: bool) -> None:
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if not tag or tag in _SKIP_TAGS:  # comments, processing instructions, invisible elements
-            if tag != "head" and el.tail:
-                add(el.tail, in_link)
-            return
-        block = tag in _BLOCK_TAGS
-        if block or tag == "br":
-            flush()
-        if tag in _HEADINGS:
-            state["heading"] = True
-        link = in_link or tag == "a"
-        if el.text:
-            add(el.text, link)
-        for child in el:
-            walk(child, link)
-        if block:
-            if tag in _HEADINGS:
-                state["heading"] = True
-            flush()
-        if el.tail:
-            add(el.tail, in_link)
-
-    def add(chunk: str, link: bool) -> None:
-        pieces.append(chunk)
-        if link:
-            state["link"] += len(chunk.strip())
-
-    walk(root, False)
-    flush()
-    counts = Counter(b[0] for b in blocks)
-    kept = [body for body, link_chars, heading in blocks
+    out = _BlockCollector()
+    if _walk_tree(root, out) >= PARSER_MAX_DEPTH - 1:
+        out = _BlockCollector()
+        _scan_flat(text, out)
+    out.flush()
+    counts = Counter(b[0] for b in out.blocks)
+    kept = [body for body, link_chars, heading in out.blocks
             if not _is_navigation(body, link_chars, heading, counts[body])]
-    return kept, len(blocks) - len(kept)
+    return kept, len(out.blocks) - len(kept)
 
 
 def _is_navigation(body: str, link_chars: int, heading: bool, repeats: int) -> bool:

@@ -4,34 +4,82 @@ from __future__ import annotations
 
 import re
 
-from tmforge.align.readers.base import Parsed, TextReader, join_blocks, text_head
+from tmforge.align.readers.base import MAX_PARAGRAPH, Parsed, TextReader, join_blocks, text_head
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_INLINE = [
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),          # image: keep its alt text
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),           # link: keep its text
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),          # reference link
-    (re.compile(r"`([^`]+)`"), r"\1"),
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
-    (re.compile(r"<[^>\n]+>"), ""),                          # inline HTML tags
-]
 # Constructs plain prose does not have; a file without an extension showing
 # two different ones is taken for Markdown (one alone, e.g. a "# " line, is not enough).
 _SIGNS = (re.compile(r"^#{1,6}\s+\S", re.M), re.compile(r"^\s*(```|~~~)", re.M),
           re.compile(r"\[[^\]\n]+\]\((https?://|/|#|\.)[^)\s]*\)"), re.compile(r"^\s*\|?\s*:?-{3,}:?\s*\|", re.M),
           re.compile(r"(\*\*|__)\S[^\n]*?\S\1"))
+_HEADING = re.compile(r"^\s{0,3}#{1,6}[ \t]+(.*)$")
+# Links, images and tags in linear time: each bracket class excludes its own opener, so a
+# paragraph of many '[' (or '<', '(') without a closer is scanned once, not once per opener.
+_INLINE = [
+    (re.compile(r"!\[([^\[\]]*)\]\([^()]*\)"), r"\1"),       # image: keep its alt text
+    (re.compile(r"\[([^\[\]]+)\]\([^()]*\)"), r"\1"),        # link: keep its text
+    (re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]"), r"\1"),      # reference link
+    (re.compile(r"`([^`]+)`"), r"\1"),
+]
+_TAG = re.compile(r"<[^<>\n]+>")                            # inline HTML tags
+_DELIMITERS = re.compile(r"\*+|_+")
+
+
+def _emphasis(text: str) -> str:
+    """Remove the markers of *emphasis*, _emphasis_, **strong** and __strong__ in one pass.
+
+    A delimiter stack as in CommonMark, one stack per kind: each marker is
+    pushed and popped at most once, so the time is linear in the text (the
+    lazy regular expressions this replaces were quadratic on unmatched markers).
+    """
+    openers: dict[str, list[int]] = {"*": [], "_": [], "**": [], "__": []}
+    runs: list[tuple[int, int]] = []  # (start, end) of each marker run considered
+    drop: set[int] = set()            # indices in runs whose marker is removed
+    n = len(text)
+    for match in _DELIMITERS.finditer(text):
+        start, end = match.span()
+        kind = match.group()
+        if len(kind) > 2:
+            continue  # *** and longer: left as written
+        before = text[start - 1] if start else " "
+        after = text[end] if end < n else " "
+        if len(kind) == 2:
+            can_open, can_close = not after.isspace(), not before.isspace()
+        elif kind == "*":
+            can_open = not after.isspace() and not (before.isalnum() or before in "*_")
+            can_close = not before.isspace() and not (after.isalnum() or after in "*_")
+        else:
+            can_open = not after.isspace() and not (before.isalnum() or before == "_")
+            can_close = not before.isspace() and not (after.isalnum() or after == "_")
+        index = len(runs)
+        runs.append((start, end))
+        stack = openers[kind]
+        if can_close and stack:
+            opener = stack.pop()
+            drop.update((opener, index))
+            for other in openers.values():  # markers opened inside this span can no longer close
+                while other and other[-1] > opener:
+                    other.pop()
+        elif can_open:
+            stack.append(index)
+    if not drop:
+        return text
+    parts, pos = [], 0
+    for index in sorted(drop):
+        start, end = runs[index]
+        parts.append(text[pos:start])
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _markdown_inline(text: str) -> str:
     for pattern, repl in _INLINE:
         text = pattern.sub(repl, text)
-    return text
+    return _TAG.sub("", _emphasis(text))
 
 
 def markdown_blocks(text: str) -> list[str]:
@@ -47,7 +95,10 @@ def markdown_blocks(text: str) -> list[str]:
 
     def flush() -> None:
         if current:
-            blocks.append(_markdown_inline(" ".join(current)))
+            joined = " ".join(current)
+            # A paragraph over the limit is refused after reading (Reader.document) whatever its
+            # markup: passed on as it is, it costs no inline work first.
+            blocks.append(joined if len(joined) > MAX_PARAGRAPH else _markdown_inline(joined))
             current.clear()
 
     for line in lines:
@@ -64,7 +115,7 @@ def markdown_blocks(text: str) -> list[str]:
             flush()  # underline of the heading just read
         elif heading := _HEADING.match(stripped):
             flush()
-            blocks.append(_markdown_inline(heading.group(1)))
+            blocks.append(_markdown_inline(heading.group(1).rstrip().rstrip("#").rstrip()))
         elif stripped.startswith("|") or _TABLE_RULE.match(stripped):
             flush()
             if not _TABLE_RULE.match(stripped):

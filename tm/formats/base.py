@@ -20,14 +20,20 @@ import polars as pl
 from lxml import etree
 
 from tmforge.errors import TmforgeError
+from tmforge.inputs import check_input
 from tmforge.tm.model import UNIT_FIELDS, TranslationMemory, TranslationUnit
 from tmforge.tm.options import ReadOptions, WriteOptions, WriteReport
 
 if TYPE_CHECKING:
     from tmforge.types import Alignment, Bead
 
-# What reading a damaged file raises inside parsers; each becomes one TmforgeError.
-PARSE_ERRORS = (pl.exceptions.PolarsError, OSError, ValueError, etree.LxmlError)
+# What reading a damaged file raises inside parsers; each becomes one TmforgeError. Polars' Rust
+# code can panic on a corrupt Parquet file (PanicException is a BaseException); deeply nested JSON
+# exhausts Python's recursion limit.
+PARSE_ERRORS = (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError, ValueError, RecursionError,
+                etree.LxmlError)
+# What a writer in Rust raises when the disk is full (Python writers raise OSError, see tmforge.atomic).
+WRITE_ERRORS = (pl.exceptions.PolarsError, pl.exceptions.PanicException)
 
 
 class MemoryFormat:
@@ -74,8 +80,7 @@ class MemoryFormat:
         path, options = Path(path), options or ReadOptions()
         self._refuse_beads("read a memory from")
         for part in self.input_paths(path, options):
-            if not part.is_file():
-                raise TmforgeError(f"file not found: {part}")
+            check_input(part)  # missing, a folder, a FIFO or device: one clear message each
         try:
             return self.read_file(path, options)
         except TmforgeError:
@@ -92,7 +97,12 @@ class MemoryFormat:
               options: WriteOptions | None = None) -> WriteReport:
         """Write `memory` to `path` atomically (every file or none replaced)."""
         self._refuse_beads("write a memory to")
-        return self.write_file(memory, Path(path), options or WriteOptions())
+        try:
+            return self.write_file(memory, Path(path), options or WriteOptions())
+        except WRITE_ERRORS as exc:
+            raise TmforgeError(f"cannot write {path}: {_first_line(exc)}; check that the disk has space and "
+                               "the folder is writable, then run again; the previous file, if any, is "
+                               "unchanged") from None
 
     def write_units(self, units: Iterable[TranslationUnit], path: str | Path, options: WriteOptions | None = None,
                     meta: Mapping[str, str] | None = None) -> WriteReport:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from tmforge.atomic import atomic_write
+from tmforge.atomic import atomic_group, atomic_write
 from tmforge.errors import TmforgeError
 from tmforge.tm.formats.base import MemoryFormat
 from tmforge.tm.formats.frames import prepare
@@ -84,7 +84,7 @@ class MosesFormat(MemoryFormat):
         frame, report = prepare(memory, options)
         # One line per segment: line breaks inside a segment become spaces.
         flat = frame.select(pl.col("source", "target").fill_null("").str.replace_all(_LINE_BREAKS, " "))
-        with atomic_write(src_path) as src_fh, atomic_write(tgt_path) as tgt_fh:
+        with atomic_group(), atomic_write(src_path) as src_fh, atomic_write(tgt_path) as tgt_fh:  # both or neither
             for source, target in flat.iter_rows():
                 src_fh.write(source + "\n")
                 tgt_fh.write(target + "\n")

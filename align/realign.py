@@ -1,0 +1,63 @@
+"""The aligner's passes: a first search, then what it makes possible.
+
+With `lex_weight` set, the confident 1-1 beads of the first pass train a
+lexicon (align/lexicon.py; the realign idea of hunalign) and a second search
+adds the lexical score to every candidate bead. With `cross_margin` set, a
+repair pass (align/repair.py) lets local crossings in. With neither, this is
+one search, exactly as before.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from tmforge.align.beads import Bead
+from tmforge.align.lexicon import Lexicon, LexicalScorer
+from tmforge.align.repair import cross_repair
+from tmforge.align.search import SearchParams, centered, confidence, search
+
+
+def confident_pairs(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],
+                    min_confidence: float) -> list[tuple[str, str]]:
+    """Texts of the 1-1 beads at least this confident: the bitext a lexicon learns from."""
+    return [(src[b.src[0]], tgt[b.tgt[0]]) for b in beads
+            if len(b.src) == 1 and len(b.tgt) == 1 and b.score is not None and b.score >= min_confidence]
+
+
+def train_lexicon(pairs: Sequence[tuple[str, str]], params: SearchParams) -> Lexicon:
+    return Lexicon.train(pairs, model=params.lex_model, stem=params.lex_stem)
+
+
+def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str], tgt: Sequence[str],
+                 params: SearchParams, src_paragraphs=None, tgt_paragraphs=None,
+                 lexicon: Lexicon | None = None, first: list[Bead] | None = None,
+                 on_step=None) -> list[Bead]:
+    """Align sentences given their span embeddings and texts.
+
+    `lexicon`, when given (one learned over a whole batch), replaces the
+    document's own; `first` is a first pass already run with the same params;
+    `on_step(done, total)` follows the first search (as `search` tells it).
+    """
+    lengths = (np.array([len(s) for s in src]), np.array([len(t) for t in tgt]))
+    if first is None:
+        first = search(src_spans, tgt_spans, *lengths, params, src_paragraphs, tgt_paragraphs, on_step=on_step)
+    if not (params.lex_weight or params.cross_margin) or not src or not tgt:
+        return first
+    beads, scorer = first, None
+    if params.lex_weight:
+        if lexicon is None:
+            lexicon = train_lexicon(confident_pairs(first, src, tgt, params.lex_min_confidence), params)
+        scorer = LexicalScorer(lexicon, src, tgt, params.lex_weight, params.lex_offset, params.size_weight,
+                               params.max_span)
+        beads = search(src_spans, tgt_spans, *lengths, params, src_paragraphs, tgt_paragraphs, extra=scorer)
+    if params.cross_margin:
+        xs, ys = centered(src_spans[:1])[0], centered(tgt_spans[:1])[0]
+
+        def pair_score(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+            cos = np.einsum("kd,kd->k", xs[i], ys[j])
+            return cos + (scorer.pair_gain(i, j) if scorer is not None else 0.0)
+
+        beads = cross_repair(beads, pair_score, confidence, params.cross_margin, params.skip, params.cross_window)
+    return beads
