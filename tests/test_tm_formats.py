@@ -123,3 +123,30 @@ def test_moses_flattens_every_line_separator_so_a_pair_reads_back(tmp_path):
                                                TranslationUnit("два", "two", "ru", "en")]), out)
     back = read_memory(out, src_lang="ru", tgt_lang="en")
     assert [u.source for u in back.units()] == ["a b c d e f g h i j", "два"]
+
+
+def test_tsv_is_one_unquoted_line_per_unit_with_documented_escapes(tmp_path):
+    # Quotes stay as they are (CSV quoting tripled them); tabs, line breaks and backslashes are escaped.
+    tricky = [TranslationUnit('Он сказал: "да" — «нет».', 'He said "yes" - \'no\'.', "ru", "en"),
+              TranslationUnit("Путь C:\\new\\table\tи\r\nперенос\\", "Path C:\\new\\table\tand\r\nbreak\\",
+                              "ru", "en", props={"note": 'a "b"\tc'}),
+              TranslationUnit("\\n не перенос", "\\t not a tab", "ru", "en")]
+    out = tmp_path / "m.tsv"
+    write_memory(TranslationMemory.from_units(tricky), out)
+    lines = out.read_text(encoding="utf-8").split("\n")
+    assert lines[-1] == "" and len(lines) == 1 + len(tricky) + 1       # header, one line per unit, final newline
+    header = lines[0].split("\t")
+    rows = [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:-1]]
+    assert rows[0]["source"] == 'Он сказал: "да" — «нет».' and rows[0]["target"] == 'He said "yes" - \'no\'.'
+    assert rows[1]["source"] == "Путь C:\\\\new\\\\table\\tи\\r\\nперенос\\\\"
+    assert rows[2]["target"] == "\\\\t not a tab"
+    assert list(read_memory(out).units()) == tricky
+
+
+def test_tsv_written_by_a_pipeline_reads_without_quoting(tmp_path):
+    path = tmp_path / "pipe.tsv"
+    path.write_text('source\ttarget\tsrc_lang\ttgt_lang\n"Кавычки" в начале\t"Quotes" first\tru\ten\n'
+                    "Два\\nряда\tTwo\\nrows\tru\ten\n", encoding="utf-8")
+    units = list(read_memory(path).units())
+    assert [(u.source, u.target) for u in units] == [('"Кавычки" в начале', '"Quotes" first'),
+                                                     ("Два\nряда", "Two\nrows")]

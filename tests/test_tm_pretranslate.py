@@ -115,7 +115,7 @@ def test_pretranslation_as_tmx_and_tsv(tmp_path, aligned_store, cli):
     run = cli("tm", "pretranslate", doc, "--tm", store, "--tgt", "en", "-o", tmp_path / "out.tsv")
     assert run.returncode == 0, run.stderr
     with open(tmp_path / "out.tsv", encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
     assert len(rows) > len(units)                              # segments without a match are listed too
     assert rows[-1]["target"] == "" and "новое" in rows[-1]["source"]
     run = cli("tm", "pretranslate", doc, "--tm", store, "--tgt", "en", "-o", tmp_path / "out.tsv")

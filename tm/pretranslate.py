@@ -7,18 +7,18 @@ the other candidates (semantic ones included) are kept as alternatives.
 Outputs by extension: `.xlf`/`.xliff` (XLIFF 1.2 for CAT tools, tm/xliff.py),
 `.tmx` (the segments that got a translation, with x-match-quality,
 x-match-kind and x-match-origin props) and `.tsv` (every segment, an empty
-target where nothing matched).
+target where nothing matched; unquoted, escaped as the memory TSV is).
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 from tmforge.atomic import atomic_write
 from tmforge.errors import TmforgeError
+from tmforge.tm.formats.delimited import tsv_escape
 from tmforge.tm.lookup import DEFAULT_SEMANTIC_MIN, Match, lookup
 from tmforge.tm.model import TranslationUnit
 from tmforge.tm.store import Store
@@ -106,13 +106,14 @@ def write_pretranslation(results: Sequence[Pretranslated], path: str | Path, *, 
         write_tmx(units, path, srclang=src_lang)
     else:
         with atomic_write(path) as fh:
-            writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
-            writer.writerow(["seq", "paragraph", "source", "target", "quality", "kind", "origin"])
+            def row(values) -> None:
+                fh.write("\t".join(tsv_escape(str(v)) for v in values) + "\n")
+
+            row(["seq", "paragraph", "source", "target", "quality", "kind", "origin"])
             for k, r in enumerate(results, 1):
                 best = r.best
-                writer.writerow([k, r.segment.paragraph + 1, r.segment.text, best.target if best else "",
-                                 best.quality if best else "", best.kind if best else "",
-                                 best.origin if best else ""])
+                row([k, r.segment.paragraph + 1, r.segment.text, best.target if best else "",
+                     best.quality if best else "", best.kind if best else "", best.origin if best else ""])
 
 
 def _groups(results: Sequence[Pretranslated]) -> list[XliffGroup]:

@@ -62,7 +62,7 @@ def _memory_sources(paths: list[Path], src_lang: Optional[str], tgt_lang: Option
 
 def import_command(
     store: Path = typer.Argument(..., help="The store file (created when missing), e.g. memory.tmdb."),
-    memories: List[Path] = typer.Argument(..., help="Memories to import: .tmx .tsv .csv .jsonl .parquet .moses"),
+    memories: List[Path] = typer.Argument(..., help="Memories to import: .tmx .tsv .csv .jsonl .parquet .moses .xlf .xliff"),
     src_lang: Optional[str] = typer.Option(None, "--src-lang", help="Source language to read from a "
                                            "multilingual TMX or a Moses pair."),
     tgt_lang: Optional[str] = typer.Option(None, "--tgt-lang", help="Target language (as --src-lang)."),

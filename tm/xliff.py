@@ -1,4 +1,4 @@
-"""XLIFF 1.2 writer (lxml's incremental writer), valid against the OASIS strict schema.
+"""XLIFF 1.2 writer (lxml's incremental writer), valid against the OASIS strict schema, and reader.
 
 One `<file>` per document; each paragraph is a `<group>`, each segment a
 `<trans-unit>` with its `<source>`, a `<target>` when a translation is known
@@ -13,15 +13,21 @@ CAT tools read from these:
 | semantic match | needs-review-translation | leveraged-tm |
 | nothing | (no target) | |
 
-tests/test_tm_xliff.py validates written files against
-tests/data/xliff-core-1.2-strict.xsd and reads them back with translate-toolkit.
+A memory written as XLIFF (tm/formats/xliff.py) has one `<file>` per source
+document and language pair, each unit a translated trans-unit whose facts
+(score, bead, seq, created, props as x-KEY) are notes from="tmforge" reading
+"key: value". read_units reads the translated units of any XLIFF 1.x file
+(a CAT project's): see there.
+
+tests/test_tm_pretranslate.py and tests/test_tm_xliff_format.py validate written files
+against tests/data/xliff/xliff-core-1.2-strict.xsd and read them back with translate-toolkit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from lxml import etree
 
@@ -53,12 +59,29 @@ class XliffUnit:
     kind: str | None = None            # how the target was found (a key of STATES)
     candidates: list[Candidate] = field(default_factory=list)
     note: str | None = None
+    facts: dict[str, str] = field(default_factory=dict)   # written as notes "key: value"
+
+
+FACT_NOTE_FROM = "tmforge"
+NO_DOCUMENT_NOTE = "source document unknown"   # a header note: `original` is only the file's name
 
 
 @dataclass
 class XliffGroup:
     id: str
     units: list[XliffUnit]
+
+
+@dataclass
+class XliffFile:
+    """One `<file>`: its body is groups (a document's paragraphs) or units directly."""
+
+    original: str
+    source_language: str
+    target_language: str
+    body: Iterable[XliffGroup | XliffUnit]
+    datatype: str = "plaintext"
+    header_notes: list[str] = field(default_factory=list)
 
 
 def _text(text: str) -> str:
@@ -71,22 +94,34 @@ def _q(tag: str) -> str:
 
 def write_xliff(groups: Iterable[XliffGroup], path: str | Path, *, original: str, source_language: str,
                 target_language: str, datatype: str = "plaintext") -> int:
-    """Write one XLIFF 1.2 file atomically; returns the number of trans-units written."""
+    """Write one XLIFF 1.2 file with one `<file>` atomically; returns the number of trans-units written."""
+    return write_xliff_files([XliffFile(original, source_language, target_language, groups, datatype)], path)
+
+
+def write_xliff_files(files: Iterable[XliffFile], path: str | Path) -> int:
+    """Write one XLIFF 1.2 document with a `<file>` each atomically; returns the number of trans-units."""
     written = 0
     with atomic_path(path) as tmp, etree.xmlfile(str(tmp), encoding="UTF-8") as xf:
         xf.write_declaration()
         with xf.element(_q("xliff"), {"version": "1.2"}, nsmap={None: XLIFF_NS}):
-            with xf.element(_q("file"), {"original": original, "source-language": source_language,
-                                         "target-language": target_language, "datatype": datatype,
-                                         "tool-id": "tmforge"}):
-                header = etree.Element(_q("header"))
-                etree.SubElement(header, _q("tool"), {"tool-id": "tmforge", "tool-name": "tmforge",
-                                                      "tool-version": tool_version()})
-                xf.write(header)
-                with xf.element(_q("body")):
-                    for group in groups:
-                        xf.write(_group(group, target_language))
-                        written += len(group.units)
+            for file in files:
+                with xf.element(_q("file"), {"original": file.original, "source-language": file.source_language,
+                                             "target-language": file.target_language, "datatype": file.datatype,
+                                             "tool-id": "tmforge"}):
+                    header = etree.Element(_q("header"))
+                    for text in file.header_notes:
+                        etree.SubElement(header, _q("note"), {"from": FACT_NOTE_FROM}).text = _text(text)
+                    etree.SubElement(header, _q("tool"), {"tool-id": "tmforge", "tool-name": "tmforge",
+                                                          "tool-version": tool_version()})
+                    xf.write(header)
+                    with xf.element(_q("body")):
+                        for item in file.body:
+                            if isinstance(item, XliffGroup):
+                                xf.write(_group(item, file.target_language))
+                                written += len(item.units)
+                            else:
+                                xf.write(_trans_unit(item, file.target_language))
+                                written += 1
     return written
 
 
@@ -101,12 +136,17 @@ def _trans_unit(unit: XliffUnit, target_language: str) -> etree._Element:
     tu = etree.Element(_q("trans-unit"), {"id": unit.id, XML_SPACE: "preserve"})
     etree.SubElement(tu, _q("source")).text = _text(unit.source)
     if unit.target is not None:
-        state, qualifier = STATES[unit.kind or "fuzzy"]
-        target = etree.SubElement(tu, _q("target"), {"state": state, "state-qualifier": qualifier,
-                                                      XML_LANG: target_language})
+        if unit.kind == "memory":        # a memory's own translation, not a match found for it
+            attrs = {"state": "translated"}
+        else:
+            state, qualifier = STATES[unit.kind or "fuzzy"]
+            attrs = {"state": state, "state-qualifier": qualifier}
+        target = etree.SubElement(tu, _q("target"), {**attrs, XML_LANG: target_language})
         target.text = _text(unit.target)
     if unit.note:
         etree.SubElement(tu, _q("note"), {"from": "tmforge"}).text = _text(unit.note)
+    for key, value in unit.facts.items():
+        etree.SubElement(tu, _q("note"), {"from": FACT_NOTE_FROM}).text = _text(f"{key}: {value}")
     for cand in unit.candidates:
         attrs = {"match-quality": str(cand.quality), "tool-id": "tmforge", "alttranstype": "proposal"}
         if cand.origin:
@@ -120,3 +160,107 @@ def _trans_unit(unit: XliffUnit, target_language: str) -> etree._Element:
 
 def units_count(groups: Sequence[XliffGroup]) -> int:
     return sum(len(g.units) for g in groups)
+
+
+# ---------------------------------------------------------------- reading
+
+# Inline elements whose content is native code (RTF, HTML tags), not text; g and mrk hold text.
+CODE_ELEMENTS = {"bpt", "ept", "ph", "it", "sub"}
+UNTRANSLATED_STATES = {"new", "needs-translation"}
+XLIFF_NAMESPACES = {"urn:oasis:names:tc:xliff:document:1.2", "urn:oasis:names:tc:xliff:document:1.1", ""}
+
+
+@dataclass
+class XliffRecord:
+    """A translated segment of an XLIFF file, with the facts of its `<file>` and its tmforge notes."""
+
+    source: str
+    target: str
+    src_lang: str
+    tgt_lang: str
+    document: str | None
+    facts: dict[str, str]
+
+
+def _local(elem: etree._Element) -> str:
+    return etree.QName(elem).localname if isinstance(elem.tag, str) else ""
+
+
+def _children(elem: etree._Element, name: str) -> list[etree._Element]:
+    return [c for c in elem if _local(c) == name]
+
+
+def inline_text(elem: etree._Element) -> str:
+    """The text of a source/target/mrk: g and mrk kept, native codes (bpt ept ph it) and x/bx/ex left out."""
+    parts = [elem.text or ""]
+    for child in elem:
+        name = _local(child)
+        if name and name not in CODE_ELEMENTS and name not in {"x", "bx", "ex"}:
+            parts.append(inline_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _segments(elem: etree._Element) -> dict[str, str]:
+    """mid -> text of the `<mrk mtype="seg">` segments inside a seg-source or target (any depth)."""
+    return {m.get("mid", ""): inline_text(m) for m in elem.iter()
+            if _local(m) == "mrk" and m.get("mtype") == "seg"}
+
+
+def _pairs(tu: etree._Element) -> Iterator[tuple[str, str]]:
+    """(source, target) of a translated trans-unit: one pair, or one per segment of a segmented unit."""
+    targets = _children(tu, "target")
+    if not targets or targets[0].get("state") in UNTRANSLATED_STATES:
+        return
+    target = targets[0]
+    seg_source = _children(tu, "seg-source")
+    if seg_source:
+        source_segments, target_segments = _segments(seg_source[0]), _segments(target)
+        if source_segments and target_segments:
+            for mid, text in source_segments.items():
+                if mid in target_segments:
+                    yield text, target_segments[mid]
+            return
+    sources = _children(tu, "source")
+    if sources:
+        yield inline_text(sources[0]), inline_text(target)
+
+
+def _facts(tu: etree._Element) -> dict[str, str]:
+    facts = {}
+    for note in _children(tu, "note"):
+        if note.get("from") == FACT_NOTE_FROM and note.text and ": " in note.text:
+            key, value = note.text.split(": ", 1)
+            facts[key] = value
+    return facts
+
+
+def read_units(path: str | Path) -> Iterator[XliffRecord]:
+    """The translated units of an XLIFF 1.0-1.2 file in document order.
+
+    Units marked translate="no", without a target, or whose target is still
+    new or needs-translation are left out; a segmented unit (seg-source with
+    mrk mtype="seg") gives one record per segment found on both sides.
+    Entities are never expanded and nothing is fetched.
+    """
+    from tmforge.tm.tmx import _secure_parser  # one hardened parser configuration for every XML memory
+
+    root = etree.parse(str(path), _secure_parser()).getroot()
+    if _local(root) != "xliff" or (etree.QName(root).namespace or "") not in XLIFF_NAMESPACES:
+        if _local(root) == "xliff":
+            raise ValueError(f"XLIFF {root.get('version', '2.x')} is not read yet; export XLIFF 1.2")
+        raise ValueError(f"not an XLIFF file (its root element is <{_local(root)}>)")
+    for file in _children(root, "file"):
+        src_lang = file.get("source-language", "")
+        tgt_lang = file.get("target-language", "")
+        header = _children(file, "header")
+        unknown = header and any(_local(n) == "note" and n.get("from") == FACT_NOTE_FROM
+                                 and (n.text or "") == NO_DOCUMENT_NOTE for n in header[0])
+        document = None if unknown else file.get("original")
+        for tu in file.iter():
+            if _local(tu) != "trans-unit" or tu.get("translate") == "no":
+                continue
+            lang = tgt_lang or next((t.get(XML_LANG, "") for t in _children(tu, "target")), "")
+            facts = _facts(tu)
+            for source, target in _pairs(tu):
+                yield XliffRecord(source, target, src_lang, lang, document, facts)

@@ -131,7 +131,7 @@ def _serve(project, no_browser: bool) -> None:
 def export(
     project: Path = typer.Argument(..., help="A .tmfproj project made by `tmforge edit`."),
     output: Path = typer.Option(..., "-o", "--output", help="Output; its extension picks the format: "
-                                ".tmx, .tsv, .csv, .jsonl, .parquet, .moses, .align."),
+                                ".tmx, .tsv, .csv, .jsonl, .parquet, .moses, .xlf, .align."),
     include_empty: bool = typer.Option(False, help="Also write units with an empty side."),
     lang_code: Optional[List[str]] = typer.Option(None, "--lang-code", help="Language code to write "
                                                   "(BCP 47): en-GB, or ru=ru-RU (repeatable)."),

@@ -20,11 +20,12 @@ from tmforge.tm.formats.jsonl import JsonlFormat
 from tmforge.tm.formats.moses import MosesFormat
 from tmforge.tm.formats.parquet import ParquetFormat
 from tmforge.tm.formats.tmx import TmxFormat
+from tmforge.tm.formats.xliff import XliffFormat
 from tmforge.tm.model import TranslationMemory, TranslationUnit
 from tmforge.tm.options import ReadOptions, WriteOptions, WriteReport
 
 BUILT_IN: tuple[type[MemoryFormat], ...] = (TmxFormat, TsvFormat, CsvFormat, JsonlFormat, ParquetFormat,
-                                            MosesFormat)
+                                            MosesFormat, XliffFormat)
 
 registry = FormatRegistry()
 for _format in BUILT_IN:

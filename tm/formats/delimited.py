@@ -1,7 +1,23 @@
-"""TSV and CSV: a header row of column names, one row per unit; props as a JSON object."""
+"""TSV and CSV: a header row of column names, one row per unit; props as a JSON object.
+
+TSV is written as pipelines (cut, awk, pandas with quoting off) read it:
+exactly one line per unit, fields split on tabs, no quoting at all. What
+would break a line or a field inside a segment is escaped with a backslash,
+and reading undoes it, so every text round-trips:
+
+| in the text | written as |
+| --- | --- |
+| backslash | `\\` |
+| tab | `\t` |
+| line feed | `\n` |
+| carriage return | `\r` |
+
+An empty field is an empty segment, or no value in the other columns. CSV keeps RFC 4180 quoting.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -11,6 +27,22 @@ from tmforge.tm.formats.base import MemoryFormat
 from tmforge.tm.formats.frames import TEXT_SCHEMA, format_dates, parse_dates, prepare
 from tmforge.tm.model import TranslationMemory
 from tmforge.tm.options import ReadOptions, WriteOptions, WriteReport
+
+# Escapes in the order they must be applied: the backslash first, so the ones added later stay single.
+TSV_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
+_UNESCAPES = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r"}
+_ESCAPE_SEQUENCE = re.compile(r"\\[\\tnr]")
+
+
+def tsv_escape(text: str) -> str:
+    for raw, escaped in TSV_ESCAPES:
+        text = text.replace(raw, escaped)
+    return text
+
+
+def tsv_unescape(text: str) -> str:
+    """Undo tsv_escape in one pass (so `\\\\n` is a backslash and an n); a lone backslash stays as it is."""
+    return _ESCAPE_SEQUENCE.sub(lambda m: _UNESCAPES[m.group()], text)
 
 
 class DelimitedFormat(MemoryFormat):
@@ -24,7 +56,7 @@ class DelimitedFormat(MemoryFormat):
     def write_file(self, memory: TranslationMemory, path: Path, options: WriteOptions) -> WriteReport:
         frame, report = prepare(memory, options)
         with atomic_path(path) as tmp:
-            # Tabs, commas and line breaks inside text would break rows: polars quotes such fields.
+            # Commas, quotes and line breaks inside text would break rows: polars quotes such fields.
             format_dates(frame).write_csv(tmp, separator=self.separator)
         return report
 
@@ -35,12 +67,35 @@ class DelimitedFormat(MemoryFormat):
 class TsvFormat(DelimitedFormat):
     name = "tsv"
     extensions = (".tsv",)
-    description = "tab-separated, a header row of column names, text with tabs or line breaks quoted"
+    description = r"tab-separated, a header row of column names, one line per unit, no quoting; \t \n \r \\ escaped"
     separator = "\t"
+
+    def read_file(self, path: Path, options: ReadOptions) -> TranslationMemory:
+        frame = pl.read_csv(path, separator="\t", quote_char=None, schema_overrides=TEXT_SCHEMA,
+                            infer_schema=False, encoding="utf8")
+        frame = frame.with_columns(
+            pl.Series(name, [tsv_unescape(v) if v is not None and "\\" in v else v for v in frame[name]],
+                      dtype=pl.String)
+            for name, dtype in frame.schema.items() if dtype == pl.String)
+        # Unquoted, an empty segment and a missing one look the same; a segment is never missing.
+        frame = frame.with_columns(pl.col(c).fill_null("") for c in ("source", "target") if c in frame.columns)
+        return TranslationMemory.from_frame(parse_dates(frame))
+
+    def write_file(self, memory: TranslationMemory, path: Path, options: WriteOptions) -> WriteReport:
+        frame, report = prepare(memory, options)
+        frame = format_dates(frame)
+        text_columns = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+        escaped = [pl.col(name) for name in text_columns]
+        for raw, replacement in TSV_ESCAPES:
+            escaped = [e.str.replace_all(raw, replacement, literal=True) for e in escaped]
+        frame = frame.with_columns(escaped)
+        with atomic_path(path) as tmp:
+            frame.write_csv(tmp, separator="\t", quote_style="never")
+        return report
 
 
 class CsvFormat(DelimitedFormat):
     name = "csv"
     extensions = (".csv",)
-    description = "comma-separated, as .tsv"
+    description = "comma-separated (RFC 4180 quoting), a header row of column names"
     separator = ","

@@ -1,0 +1,107 @@
+"""XLIFF 1.2 as a memory format: schema-valid files translate-toolkit reads, and a CAT project's units read in."""
+
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import pytest
+from lxml import etree
+
+from tmforge.errors import TmforgeError
+from tmforge.tm.formats import read_memory, write_memory
+from tmforge.tm.model import TranslationMemory, TranslationUnit
+
+from test_tm_pretranslate import xliff_schema
+
+WHEN = datetime(2024, 6, 3, 12, 0, 5, tzinfo=timezone.utc)
+UNITS = [
+    TranslationUnit("Нажмите «Сохранить» & <Enter>.", 'Click "Save" & <Enter>.', "ru", "en", score=0.9312,
+                    bead="1-1", document="guide/save.md", seq=1, created=WHEN, props={"start": "00:00:01,000"}),
+    TranslationUnit("Узел строит отчёт.\nИ таблицу.", "The node builds a report.\nAnd a table.", "ru", "en",
+                    score=0.41, bead="2-1", document="guide/save.md", seq=2),
+    TranslationUnit("Цена: 1 000 руб.", "Price: 1,000 RUB", "ru", "en"),          # no document, no facts
+]
+
+
+def test_written_xliff_is_schema_valid_and_translate_toolkit_reads_both_sides(tmp_path):
+    from translate.storage import xliff as ttk_xliff
+
+    out = tmp_path / "memory.xlf"
+    report = write_memory(TranslationMemory.from_units(UNITS), out)
+    assert report.written == 3
+    schema = xliff_schema()
+    assert schema.validate(etree.parse(str(out))), schema.error_log
+    store = ttk_xliff.xlifffile.parsefile(str(out))
+    units = [u for u in store.units if not u.isheader()]
+    assert [(u.source, u.target) for u in units] == [(u.source, u.target) for u in UNITS]
+    # Translated but not approved: an alignment is found by a machine, a reviewer approves it in the CAT tool.
+    assert all(not u.isapproved() and u.istranslatable() for u in units)
+    assert {t.get("state") for t in etree.parse(str(out)).getroot().iter("{*}target")} == {"translated"}
+    assert "score: 0.9312" in units[0].getnotes() and "bead: 1-1" in units[0].getnotes()
+    assert (store.getsourcelanguage(), store.gettargetlanguage()) == ("ru", "en")
+    files = etree.parse(str(out)).getroot().findall("{*}file")
+    assert [f.get("original") for f in files] == ["guide/save.md", "memory.xlf"]
+    assert list(read_memory(out).units()) == UNITS
+
+
+def test_units_translated_in_a_cat_project_become_memory(tmp_path):
+    # As CAT tools write them: groups, inline codes, untranslated and locked units, a segmented unit.
+    path = tmp_path / "project.xliff"
+    path.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+ <file original="help/start.html" source-language="ru-RU" target-language="en-US" datatype="html">
+  <body>
+   <group id="p1">
+    <trans-unit id="1">
+     <source>Откройте <g id="1">Мастер</g> импорта<x id="2"/>.</source>
+     <target state="translated">Open the import <g id="1">wizard</g><x id="2"/>.</target>
+    </trans-unit>
+    <trans-unit id="2">
+     <source>Нажмите <bpt id="1">&lt;b&gt;</bpt>Далее<ept id="1">&lt;/b&gt;</ept>.</source>
+     <target state="final">Click <bpt id="1">&lt;b&gt;</bpt>Next<ept id="1">&lt;/b&gt;</ept>.</target>
+    </trans-unit>
+   </group>
+   <trans-unit id="3"><source>Ещё не переведено.</source><target state="new">Ещё не переведено.</target></trans-unit>
+   <trans-unit id="4"><source>Без перевода.</source></trans-unit>
+   <trans-unit id="5" translate="no"><source>Loginom</source><target>Loginom</target></trans-unit>
+   <trans-unit id="6">
+    <source>Первое. Второе.</source>
+    <seg-source><mrk mtype="seg" mid="a">Первое.</mrk> <mrk mtype="seg" mid="b">Второе.</mrk></seg-source>
+    <target><mrk mtype="seg" mid="a">First.</mrk> <mrk mtype="seg" mid="b">Second.</mrk></target>
+   </trans-unit>
+  </body>
+ </file>
+</xliff>
+""", encoding="utf-8")
+    units = list(read_memory(path).units())
+    assert [(u.source, u.target) for u in units] == [
+        ("Откройте Мастер импорта.", "Open the import wizard."), ("Нажмите Далее.", "Click Next."),
+        ("Первое.", "First."), ("Второе.", "Second.")]
+    assert {(u.src_lang, u.tgt_lang, u.document) for u in units} == {("ru-RU", "en-US", "help/start.html")}
+
+
+def test_xliff_2_and_other_xml_are_refused_clearly(tmp_path):
+    two = tmp_path / "two.xlf"
+    two.write_text('<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="ru"/>',
+                   encoding="utf-8")
+    with pytest.raises(TmforgeError, match="XLIFF 2.0 is not read yet"):
+        read_memory(two)
+    other = tmp_path / "other.xlf"
+    other.write_text("<tmx version='1.4'/>", encoding="utf-8")
+    with pytest.raises(TmforgeError, match="not an XLIFF file"):
+        read_memory(other)
+
+
+def test_tm_convert_between_tmx_and_xliff(tmp_path):
+    tmx = tmp_path / "memory.tmx"
+    write_memory(TranslationMemory.from_units(UNITS), tmx)
+    xlf = tmp_path / "memory.xliff"
+    done = subprocess.run([sys.executable, "-m", "tmforge", "tm", "convert", str(tmx), str(xlf)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert xliff_schema().validate(etree.parse(str(xlf)))
+    back = tmp_path / "back.tmx"
+    done = subprocess.run([sys.executable, "-m", "tmforge", "tm", "convert", str(xlf), str(back)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert list(read_memory(back).units()) == UNITS

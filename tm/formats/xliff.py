@@ -1,0 +1,84 @@
+"""XLIFF 1.2 as a memory format: a bilingual file CAT tools open, and the translated units of theirs.
+
+Written: one `<file>` per source document and language pair (`original` is
+the document's name), one translated trans-unit per unit; the facts a TMX
+keeps as props (score, bead, seq, created, the unit's own props as x-KEY)
+are notes from="tmforge" reading "key: value", which CAT tools show beside
+the segment and this reader reads back. Valid against the OASIS XLIFF 1.2
+strict schema. Read: any XLIFF 1.0-1.2 file (see tmforge.tm.xliff.read_units).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tmforge.tm.formats.base import MemoryFormat
+from tmforge.tm.formats.frames import DATE_FORMAT, prepare
+from tmforge.tm.model import TranslationMemory, TranslationUnit, props_from_json
+from tmforge.tm.options import ReadOptions, WriteOptions, WriteReport
+from tmforge.tm.xliff import NO_DOCUMENT_NOTE, XliffFile, XliffUnit, read_units, write_xliff_files
+
+FACT_KEYS = ("score", "bead", "seq", "created")
+UNDETERMINED = "und"   # BCP 47 for "language not known": an empty memory written without --src/--tgt
+
+
+class XliffFormat(MemoryFormat):
+    name = "xliff"
+    extensions = (".xlf", ".xliff")
+    description = ("XLIFF 1.2, one <file> per document, score and other facts as notes; "
+                   "reads the translated units of any XLIFF 1.x")
+
+    def read_file(self, path: Path, options: ReadOptions) -> TranslationMemory:
+        return TranslationMemory.from_units(_unit(record) for record in read_units(path))
+
+    def write_file(self, memory: TranslationMemory, path: Path, options: WriteOptions) -> WriteReport:
+        frame, report = prepare(memory, options)
+        files: dict[tuple, XliffFile] = {}
+        for row in frame.iter_rows(named=True):
+            key = (row["document"], row["src_lang"], row["tgt_lang"])
+            if key not in files:
+                files[key] = XliffFile(row["document"] or path.name, row["src_lang"], row["tgt_lang"], [],
+                                       header_notes=[] if row["document"] else [NO_DOCUMENT_NOTE])
+            body = files[key].body
+            body.append(XliffUnit(str(len(body) + 1), row["source"], row["target"], kind="memory",
+                                  facts=_facts(row)))
+        if not files:     # an empty memory is still a valid file in its direction
+            files[None] = XliffFile(path.name, options.srclang or UNDETERMINED, options.tgtlang or UNDETERMINED,
+                                    [], header_notes=[NO_DOCUMENT_NOTE])
+        write_xliff_files(files.values(), path)
+        return report
+
+    def repair_hint(self) -> str:
+        return "export XLIFF 1.2 from the CAT tool, or check that the file is complete"
+
+
+def _facts(row: dict) -> dict[str, str]:
+    facts = {}
+    if row["score"] is not None:
+        facts["score"] = repr(row["score"])
+    for key in ("bead", "seq"):
+        if row[key] is not None:
+            facts[key] = str(row[key])
+    if row["created"] is not None:
+        facts["created"] = row["created"].strftime(DATE_FORMAT)
+    for key, value in (props_from_json(row["props"]) or {}).items():
+        facts[f"x-{key}"] = value
+    return facts
+
+
+def _unit(record) -> TranslationUnit:
+    from datetime import datetime, timezone
+
+    facts = record.facts
+
+    def parsed(key, convert):
+        try:
+            return convert(facts[key]) if key in facts else None
+        except ValueError:          # a note edited by hand into something else: the fact is lost, not the unit
+            return None
+
+    created = parsed("created", lambda v: datetime.strptime(v, DATE_FORMAT).replace(tzinfo=timezone.utc))
+    props = {k[2:]: v for k, v in facts.items() if k.startswith("x-")}
+    return TranslationUnit(record.source, record.target, record.src_lang, record.tgt_lang,
+                           score=parsed("score", float), bead=facts.get("bead"), document=record.document,
+                           seq=parsed("seq", int), created=created, props=props or None)
