@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tmforge.align.encodings import DETECT_BYTES, MIN_QUALITY, detect_encoding, non_ascii_quality, text_likelihood
+from tmforge.align.encodings import (DETECT_BYTES, MIN_QUALITY, detect_encoding, non_ascii_quality, text_codec,
+                                     text_likelihood)
+from tmforge.inputs import check_input
 from tmforge.errors import TmforgeError
 
 # A forced decoding is refused when the detected one reads its letters this much better.
@@ -20,12 +22,17 @@ _LIKELIHOOD_MARGIN = 0.3
 def _sample(data: bytes, encoding: str) -> str | None:
     try:
         return data[:DETECT_BYTES].decode(encoding, errors="strict" if len(data) <= DETECT_BYTES else "ignore")
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):  # UnicodeError: a codec's own refusal, not only bad bytes
         return None
 
 
 def better_encoding(data: bytes, encoding: str) -> str | None:
-    """The encoding that reads `data` as text where `encoding` gives mojibake, or None if `encoding` is plausible."""
+    """The encoding that reads `data` as text where `encoding` gives mojibake, or None if `encoding` is plausible.
+
+    None too for a name that is no character set: decoding reports that itself, naming the problem.
+    """
+    if text_codec(encoding) is None:
+        return None
     forced = _sample(data, encoding)
     detected = detect_encoding(data[:DETECT_BYTES])
     if forced is None or not detected or detected.replace("-", "_") == encoding.lower().replace("-", "_"):
@@ -43,7 +50,9 @@ def better_encoding(data: bytes, encoding: str) -> str | None:
 
 def check_decoding(path: str | Path, encoding: str, option: str = "--encoding") -> None:
     """Refuse reading `path` as `encoding` when the text would be mojibake, suggesting the right encoding."""
-    data = Path(path).read_bytes()[:DETECT_BYTES]
+    check_input(path)  # no FIFO or device: reading one would block or never end
+    with open(path, "rb") as fh:
+        data = fh.read(DETECT_BYTES)
     suggestion = better_encoding(data, encoding)
     if suggestion:
         raise TmforgeError(f"{path} read as {encoding} gives garbled text; it reads as {suggestion}: "

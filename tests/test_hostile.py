@@ -72,6 +72,7 @@ def test_sigterm_inside_an_atomic_write_removes_the_temporary_file(tmp_path):
 
     target = tmp_path / "out.txt"
     target.write_text("old\n", encoding="utf-8")
+    before = signal.getsignal(signal.SIGTERM)
     with pytest.raises(Terminated) as caught:
         with atomic_write(target) as fh:
             fh.write("half of the new content")
@@ -80,7 +81,7 @@ def test_sigterm_inside_an_atomic_write_removes_the_temporary_file(tmp_path):
     assert caught.value.exit_code == 128 + signal.SIGTERM
     assert target.read_text(encoding="utf-8") == "old\n"
     assert hidden_files(tmp_path) == []
-    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # the handler lasts for the write only
+    assert signal.getsignal(signal.SIGTERM) == before  # the handler lasts for the write only
 
 
 def _wait_for_handler(proc, sig, limit=120):
