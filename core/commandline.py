@@ -199,6 +199,7 @@ def run(app: typer.Typer, args: list[str] | None = None, obj: Any = None) -> NoR
     `obj` becomes the commands' context object (ctx.obj).
     """
     signals.install()  # SIGTERM/SIGHUP unwind like Ctrl-C: no partial file, one line
+    signals.received = None  # only a signal during this command counts (the library may run several)
     args = list(sys.argv[1:] if args is None else args)
     if "--debug" in args:  # accepted anywhere on the line, not only before the command
         os.environ[DEBUG_ENV] = "1"
@@ -228,7 +229,7 @@ def run(app: typer.Typer, args: list[str] | None = None, obj: Any = None) -> NoR
         sys.exit(USAGE)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
         sys.exit(internal_error(exc))
-    if signals.received is not None:  # typer reports any KeyboardInterrupt as 130
+    if code == INTERRUPTED and signals.received is not None:  # typer reports any KeyboardInterrupt as 130
         code = 128 + signals.received
         error_line(INTERRUPTED_MESSAGE.replace("interrupted", f"terminated ({signal.Signals(signals.received).name})", 1))
     elif code == INTERRUPTED:  # typer turns Ctrl-C into this exit code

@@ -624,3 +624,17 @@ def test_damaged_docx_is_one_error_line(tmp_path, damage):
     page.write_bytes(data)
     run = tmforge("align", page, EN, "-o", tmp_path / "m.tmx")
     assert_error(run, 2, "broken.docx")
+
+
+def test_a_signal_caught_before_does_not_fail_a_later_command_in_the_same_process(monkeypatch, capsys):
+    # The CLI is also run in-process (tests, notebooks): a SIGTERM that ended an earlier command must
+    # not make the next, uninterrupted one report "terminated".
+    from tmforge import signals
+    from tmforge.align.cli import main
+
+    monkeypatch.setattr(signals, "received", signal.SIGTERM)
+    monkeypatch.setattr(sys, "argv", ["tmforge", "tm", "formats"])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code in (0, None), capsys.readouterr().err
+    assert "terminated" not in capsys.readouterr().err
