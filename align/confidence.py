@@ -21,12 +21,12 @@ Russian-English documents of all lengths).
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from tmforge.align import search
 from tmforge.types import Bead
 
 REFERENCE_FILE = Path(__file__).with_name("data") / "reference_means.npz"
@@ -112,16 +112,13 @@ def _span(spans: np.ndarray, start: int, count: int) -> np.ndarray:
 
 
 def confidence(similarity: float, calibration: tuple[float, float] = CALIBRATION) -> float:
-    """A bead's probability of being right, from its centred cosine similarity."""
-    slope, midpoint = calibration
-    return 1.0 / (1.0 + math.exp(-slope * (similarity - midpoint)))
+    """A bead's probability of being right, from its reference-centred cosine (this module's fit)."""
+    return search.confidence(similarity, calibration)
 
 
 def similarity(confidence_value: float, calibration: tuple[float, float] = CALIBRATION) -> float:
     """The inverse of `confidence`: the centred cosine a bead was scored with."""
-    slope, midpoint = calibration
-    p = min(max(confidence_value, 1e-12), 1 - 1e-12)
-    return midpoint - math.log(1 / p - 1) / slope
+    return search.similarity(confidence_value, calibration)
 
 
 def rescore(beads: list[Bead], src_spans: np.ndarray, tgt_spans: np.ndarray,
