@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,3 +30,23 @@ def sample_gold():
     parallel = SAMPLES / "parallel"
     return (read_lines(parallel / "en.sent"), read_lines(parallel / "ru.sent"),
             read_beads(parallel / "gold.align"))
+
+
+@pytest.fixture()
+def cli(capsys):
+    """The same entry point in this process (starting a process costs seconds on a loaded machine)."""
+    from tmforge.align.cli import main
+
+    def run(*args):
+        old = sys.argv
+        sys.argv = ["tmforge", *map(str, args)]
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code or 0
+        finally:
+            sys.argv = old
+        out = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out.out, out.err)
+    return run

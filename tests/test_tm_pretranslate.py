@@ -31,25 +31,6 @@ def xliff_schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(XLIFF_XSD), parser))
 
 
-@pytest.fixture()
-def cli(capsys):
-    from tmforge.align.cli import main
-
-    def run(*args):
-        old = sys.argv
-        sys.argv = ["tmforge", *map(str, args)]
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code or 0
-        finally:
-            sys.argv = old
-        out = capsys.readouterr()
-        return subprocess.CompletedProcess(args, code, out.out, out.err)
-    return run
-
-
 @pytest.fixture(scope="module")
 def aligned_store(tmp_path_factory):
     """The bundled sample aligned by `tmforge align` (ru -> en) and imported into a store."""

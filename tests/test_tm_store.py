@@ -32,26 +32,6 @@ def tmforge(*args):
     return subprocess.run([sys.executable, "-m", "tmforge", *map(str, args)], capture_output=True, text=True)
 
 
-@pytest.fixture()
-def cli(capsys):
-    """The same entry point in this process (starting a process costs seconds on a loaded machine)."""
-    from tmforge.align.cli import main
-
-    def run(*args):
-        old = sys.argv
-        sys.argv = ["tmforge", *map(str, args)]
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code or 0
-        finally:
-            sys.argv = old
-        out = capsys.readouterr()
-        return subprocess.CompletedProcess(args, code, out.out, out.err)
-    return run
-
-
 def memory(path, pairs, src="ru", tgt="en", document="manual.txt"):
     units = [TranslationUnit(s, t, src, tgt, score=0.9, bead="1-1", document=document, seq=k, created=WHEN)
              for k, (s, t) in enumerate(pairs, 1)]
