@@ -190,7 +190,6 @@ def run_job(job: Job, options: Options, encoder, progress: Progress | None = Non
     from tmforge.align.resume import inputs_digest
 
     started = time.perf_counter()
-    digest = inputs_digest(job)
     try:
         if job.tgt is None:
             if options.segmented:
@@ -205,7 +204,8 @@ def run_job(job: Job, options: Options, encoder, progress: Progress | None = Non
                                           tgt_encoding=options.tgt_encoding, progress=progress)
         result.document = job.name if result.document is None else result.document
         result.untranslated_kept = options.keep_untranslated
-        return Outcome(job, result, seconds=time.perf_counter() - started, inputs=digest)
+        # After the alignment: its reader has refused what is no regular file.
+        return Outcome(job, result, seconds=time.perf_counter() - started, inputs=inputs_digest(job))
     except TmforgeError as exc:
         return Outcome(job, error=str(exc), seconds=time.perf_counter() - started)
 

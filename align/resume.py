@@ -43,9 +43,12 @@ def file_digest(path: Path) -> str:
 
 
 def inputs_digest(job: Job) -> str | None:
-    """A digest of the pair's input files (source, then target); None when one cannot be read."""
+    """A digest of the pair's input files (source, then target); None when one is not a readable regular file."""
+    files = [p for p in (job.src, job.tgt) if p is not None]
+    if not all(Path(p).is_file() for p in files):  # a FIFO or device is never opened (it would block)
+        return None
     try:
-        parts = [file_digest(p) for p in (job.src, job.tgt) if p is not None]
+        parts = [file_digest(p) for p in files]
     except OSError:
         return None
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
