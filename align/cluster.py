@@ -99,13 +99,13 @@ class Cluster:
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage report leaves the machine
         kwargs = dict(log_to_driver=False, logging_level="ERROR", configure_logging=True)
         if self.address is None:
-            # Bound to the loopback address: a local instance has nothing to say to the network.
+            # On a loopback address: a local instance has nothing to say to the network.
             kwargs.update(address="local", num_cpus=self.cpus or usable_cores(), include_dashboard=False,
                           _node_ip_address=LOOPBACK)
         else:
             if self.address != "auto":
                 host = _check_reachable(self.address)
-                if host.startswith("127."):
+                if host.startswith("127.") and "://" not in self.address:
                     # Nodes of this machine on a loopback address: this driver joins them there (Ray
                     # would take the machine's network address and find no node on it).
                     kwargs.update(_node_ip_address=host)
