@@ -27,7 +27,7 @@ if importlib.util.find_spec("ray") is None:
 
 from ray_nodes import free_port, ray_cluster  # noqa: E402  (before ray: it sets the cluster's token)
 import ray  # noqa: E402
-from tmforge.align.cluster import Cluster, RayExecutor  # noqa: E402
+from tmforge.align.cluster import LOOPBACK, Cluster, RayExecutor  # noqa: E402
 
 RU = [p for p in (SAMPLES / "parallel" / "ru.txt").read_text(encoding="utf-8").split("\n") if p.strip()]
 EN = [p for p in (SAMPLES / "parallel" / "en.txt").read_text(encoding="utf-8").split("\n") if p.strip()]
@@ -90,6 +90,8 @@ def test_pairs_on_the_cluster_equal_local_ones_and_bad_pairs_fail_alone(cluster,
     keep = sinks.Tally()
     with Cluster(address) as connected:
         assert connected.info.nodes == 2 and connected.info.cpus == 2 and connected.info.gpus == 0
+        # Every node on the loopback address: nothing of the cluster goes over the network.
+        assert {n["NodeManagerAddress"] for n in ray.nodes()} == {LOOPBACK}
         executor = RayExecutor(connected)
         on_ray = [None] * 4
         for index, outcome in executor.run([*jobs, missing], options):
