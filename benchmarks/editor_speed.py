@@ -37,6 +37,7 @@ from tmforge.align.editor.app import Editor, Server  # noqa: E402
 from tmforge.align.editor.build import SpanRecorder, create_project  # noqa: E402
 from tmforge.align.editor.export import export_project  # noqa: E402
 from tmforge.align.editor.project import Project  # noqa: E402
+from tmforge.threads import usable_cores  # noqa: E402
 from tmforge.align.embed import load_encoder  # noqa: E402
 from tmforge.align.search import SearchParams  # noqa: E402
 from tmforge.threads import usable_cores  # noqa: E402
