@@ -40,7 +40,6 @@ from tmforge.align.editor.project import Project  # noqa: E402
 from tmforge.threads import usable_cores  # noqa: E402
 from tmforge.align.embed import load_encoder  # noqa: E402
 from tmforge.align.search import SearchParams  # noqa: E402
-from tmforge.threads import usable_cores  # noqa: E402
 from benchmarks.report import table, write_section  # noqa: E402
 from benchmarks.speed import build_pair  # noqa: E402
 
