@@ -1,4 +1,4 @@
-"""Sentence segmentation for Russian and English: razdel plus abbreviation rules.
+"""Sentence segmentation: razdel plus abbreviation rules for Russian and English, sentencex for the rest.
 
 razdel finds sentence ends well in both languages (quotes, dialogue dashes,
 ellipses, decimals, initials such as "А. С. Пушкин" or "J. R. R. Tolkien"), but
@@ -7,6 +7,11 @@ Smith", "Fig. 2", "5 дек. 2023") and never ends one on "г." or "и др.". T
 passes below repair exactly those cases from per-language abbreviation lists;
 measured against pysbd for English (benchmarks/segment.py) this is as accurate
 and about 30 times faster.
+
+The encoder's other languages (German, French, Spanish ... Chinese, Japanese)
+go to sentencex, a maintained multilingual splitter with stop and
+abbreviation rules per language; benchmarks/segment.py measures it where
+gold sentences exist (German and French).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import re
 from typing import Sequence
 
 import razdel
+import sentencex
 
 from tmforge.types import Paragraph, Sentence
 
@@ -95,8 +101,15 @@ def _sentences_of(chunk: str, lang: str) -> list[str]:
     return merged
 
 
+# Languages split by razdel and the rules above; any other goes to sentencex.
+RAZDEL_LANGUAGES = ("ru", "en")
+
+
 def split_sentences(text: str, lang: str) -> list[str]:
-    """Sentences of one paragraph, stripped, in order (`lang`: "ru" or "en"; others get the plain splitter)."""
+    """Sentences of one paragraph, stripped, in order (`lang`: an ISO 639-1 code such as "ru", "de")."""
+    if lang not in RAZDEL_LANGUAGES:
+        parts = [s for chunk in _BULLET.split(text) for s in sentencex.segment(lang, chunk)]
+        return [s.strip() for s in parts if s.strip()]
     parts = [s for chunk in _BULLET.split(text) for s in _sentences_of(chunk, lang)]
     return [s.strip() for s in parts if s.strip()]
 
