@@ -4,8 +4,8 @@ Short documents are built from real translation pairs (Tatoeba rus-eng; the
 1-1 beads of the Text+Berg gold for German-French): half keep their
 translations, half have one target sentence replaced by the translation of
 another, randomly drawn sentence (a seeded mismatch). Every document is
-aligned by the public API (`align_sentences`), and each bead with two sides
-is right when the gold holds it. Figures: ROC AUC of the bead's confidence
+aligned as the public API (`align_sentences`) aligns it, span embeddings
+cached, and each bead with two sides is right when the gold holds it. Figures: ROC AUC of the bead's confidence
 for right against wrong beads, the mean confidence of the beads of documents
 that are all true translations, and of the wrong beads.
 
@@ -25,7 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tmforge.align.beads import Bead, read_beads  # noqa: E402
 from tmforge.align.embed import load_encoder  # noqa: E402
-from tmforge.align.pipeline import align_sentences  # noqa: E402
+from tmforge.align.confidence import reference_mean, rescore  # noqa: E402
+from tmforge.align.realign import align_passes  # noqa: E402
+from tmforge.align.search import SearchParams  # noqa: E402
+from benchmarks.spancache import cached_spans  # noqa: E402
 from benchmarks.docgen import PseudoDocument  # noqa: E402
 from benchmarks.report import SHARED, table, write_section  # noqa: E402
 
@@ -84,12 +87,21 @@ def roc_auc(positive: list[float], negative: list[float]) -> float:
     return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
 
 
+def aligned(doc: PseudoDocument, encoder, langs) -> list[Bead]:
+    """What `align_sentences(doc.src, doc.tgt, encoder, src_lang=..., tgt_lang=...)` returns, step by step
+    with the span embeddings cached on disk (benchmarks/spancache.py): reruns cost only the search."""
+    params = SearchParams()
+    src, tgt = (cached_spans(encoder, side, params.max_span) for side in (doc.src, doc.tgt))
+    beads = align_passes(src, tgt, doc.src, doc.tgt, params)
+    return rescore(beads, src, tgt, reference_mean(encoder.name, langs[0]), reference_mean(encoder.name, langs[1]))
+
+
 def scored_beads(docs, encoder, langs) -> list[tuple[float, bool, bool]]:
     """(confidence, bead is right, its document is all true translations) for every two-sided bead."""
     out = []
     for doc, true_doc in docs:
         gold = {(b.src, b.tgt) for b in doc.gold}
-        for bead in align_sentences(doc.src, doc.tgt, encoder, src_lang=langs[0], tgt_lang=langs[1]):
+        for bead in aligned(doc, encoder, langs):
             if bead.src and bead.tgt:
                 out.append((bead.score, (bead.src, bead.tgt) in gold, true_doc))
     return out

@@ -30,11 +30,12 @@ from tmforge.align.embed import load_encoder  # noqa: E402
 from tmforge.align.evaluate import count, evaluate, scores  # noqa: E402
 from tmforge.align.galechurch import gale_church  # noqa: E402
 from tmforge.align.pipeline import signature, span_embeddings  # noqa: E402
-from tmforge.align.confidence import reference_mean, rescore, similarity  # noqa: E402
+from tmforge.align.confidence import bead_similarities, reference_mean, reference_share, rescore  # noqa: E402
 from tmforge.align.realign import align_passes  # noqa: E402
 from tmforge.align.search import SearchParams, search  # noqa: E402
 from benchmarks.docgen import PseudoDocument, make_documents  # noqa: E402
 from benchmarks.report import ROOT, SHARED, table, write_section  # noqa: E402
+from benchmarks.spancache import cached_spans  # noqa: E402
 
 TEXTBERG = SHARED / "data" / "textberg"
 
@@ -75,10 +76,12 @@ def sample() -> PseudoDocument:
 
 
 def align_doc(doc: PseudoDocument, encoder, params: SearchParams, exact: bool = False,
-              langs: tuple[str | None, str | None] = (None, None)) -> list[Bead]:
-    """The search, then each bead's confidence as the pipeline gives it (align/confidence.py)."""
-    src = span_embeddings(encoder, doc.src, params.max_span, exact=exact)
-    tgt = span_embeddings(encoder, doc.tgt, params.max_span, exact=exact)
+              langs: tuple[str | None, str | None] = (None, None), cached: bool = False) -> list[Bead]:
+    """The search, then each bead's confidence as the pipeline gives it (align/confidence.py).
+    `cached`: span embeddings from benchmarks/spancache.py (the same vectors; no timing then)."""
+    embed = cached_spans if cached and not exact else span_embeddings
+    src = embed(encoder, doc.src, params.max_span, exact=exact)
+    tgt = embed(encoder, doc.tgt, params.max_span, exact=exact)
     beads = align_passes(src, tgt, doc.src, doc.tgt, params)
     return rescore(beads, src, tgt, reference_mean(encoder.name, langs[0]), reference_mean(encoder.name, langs[1]))
 
@@ -117,14 +120,15 @@ def textberg_section(encoder, params: SearchParams) -> str:
             "lax 0.989; Vecalign with LASER 0.902 / 0.986.")
 
 
-def russian_section(encoder, params: SearchParams) -> tuple[str, list[tuple[list[Bead], list[Bead]]]]:
+def russian_section(encoder, params: SearchParams, cached: bool = False
+                    ) -> tuple[str, list[tuple[list[Bead], list[Bead]]]]:
     sets = {"samples/ (hand-checked gold, 60 sentences a side)": ([sample()], ("en", "ru")),
             "Tatoeba rus-eng pseudo-documents (seed 1)": (tatoeba_docs(1), ("ru", "en")),
             "WMT22 ru-en pseudo-documents (seed 1)": (wmt_docs(1), ("ru", "en"))}
     rows, pooled = [], []
     for label, (docs, langs) in sets.items():
         start = time.perf_counter()
-        pairs = [(align_doc(d, encoder, params, langs=langs), d.gold) for d in docs]
+        pairs = [(align_doc(d, encoder, params, langs=langs, cached=cached), d.gold) for d in docs]
         pooled += pairs
         n_sent = sum(len(d.src) for d in docs)
         gold_kinds = sum(1 for d in docs for b in d.gold if b.kind != "1-1")
@@ -153,29 +157,53 @@ def reliability(pairs: list[tuple[list[Bead], list[Bead]]], bins: int = 5) -> tu
     return table(["confidence", "beads", "mean confidence", "share strictly right"], rows), ece
 
 
-def fit_calibration(encoder, params: SearchParams) -> tuple[float, float]:
-    """Logistic fit of correctness on centred cosine, on pseudo-documents seeded apart from the evaluation:
-    long ones, and as many one- and two-sentence ones (benchmarks/confidence.py) with seeded mismatches."""
+def loginom_pairs() -> tuple[list[str], list[str]]:
+    """The loginom-dev translators' segment pairs (tm.tsv) with letters on both sides and a real translation."""
+    import csv
+
+    ru, en = [], []
+    with open(SHARED / "data" / "loginom-dev" / "tm.tsv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            r, e = row["ru"].strip(), row["en"].strip()
+            if any(c.isalpha() for c in r) and any(c.isalpha() for c in e) and r != e:
+                ru.append(r)
+                en.append(e)
+    return ru, en
+
+
+def calibration_documents() -> list[PseudoDocument]:
+    """What the confidence mapping is fitted on: seeded Russian-English pseudo-documents kept apart from
+    the documents the figures are measured on (FIT_SOURCES)."""
     from benchmarks.confidence import short_documents, tatoeba_pairs
 
-    sims, right = [], []
     long_docs = tatoeba_docs(101) + wmt_docs(101)
-    short = [d for d, _ in short_documents(*tatoeba_pairs(), seed=101, count=len(long_docs))]
-    for doc in long_docs + short:
+    return long_docs + [d for d, _ in short_documents(*tatoeba_pairs(), seed=101, count=len(long_docs))]
+
+
+def fit_calibration(encoder, params: SearchParams) -> tuple[float, float, float, float]:
+    """Logistic fit of correctness on centred cosine s and reference share r (align/confidence.py):
+    logit = (a + c r) s + b + d r, returned as (a, b, c, d)."""
+    sims, shares, right = [], [], []
+    for doc in calibration_documents():
         keys = {(g.src, g.tgt) for g in doc.gold}
-        for b in align_doc(doc, encoder, params, langs=("ru", "en")):
-            if b.src and b.tgt:
-                sims.append(similarity(b.score))
+        src, tgt = (cached_spans(encoder, side, params.max_span) for side in (doc.src, doc.tgt))
+        beads = align_passes(src, tgt, doc.src, doc.tgt, params)
+        share = (reference_share(len(doc.src)) + reference_share(len(doc.tgt))) / 2
+        for b, sim in zip(beads, bead_similarities(beads, src, tgt, reference_mean(encoder.name, "ru"),
+                                                   reference_mean(encoder.name, "en"))):
+            if sim is not None:
+                sims.append(sim)
+                shares.append(share)
                 right.append((b.src, b.tgt) in keys)
-    x, y = np.array(sims), np.array(right, dtype=float)
-    w = np.zeros(2)
-    features = np.stack([x, np.ones_like(x)], axis=1)
+    x, r, y = np.array(sims), np.array(shares), np.array(right, dtype=float)
+    features = np.stack([x, np.ones_like(x), r * x, r], axis=1)
+    w = np.zeros(features.shape[1])
     for _ in range(100):  # Newton steps of logistic regression
         p = 1 / (1 + np.exp(-features @ w))
         grad = features.T @ (y - p)
-        hess = features.T @ (features * (p * (1 - p))[:, None]) + 1e-6 * np.eye(2)
+        hess = features.T @ (features * (p * (1 - p))[:, None]) + 1e-6 * np.eye(features.shape[1])
         w += np.linalg.solve(hess, grad)
-    return float(w[0]), float(-w[1] / w[0])
+    return tuple(float(v) for v in w)
 
 
 def main() -> None:
@@ -187,15 +215,14 @@ def main() -> None:
     args = parser.parse_args()
     encoder, params = load_encoder(), SearchParams()
     if args.calibrate:
-        slope, midpoint = fit_calibration(encoder, params)
-        print(f"CALIBRATION = ({slope:.2f}, {midpoint:.3f})")
+        print("CALIBRATION = (" + ", ".join(f"{v:.3f}" for v in fit_calibration(encoder, params)) + ")")
         return
     if not args.calibration_only:
         tb = textberg_section(encoder, params)
         print(tb, flush=True)
-    ru, ru_pairs = russian_section(encoder, params)
+    ru, ru_pairs = russian_section(encoder, params, cached=args.calibration_only)
     print(ru, flush=True)
-    tb_pairs = [(align_doc(d, encoder, params, langs=("de", "fr")), d.gold) for _, d in textberg()]
+    tb_pairs = [(align_doc(d, encoder, params, langs=("de", "fr"), cached=True), d.gold) for _, d in textberg()]
     rel_ru, ece_ru = reliability(ru_pairs)
     rel_tb, ece_tb = reliability(tb_pairs)
     cal = (f"Russian-English sets above (expected calibration error {ece_ru:.3f}):\n\n{rel_ru}\n\n"

@@ -4,7 +4,7 @@ Paragraphs are built by joining gold sentences with a space (3 to 8 in a row,
 seed 0): Tatoeba rus-eng lines, WMT22 segments (where a segment has no final
 punctuation, a headline or a line of verse, it stays on its own line, as in
 the source document, and lines are segmented one by one), Text+Berg German and
-French lines (extra rows: no abbreviation rules for those languages), and the
+French lines (razdel checked by sentencex, see COVERAGE), and the
 bundled samples, whose real paragraphs (.txt) are segmented against their gold
 sentences (.sent). A boundary is an offset between two gold sentences.
 Tatoeba lines sometimes hold two sentences ("Yes. Tony had it."): the 53 places
@@ -161,12 +161,16 @@ def missed_by_kind(split, paragraphs: list[list[str]]) -> dict[str, int]:
     return counts
 
 
-COVERAGE = ("tmforge splits Russian and English with razdel and its own rules, every other language of the "
-            "bundled encoder with sentencex (align/segment.py), so its German and French rows are sentencex's. "
-            "Gold sentences exist here for Russian and English (Tatoeba, WMT22, the samples) and for German and "
-            "French (Text+Berg) only: segmentation of Spanish, Italian, Dutch, Polish, Portuguese and Turkish "
-            "(sentencex, accepted) is not measured, and Arabic, Chinese, Japanese, Korean and Thai are accepted "
-            "only one sentence per line (--segmented).")
+COVERAGE = ("tmforge splits Russian and English with razdel and its own rules, and every other language of the "
+            "bundled encoder with razdel whose boundaries after a short word or a number with a stop ('z. B.', "
+            "'3. Oktober') stand only where sentencex also ends a sentence (align/segment.py): its German and "
+            "French rows measure that combination, the sentencex rows sentencex alone (which never splits inside "
+            "quotes or brackets: Text+Berg's OCR leaves stray ones). Text+Berg is tokenized (a space before each "
+            "stop); the detokenized rows remove those spaces, as running text has them. Gold sentences exist here "
+            "for Russian and English (Tatoeba, WMT22, the samples) and for German and French (Text+Berg) only: "
+            "segmentation of Spanish, Italian, Dutch, Polish, Portuguese and Turkish (accepted, segmented as German "
+            "and French are) is not measured, and Arabic, Chinese, Japanese, Korean and Thai are accepted only one "
+            "sentence per line (--segmented).")
 
 
 def main() -> None:
