@@ -14,14 +14,15 @@ centred on its own mean, as the search does; a short one on what sentences of
 its language share in general. An encoder or language without a reference
 mean is blended with the zero vector instead (plain cosine, shrunk).
 
-The centred cosine of a bead becomes a probability by a logistic fit whose
-slope and midpoint move with the reference's share of the centring (`share`:
-0 for a long document, 0.89 for one sentence a side): right and wrong beads
-of a one-line document spread differently from those of a book, and one
-curve for both fits neither (a single fit made long Text+Berg documents
-under-confident: calibration error 0.07 where 0.03 had been). `CALIBRATION`
-is refitted by `benchmarks/quality.py --calibrate` on seeded Russian-English
-documents of all lengths, kept apart from the ones the figures are measured on.
+The centred cosine of a bead becomes a probability by two logistic curves,
+one fitted on long documents and one on documents of one or two sentences a
+side, mixed by the reference's share of the centring (`share`: 8/9 for one
+sentence a side, 0.29 for 20, 0.03 for 250) raised to `SHARPNESS`: right and
+wrong beads of a one-line document spread differently from those of a book,
+and one curve for both fits neither (a single fit left long Text+Berg
+documents under-confident: calibration error 0.07 where 0.03 had been).
+`benchmarks/quality.py --calibrate` refits all three on seeded
+Russian-English documents kept apart from the ones the figures are measured on.
 """
 
 from __future__ import annotations
@@ -37,10 +38,12 @@ from tmforge.types import Bead
 REFERENCE_FILE = Path(__file__).with_name("data") / "reference_means.npz"
 PRIOR_SENTENCES = 8.0   # how many of a document's sentences the reference mean weighs as
 
-# Logistic fit of P(bead is right | cosine s centred on the blended mean, reference share r):
-# logit = (slope + slope_per_share * r) * s + intercept + intercept_per_share * r.
-# benchmarks/quality.py --calibrate prints it, BENCHMARKS.md has its reliability.
-CALIBRATION = (12.06, -4.29, 0.0, 0.0)
+# P(bead is right | cosine s centred on the blended mean) = 1 / (1 + exp(-slope * (s - midpoint))),
+# one (slope, midpoint) for long documents, one for one- and two-sentence ones; benchmarks/quality.py
+# --calibrate prints them, BENCHMARKS.md has their reliability.
+CALIBRATION_LONG = (8.02, 0.202)
+CALIBRATION_SHORT = (23.65, 0.461)
+SHARPNESS = 4.0   # weight of the short curve: (share / share of one sentence) ** SHARPNESS
 
 
 @lru_cache(maxsize=1)
@@ -122,18 +125,27 @@ def _span(spans: np.ndarray, start: int, count: int) -> np.ndarray:
     return mean / max(float(np.linalg.norm(mean)), 1e-12)
 
 
-def confidence(similarity: float, share: float = 0.0,
-               calibration: tuple[float, float, float, float] = CALIBRATION) -> float:
+def short_weight(share: float, sharpness: float = SHARPNESS) -> float:
+    """How much the short-document curve counts: 1 for one sentence a side, near 0 for a long document."""
+    return min(1.0, max(0.0, share / reference_share(1))) ** sharpness
+
+
+def confidence(similarity: float, share: float = 0.0, long: tuple[float, float] = CALIBRATION_LONG,
+               short: tuple[float, float] = CALIBRATION_SHORT, sharpness: float = SHARPNESS) -> float:
     """A bead's probability of being right, from its centred cosine and the reference's share of the centring."""
-    slope, intercept, slope_per_share, intercept_per_share = calibration
-    logit = (slope + slope_per_share * share) * similarity + intercept + intercept_per_share * share
+    t = short_weight(share, sharpness)
+    logit = (1 - t) * long[0] * (similarity - long[1]) + t * short[0] * (similarity - short[1])
     return 1.0 / (1.0 + math.exp(-max(-500.0, min(500.0, logit))))
 
 
+def document_share(n_src: int, n_tgt: int) -> float:
+    """The reference's share of the centring of a document, both sides averaged."""
+    return (reference_share(n_src) + reference_share(n_tgt)) / 2
+
+
 def rescore(beads: list[Bead], src_spans: np.ndarray, tgt_spans: np.ndarray,
-            src_reference: np.ndarray | None = None, tgt_reference: np.ndarray | None = None,
-            calibration: tuple[float, float, float, float] = CALIBRATION) -> list[Bead]:
+            src_reference: np.ndarray | None = None, tgt_reference: np.ndarray | None = None) -> list[Bead]:
     """The beads with their confidence from the blended centring (one-sided beads keep None)."""
     sims = bead_similarities(beads, src_spans, tgt_spans, src_reference, tgt_reference)
-    share = (reference_share(src_spans.shape[1]) + reference_share(tgt_spans.shape[1])) / 2
-    return [Bead(b.src, b.tgt, None if s is None else confidence(s, share, calibration)) for b, s in zip(beads, sims)]
+    share = document_share(src_spans.shape[1], tgt_spans.shape[1])
+    return [Bead(b.src, b.tgt, None if s is None else confidence(s, share)) for b, s in zip(beads, sims)]

@@ -30,7 +30,8 @@ from tmforge.align.embed import load_encoder  # noqa: E402
 from tmforge.align.evaluate import count, evaluate, scores  # noqa: E402
 from tmforge.align.galechurch import gale_church  # noqa: E402
 from tmforge.align.pipeline import signature, span_embeddings  # noqa: E402
-from tmforge.align.confidence import bead_similarities, reference_mean, reference_share, rescore  # noqa: E402
+from tmforge.align.confidence import (bead_similarities, confidence, document_share, reference_mean,  # noqa: E402
+                                     rescore)
 from tmforge.align.realign import align_passes  # noqa: E402
 from tmforge.align.search import SearchParams, search  # noqa: E402
 from benchmarks.docgen import PseudoDocument, make_documents  # noqa: E402
@@ -157,53 +158,62 @@ def reliability(pairs: list[tuple[list[Bead], list[Bead]]], bins: int = 5) -> tu
     return table(["confidence", "beads", "mean confidence", "share strictly right"], rows), ece
 
 
-def loginom_pairs() -> tuple[list[str], list[str]]:
-    """The loginom-dev translators' segment pairs (tm.tsv) with letters on both sides and a real translation."""
-    import csv
-
-    ru, en = [], []
-    with open(SHARED / "data" / "loginom-dev" / "tm.tsv", encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
-            r, e = row["ru"].strip(), row["en"].strip()
-            if any(c.isalpha() for c in r) and any(c.isalpha() for c in e) and r != e:
-                ru.append(r)
-                en.append(e)
-    return ru, en
-
-
-def calibration_documents() -> list[PseudoDocument]:
-    """What the confidence mapping is fitted on: seeded Russian-English pseudo-documents kept apart from
-    the documents the figures are measured on (FIT_SOURCES)."""
+def calibration_documents() -> tuple[list[PseudoDocument], list[PseudoDocument]]:
+    """What the confidence curves are fitted on, (long, short): Russian-English pseudo-documents seeded apart
+    from the ones the figures are measured on (seed 101 against seed 1, for Tatoeba, WMT22 and the
+    short documents of benchmarks/confidence.py). Text+Berg is never fitted on."""
     from benchmarks.confidence import short_documents, tatoeba_pairs
 
     long_docs = tatoeba_docs(101) + wmt_docs(101)
-    return long_docs + [d for d, _ in short_documents(*tatoeba_pairs(), seed=101, count=len(long_docs))]
+    return long_docs, [d for d, _ in short_documents(*tatoeba_pairs(), seed=101, count=len(long_docs))]
 
 
-def fit_calibration(encoder, params: SearchParams) -> tuple[float, float, float, float]:
-    """Logistic fit of correctness on centred cosine s and reference share r (align/confidence.py):
-    logit = (a + c r) s + b + d r, returned as (a, b, c, d)."""
+def _logistic(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(slope, midpoint) of P(y | x) = 1 / (1 + exp(-slope (x - midpoint))), by Newton steps."""
+    features = np.stack([x, np.ones_like(x)], axis=1)
+    w = np.zeros(2)
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-features @ w))
+        hess = features.T @ (features * (p * (1 - p))[:, None]) + 1e-6 * np.eye(2)
+        w += np.linalg.solve(hess, features.T @ (y - p))
+    return float(w[0]), float(-w[1] / w[0])
+
+
+def _scored(docs: list[PseudoDocument], encoder, params: SearchParams) -> tuple[np.ndarray, ...]:
+    """(centred cosine, reference share, right) of every two-sided bead of the documents."""
     sims, shares, right = [], [], []
-    for doc in calibration_documents():
+    for doc in docs:
         keys = {(g.src, g.tgt) for g in doc.gold}
         src, tgt = (cached_spans(encoder, side, params.max_span) for side in (doc.src, doc.tgt))
         beads = align_passes(src, tgt, doc.src, doc.tgt, params)
-        share = (reference_share(len(doc.src)) + reference_share(len(doc.tgt))) / 2
         for b, sim in zip(beads, bead_similarities(beads, src, tgt, reference_mean(encoder.name, "ru"),
                                                    reference_mean(encoder.name, "en"))):
             if sim is not None:
                 sims.append(sim)
-                shares.append(share)
+                shares.append(document_share(len(doc.src), len(doc.tgt)))
                 right.append((b.src, b.tgt) in keys)
-    x, r, y = np.array(sims), np.array(shares), np.array(right, dtype=float)
-    features = np.stack([x, np.ones_like(x), r * x, r], axis=1)
-    w = np.zeros(features.shape[1])
-    for _ in range(100):  # Newton steps of logistic regression
-        p = 1 / (1 + np.exp(-features @ w))
-        grad = features.T @ (y - p)
-        hess = features.T @ (features * (p * (1 - p))[:, None]) + 1e-6 * np.eye(features.shape[1])
-        w += np.linalg.solve(hess, grad)
-    return tuple(float(v) for v in w)
+    return np.array(sims), np.array(shares), np.array(right, dtype=float)
+
+
+def fit_calibration(encoder, params: SearchParams) -> tuple[tuple[float, float], tuple[float, float], float]:
+    """The long-document curve on the long documents, the short one on the one- and two-sentence ones, and
+    the sharpness of the switch between them (align/confidence.py) by likelihood on both together."""
+    long_docs, short_docs = calibration_documents()
+    x_long, r_long, y_long = _scored(long_docs, encoder, params)
+    x_short, r_short, y_short = _scored(short_docs, encoder, params)
+    long, short = _logistic(x_long, y_long), _logistic(x_short, y_short)
+    x, r, y = (np.concatenate(pair) for pair in ((x_long, x_short), (r_long, r_short), (y_long, y_short)))
+
+    def log_likelihood(sharpness: float) -> float:
+        p = np.array([confidence(s, share, long, short, sharpness) for s, share in zip(x, r)])
+        p = np.clip(p, 1e-9, 1 - 1e-9)
+        return float(np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+    sharpness = max(SHARPNESS_GRID, key=log_likelihood)
+    return long, short, sharpness
+
+
+SHARPNESS_GRID = (1.0, 2.0, 3.0, 4.0, 6.0)
 
 
 def main() -> None:
@@ -215,7 +225,9 @@ def main() -> None:
     args = parser.parse_args()
     encoder, params = load_encoder(), SearchParams()
     if args.calibrate:
-        print("CALIBRATION = (" + ", ".join(f"{v:.3f}" for v in fit_calibration(encoder, params)) + ")")
+        long, short, sharpness = fit_calibration(encoder, params)
+        print(f"CALIBRATION_LONG = ({long[0]:.2f}, {long[1]:.3f})\nCALIBRATION_SHORT = ({short[0]:.2f}, "
+              f"{short[1]:.3f})\nSHARPNESS = {sharpness:.1f}")
         return
     if not args.calibration_only:
         tb = textberg_section(encoder, params)
