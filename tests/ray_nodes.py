@@ -49,8 +49,8 @@ def free_port() -> int:
 class Node:
     """`ray start --block` in a process group of its own."""
 
-    def __init__(self, args: list[str], log: Path, env: dict, cpus: int = 1):
-        self.log = log
+    def __init__(self, args: list[str], log: Path, env: dict, cpus: int = 1, own_session: bool = True):
+        self.log, self.own_session = log, own_session
         self.port = free_port()  # its raylet's: tells its node id apart (every node has the same address)
         ports = ["--object-manager-port", "--dashboard-agent-listen-port",
                  "--dashboard-agent-grpc-port", "--metrics-export-port", "--runtime-env-agent-port"]
@@ -59,7 +59,7 @@ class Node:
                    *[f"{p}={free_port()}" for p in ports], *args]
         with log.open("w") as out:
             self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env,
-                                            start_new_session=True)
+                                            start_new_session=own_session)
 
     def wait_started(self) -> None:
         deadline = time.monotonic() + START_SECONDS
@@ -82,14 +82,20 @@ class Node:
         for proc in family:
             with contextlib.suppress(psutil.NoSuchProcess):
                 proc.kill()
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+        if self.own_session:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
 
 
 @contextlib.contextmanager
-def ray_cluster(nodes: int = 2, cpus: int = 1) -> Iterator[tuple[str, list[Node]]]:
-    """(address, nodes) of a cluster of `nodes` nodes with `cpus` CPUs each; the first is the head."""
+def ray_cluster(nodes: int = 2, cpus: int = 1, own_sessions: bool = True) -> Iterator[tuple[str, list[Node]]]:
+    """(address, nodes) of a cluster of `nodes` nodes with `cpus` CPUs each; the first is the head.
+
+    `own_sessions` False keeps the nodes in this process's session: Linux's autogroup scheduler gives
+    each session an equal share of a busy machine, so nodes in sessions of their own would get more
+    CPU than a local pool in one session (benchmarks compare on equal terms).
+    """
     # A short path: Ray's socket paths inside it must fit in 107 characters.
     temp = Path(tempfile.mkdtemp(prefix="tmf-ray-", dir="/tmp"))
     env = dict(os.environ)
@@ -100,7 +106,7 @@ def ray_cluster(nodes: int = 2, cpus: int = 1) -> Iterator[tuple[str, list[Node]
                          "health_check_timeout_ms": 2000})
     started = [Node(["--head", f"--port={port}", "--include-dashboard=false", f"--temp-dir={temp}",
                      f"--ray-client-server-port={free_port()}", f"--system-config={system}"],
-                    temp / "head.log", env, cpus)]
+                    temp / "head.log", env, cpus, own_sessions)]
     try:
         deadline = time.monotonic() + START_SECONDS
         while nodes > 1 and time.monotonic() < deadline:  # the others can join once the head's GCS listens
@@ -110,7 +116,7 @@ def ray_cluster(nodes: int = 2, cpus: int = 1) -> Iterator[tuple[str, list[Node]
             except OSError:
                 time.sleep(0.5)
         for k in range(1, nodes):
-            started.append(Node([f"--address={address}"], temp / f"node{k}.log", env, cpus))
+            started.append(Node([f"--address={address}"], temp / f"node{k}.log", env, cpus, own_sessions))
         for node in started:
             node.wait_started()
         yield address, started
