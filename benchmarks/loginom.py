@@ -13,17 +13,22 @@ Each setting of the search is a row; span embeddings are cached
 A second table (issue 17) judges the units themselves, for the default setting:
 - recovered: memory pairs inside one unit that is at most three times the
   pair's length (Russian and English together), over all pairs of tm.tsv;
-- junk: units with a side that has no letter at all ("-:", "|", "1.") or that
+- junk: units with a side that is table syntax or markup alone ("-:", "|") or
   still holds markup (table pipes, `**`, `<br>`, `![`, `](`, code fences);
+- no letter: units with a side without a letter (numbers, bullets of feature tables);
 - English still Russian: units whose English has more Cyrillic than Latin letters.
 
-Usage: python benchmarks/loginom.py [--default-only] [--label TEXT] [--no-write]
+Before/after: run the script on the old code with --json-out FILE (no BENCHMARKS.md
+change there), then on the new code with --add-rows FILE: the old row joins the units table.
+
+Usage: python benchmarks/loginom.py [--default-only] [--label TEXT] [--json-out FILE] [--add-rows FILE] [--no-write]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import re
 import sys
 import time
@@ -70,7 +75,10 @@ def units_of(params: SearchParams, encoder) -> list[tuple[str, str]]:
         except TmforgeError:
             REFUSED.append(rel)
             continue
-        out += [(norm(s), norm(t)) for s, t, b in alignment.pairs() if b.src and b.tgt]
+        # The units a memory gets: untranslated targets are left out, as `tmforge align` does by default.
+        left_out = set(alignment.untranslated)
+        out += [(norm(s), norm(t)) for k, (s, t, b) in enumerate(alignment.pairs())
+                if b.src and b.tgt and k not in left_out]
     return out
 
 
@@ -79,8 +87,17 @@ _MARKUP = re.compile(r"(^|\s)\|(\s|$)|\*\*|<br\s*/?>|</?[a-z]+[ >]|!\[|\]\(|```|
 _CYR, _LAT = re.compile("[а-яёА-ЯЁ]"), re.compile("[a-zA-Z]")
 
 
+_SYNTAX_ONLY = re.compile(r"^[\s|:\-*_#>`~=+\\\[\]()!<>/]+$")
+
+
 def is_junk(ru: str, en: str) -> bool:
-    return any(not _LETTER.search(side) or _MARKUP.search(side) for side in (ru, en))
+    """Markup in a unit: a side that is table syntax or markup alone ("-:", "|", "**"), or still holds it."""
+    return any(_SYNTAX_ONLY.match(side) or _MARKUP.search(side) for side in (ru, en))
+
+
+def has_no_letter(ru: str, en: str) -> bool:
+    """Nothing to translate: a side without a letter (a number, a bullet from a feature table)."""
+    return any(not _LETTER.search(side) for side in (ru, en))
 
 
 def still_russian(en: str) -> bool:
@@ -134,6 +151,8 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
     parser.add_argument("--default-only", action="store_true", help="only the default setting (quicker)")
     parser.add_argument("--label", default="this checkout", help="names the code measured in the units table")
+    parser.add_argument("--json-out", type=Path, help="also write the units row (JSON) to this file")
+    parser.add_argument("--add-rows", type=Path, help="units rows (JSON) of earlier runs to show first")
     args = parser.parse_args()
     with open(DATA / "tm.tsv", encoding="utf-8", newline="") as f:
         memory = [(norm(r["ru"]), norm(r["en"])) for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -155,8 +174,9 @@ def main() -> None:
         if label.startswith("tmforge default"):
             strict, counted = recovered(units, memory)
             junk = [u for u in units if is_junk(*u)]
+            bare = sum(has_no_letter(*u) and not is_junk(*u) for u in units)
             russian = sum(still_russian(t) for s, t in units)
-            quality = [args.label, len(units), counted, strict, strict / max(counted, 1), len(junk), russian]
+            quality = [args.label, len(units), counted, strict, strict / max(counted, 1), len(junk), bare, russian]
             print(quality, flush=True)
             for s, t in junk[:15]:
                 print("  junk:", s[:60], "|||", t[:60])
@@ -165,13 +185,19 @@ def main() -> None:
             + f"\n\n{len(memory)} segment pairs in tm.tsv; the first row's seconds include embedding (cached after). "
             f"{len(REFUSED)} of the 240 pages are refused (their English side is Russian through and through) "
             "and count as pages without units.")
+    if quality and args.json_out:
+        args.json_out.write_text(json.dumps([quality, REFUSED], ensure_ascii=False), encoding="utf-8")
+    earlier = ([json.loads(args.add_rows.read_text(encoding="utf-8"))[0]]
+               if args.add_rows and args.add_rows.is_file() else [])
     if quality:
         body += ("\n\nUnits of the default setting (issue 17): a memory pair is recovered when one unit holds its "
                  "Russian and its English words (markup left out on both: the translators' segments keep the "
-                 "Markdown) and is at most 3 times the pair's length; junk = a side with no letter or with markup "
-                 "left in it; English still Russian = more Cyrillic than Latin letters in the English side.\n\n"
+                 "Markdown) and is at most 3 times the pair's length; junk = a side that is table syntax or markup "
+                 "alone or still holds markup; no letter = a side without a letter (numbers, bullets), not junk; "
+                 "English still Russian = more Cyrillic than Latin letters in the English side. Units are those "
+                 "a memory gets (untranslated targets left out, as by default).\n\n"
                  + table(["code", "units", "memory pairs with words", "recovered", "share", "junk units",
-                          "English still Russian"], [quality]))
+                          "no-letter units", "English still Russian"], earlier + [quality]))
     print(body)
     if not args.no_write:
         write_section("loginom", "Real documentation: loginom-dev pages against the translators' memory", body)
