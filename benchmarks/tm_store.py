@@ -225,19 +225,29 @@ def run_lookup(work: Path, queries: int, store_name: str = "store.tmdb", semanti
             result["ann"] = index._ann is not None
             paraphrases = [_semantic_variant(s) for s in sources]
             sets["semantic"] = (paraphrases, lambda q: index.search(q, pair_ids, 5))
+        from tmforge.tm.fuzzy import match_score
+
+        # Recall of the fuzzy search: of the edited queries whose own source still scores at least 70,
+        # how many find that source among their matches.
+        reachable = {q for q, s in zip(fuzzy, sources) if match_score(q, s) >= 70}
+        own = dict(zip(fuzzy, sources))
         for kind, (texts, fn) in sets.items():
             for q in texts[:5]:
                 fn(q)                      # warm the page cache and the encoder
-            times, cpu, found = [], [], 0
+            times, cpu, found, found_own = [], [], 0, 0
             for q in texts:
                 started, started_cpu = time.perf_counter(), time.process_time()
                 hits = fn(q)
                 times.append(time.perf_counter() - started)
                 cpu.append(time.process_time() - started_cpu)
                 found += bool(hits)
+                found_own += kind == "fuzzy" and q in reachable and any(m.source == own[q] for m in hits)
             cpu_q = _percentiles(cpu)
             result[kind] = {**_percentiles(times), "cpu_p50_ms": cpu_q["p50_ms"], "cpu_p95_ms": cpu_q["p95_ms"],
                             "with_match": round(found / len(texts), 3)}
+            if kind == "fuzzy":
+                result[kind]["found_own_source"] = f"{found_own}/{len(reachable)}"
+        result["load_average"] = [round(x, 1) for x in os.getloadavg()]
         result["units"] = st.count()
     print(json.dumps(result))
     return result
