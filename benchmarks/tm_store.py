@@ -30,6 +30,7 @@ Usage:
   python benchmarks/tm_store.py lookup [--work ...] [--queries 300] [--store store.tmdb]
   python benchmarks/tm_store.py semantic [--work ...] [--units 100000]   (build + index + lookup)
   python benchmarks/tm_store.py semantic-lookup [--work ...] [--queries 300]
+  python benchmarks/tm_store.py ann-scale [--work ...] [--units 1000000] [--queries 100]  (declared synthetic vectors)
   python benchmarks/tm_store.py load   [--work ...] [--clients 50] [--seconds 60] [--think 1.0] [--store ...]
 """
 
@@ -280,6 +281,69 @@ def build_semantic(work: Path, n: int) -> dict:
     return result
 
 
+def run_ann_scale(work: Path, total: int, queries: int) -> dict:
+    """The nearest-neighbour search of semantic lookup on a graph of `total` vectors, and on the real ones.
+
+    Encoding a million units with the bundled encoder takes hours of CPU, so the big graph holds the real
+    vectors of semantic.tmdb (made by `tm index`) plus SYNTHETIC ones: copies of the real vectors with
+    Gaussian noise added (cosine about 0.8 to the vector they come from), quantised as the store does. It
+    measures what a graph of that size costs to search (HNSW work grows with the graph, not with where
+    the vectors came from); the queries are real: paraphrased stored sources, encoded by the bundled
+    encoder (timed apart). Recall: the query's own unit among the 5 nearest, in both graphs.
+    """
+    sys.path.insert(0, str(ROOT))
+    import numpy as np
+
+    from tmforge.align.embed import load_encoder
+    from tmforge.threads import usable_cores
+    from tmforge.tm.store import Store
+    from tmforge.tm.vectors import _load_all, _unit_rows, new_graph, quantise
+
+    rng = random.Random(SEED)
+    with Store.open(work / "semantic.tmdb") as st:
+        ids, vecs = _load_all(st)
+        sources = sample_sources(st, queries, rng, with_vectors=True)
+        own = [st.conn.execute("SELECT id FROM units WHERE source = ?", (s,)).fetchone()[0] for s in sources]
+    encoder = load_encoder()
+    encoder.encode(["warm-up"])
+    encode_cpu, query_vecs = [], []
+    for text in (_semantic_variant(s) for s in sources):
+        started = time.process_time()
+        query_vecs.append(_unit_rows(quantise(encoder.encode([text])))[0])
+        encode_cpu.append(time.process_time() - started)
+    result = {"real_vectors": len(ids), "total_vectors": total, "synthetic_vectors": max(0, total - len(ids)),
+              "queries": queries, "encode_query": _percentiles(encode_cpu)}
+    graphs = {"real": (ids, vecs)}
+    if total > len(ids):
+        noise = np.random.default_rng(SEED)
+        extra = total - len(ids)
+        parts = [vecs]
+        for start in range(0, extra, 100_000):
+            n = min(100_000, extra - start)
+            base = _unit_rows(vecs[noise.integers(0, len(ids), n)])
+            parts.append(quantise(base + noise.normal(0, 0.75 / np.sqrt(vecs.shape[1]), base.shape)))
+        graphs["scaled"] = (np.concatenate([ids, 10**12 + np.arange(extra, dtype=np.int64)]), np.concatenate(parts))
+    for name, (keys, data) in graphs.items():
+        graph = new_graph(data.shape[1])
+        started, started_cpu = time.perf_counter(), time.process_time()
+        graph.add(keys, data, threads=usable_cores())
+        build = {"vectors": len(keys), "build_s": round(time.perf_counter() - started, 1),
+                 "build_cpu_s": round(time.process_time() - started_cpu, 1)}
+        for q in query_vecs[:5]:
+            graph.search(q, 32)
+        cpu, hit = [], 0
+        for q, uid in zip(query_vecs, own):
+            started = time.process_time()
+            found = graph.search(q, 32)             # as SemanticIndex.search asks: 32 for k=5
+            cpu.append(time.process_time() - started)
+            hit += uid in set(int(k) for k in found.keys[:5])
+        result[name] = {**build, "search_cpu": _percentiles(cpu), "own_unit_in_top5": f"{hit}/{len(own)}"}
+        del graph
+    result["load_average"] = [round(x, 1) for x in os.getloadavg()]
+    print(json.dumps(result))
+    return result
+
+
 # ---------------------------------------------------------------- load test
 
 async def _load(port: int, queries: list[str], clients: int, seconds: float, think: float) -> dict:
@@ -353,7 +417,8 @@ def run_load(work: Path, clients: int, seconds: float, think: float, port: int =
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("step", choices=["build", "import", "lookup", "semantic", "semantic-lookup", "load"])
+    parser.add_argument("step", choices=["build", "import", "lookup", "semantic", "semantic-lookup", "ann-scale",
+                                         "load"])
     parser.add_argument("--work", type=Path, default=Path("/tmp/tmforge-store-bench"))
     parser.add_argument("--units", type=int, default=None)
     parser.add_argument("--queries", type=int, default=300)
@@ -373,6 +438,8 @@ def main() -> None:
         run_lookup(args.work, args.queries, "semantic.tmdb", semantic=True)
     elif args.step == "semantic-lookup":       # the lookup half of `semantic`, on the store it built
         run_lookup(args.work, args.queries, "semantic.tmdb", semantic=True)
+    elif args.step == "ann-scale":             # the search of semantic lookup on a graph of --units vectors
+        run_ann_scale(args.work, args.units or 1_000_000, args.queries)
     else:
         run_load(args.work, args.clients, args.seconds, args.think, store_name=args.store)
 
