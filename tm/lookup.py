@@ -20,7 +20,8 @@ least m - that many (and at least one of the bound + 1 rarest: the pigeonhole).
 1. The query's stems (numbers aside: a changed number costs no word edit) are
    ordered by how many units hold them (store.source_terms). The bound + 1
    rarest are read, leaving out stems held by more than COMMON_DOCS units while
-   rarer ones remain, then further stems while their lists add up to EXTRA_ROWS.
+   rarer ones remain, then further stems while their lists add up to EXTRA_ROWS
+   (and at least MIN_STEMS in all: one or two lists leave thousands of ties).
 2. Their posting lists (unit ids from the FTS5 index, one prefix query each)
    are counted with numpy; units holding fewer of them than the count bound
    allows are dropped, and the RANKED units sharing the most are fetched
@@ -50,6 +51,7 @@ DEFAULT_MIN = 70
 DEFAULT_SEMANTIC_MIN = 75
 COMMON_DOCS = 10_000         # stems in more units than this are read only when nothing rarer is left
 EXTRA_ROWS = 20_000          # further stems are read while their posting lists add up to this
+MIN_STEMS = 3                # read at least this many (common ones too): one or two lists rank nothing
 RANKED = 500                 # units sharing most stems with the query, fetched
 SCORED = 30                  # of those, the closest by characters, scored by the formula
 KINDS = ("exact", "fuzzy", "semantic")
@@ -104,8 +106,8 @@ def choose_stems(store: Store, text: str, min_quality: float) -> tuple[list[str]
     rarest = by_rarity[:max_missing + 1]
     chosen = [(docs, s) for docs, s in rarest if docs <= COMMON_DOCS] or rarest[:2]
     extra = 0
-    for docs, s in by_rarity[len(rarest):]:
-        if extra + docs > EXTRA_ROWS:
+    for docs, s in by_rarity[len(chosen):]:
+        if extra + docs > EXTRA_ROWS and len(chosen) >= MIN_STEMS:
             break
         chosen.append((docs, s))
         extra += docs
