@@ -379,6 +379,12 @@ async def _load(port: int, queries: list[str], clients: int, seconds: float, thi
             "errors": errors, "requests_per_s": round(len(latencies) / elapsed, 1), **_percentiles(latencies)}
 
 
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_load(work: Path, clients: int, seconds: float, think: float, port: int = 18716,
              store_name: str = "store.tmdb") -> dict:
     import urllib.request
@@ -404,13 +410,20 @@ def run_load(work: Path, clients: int, seconds: float, think: float, port: int =
                 time.sleep(0.1)
         else:
             raise SystemExit("the server did not start")
+        cpu_before = _process_cpu(server.pid)
         loaded = asyncio.run(_load(port, queries, clients, seconds, think))
+        loaded["server_cpu_ms_per_request"] = round(1000 * (_process_cpu(server.pid) - cpu_before)
+                                                    / max(1, loaded["requests"]), 1)
+        cpu_before = _process_cpu(server.pid)
         saturated = asyncio.run(_load(port, queries, 8, min(seconds, 20), 0))
+        saturated["server_cpu_ms_per_request"] = round(1000 * (_process_cpu(server.pid) - cpu_before)
+                                                       / max(1, saturated["requests"]), 1)
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
-    result = {"units": units, "loaded": loaded, "no_pause_8_clients": saturated}
+    result = {"units": units, "loaded": loaded, "no_pause_8_clients": saturated,
+              "load_average": [round(x, 1) for x in os.getloadavg()]}
     print(json.dumps(result))
     return result
 
