@@ -49,7 +49,8 @@ class ReadingOptions:
     code_comments: bool = False  # Markdown: comments inside fenced code blocks become paragraphs
     sheet: str | None = None     # spreadsheets: the one sheet to read (None: every sheet, in order)
     # HTML: block texts the pages of a batch repeat (its site template), left out (readers/html.py).
-    template: frozenset[str] = frozenset()
+    # Sorted, so a batch's request signature (align/resume.py) is the same from run to run.
+    template: tuple[str, ...] = ()
 
 
 class Reader(ABC):

@@ -200,7 +200,7 @@ def _repeated(body: str, times: int) -> bool:
     return times > 1 and len(body) <= REPEAT_MAX_CHARS and not re.search(r"[.!?…:;,]$", body)
 
 
-def batch_template(jobs, min_pages: int = 3, share: float = 0.5) -> frozenset[str]:
+def batch_template(jobs, min_pages: int = 3, share: float = 0.5) -> tuple[str, ...]:
     """Blocks the HTML pages of a batch repeat: on `share` of one side's pages and on `min_pages` at least.
 
     Each side (the jobs' sources, their targets) is counted apart: a site's
@@ -226,7 +226,7 @@ def batch_template(jobs, min_pages: int = 3, share: float = 0.5) -> frozenset[st
                 continue
             counts.update({body for body, in_template in raw_blocks(text) if not in_template})
         found.update(body for body, n in counts.items() if n >= needed)
-    return frozenset(found)
+    return tuple(sorted(found))
 
 
 class HtmlReader(TextReader):
