@@ -82,6 +82,34 @@ def test_requests_need_the_token_and_bad_edits_change_nothing(server):
     assert call(server, "/api/undo", "{}")[0] == 400     # nothing to undo yet
 
 
+def apply_like_the_page(state, changes):
+    """What editor.js's applyChanges does with an answer: splices and text changes, in order."""
+    for change in changes:
+        if "splice" in change:
+            splice = change["splice"]
+            start = splice["start"]
+            state["beads"][start:start + len(splice["old"])] = splice["new"]
+        else:
+            state[change["side"]][change["index"]] = change["new"]
+
+
+def test_undo_and_redo_answers_bring_the_page_to_the_servers_state(server):
+    """Undo/redo answer with the changes they applied (not a diff of everything): the page's copy,
+    updated from the answers alone, must equal the server's state after every step."""
+    page = call(server, "/api/state")[1]
+    edits = ['{"op": "merge", "bead": 2}',
+             '{"op": "text", "bead": 4, "side": "tgt", "position": 0, "text": "Fixed typo."}',
+             '{"op": "split", "bead": 2, "src_cut": 1, "tgt_cut": 1}',
+             '{"op": "confirm", "bead": 0}']
+    steps = [("/api/edit", e) for e in edits] + [("/api/undo", "{}")] * 4 + [("/api/redo", "{}")] * 3
+    for path, body in steps:
+        status, answer = call(server, path, body)
+        assert status == 200, (path, body, answer)
+        apply_like_the_page(page, answer["changes"])
+        server_state = call(server, "/api/state")[1]
+        for key in ("beads", "src", "tgt"):
+            assert page[key] == server_state[key], (path, body, key)
+
 def wait_saved(page, count):
     page.wait_for_function(f"Number(document.body.dataset.saved || 0) >= {count}", timeout=15000)
 

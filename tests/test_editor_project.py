@@ -55,10 +55,10 @@ def test_edits_are_saved_as_made_and_undo_redo_survive_reopening(project):
     assert len(again.beads) == n_beads - 1 and again.beads[0].status == "edited"
     assert again.sides["tgt"].texts[5] == "Исправлено." and again.sides["tgt"].originals[5] == old
     assert again.history_state() == {"undo": 2, "redo": 0}
-    assert again.undo() == "text" and again.sides["tgt"].texts[5] == old
-    assert again.undo() == "merge" and len(again.beads) == n_beads
+    assert again.undo().label == "text" and again.sides["tgt"].texts[5] == old
+    assert again.undo().label == "merge" and len(again.beads) == n_beads
     assert again.undo() is None
-    assert again.redo() == "merge" and len(again.beads) == n_beads - 1
+    assert again.redo().label == "merge" and len(again.beads) == n_beads - 1
     again.close()
     third = Project.open(path)
     assert len(third.beads) == n_beads - 1 and third.history_state() == {"undo": 1, "redo": 1}

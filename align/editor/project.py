@@ -47,6 +47,14 @@ class ProjectError(TmforgeError):
     pass
 
 
+@dataclass(frozen=True)
+class HistoryStep:
+    """An undo or redo as applied: the edit's label and the changes made, in order."""
+
+    label: str
+    changes: list[dict]
+
+
 @dataclass
 class Side:
     texts: list[str]
@@ -213,13 +221,14 @@ class Project:
         with self._mutex:
             self._save(changes, record=label)
 
-    def undo(self) -> str | None:
+    def undo(self) -> HistoryStep | None:
+        """Undo the newest edit; what was applied (the inverse changes), or None if nothing is left."""
         return self._step(undone=0, newest=True)
 
-    def redo(self) -> str | None:
+    def redo(self) -> HistoryStep | None:
         return self._step(undone=1, newest=False)
 
-    def _step(self, undone: int, newest: bool) -> str | None:
+    def _step(self, undone: int, newest: bool) -> HistoryStep | None:
         with self._mutex:
             row = self._con.execute(f"SELECT id, label, changes FROM history WHERE undone = ? "
                                     f"ORDER BY id {'DESC' if newest else 'ASC'} LIMIT 1", (undone,)).fetchone()
@@ -229,7 +238,7 @@ class Project:
             if undone == 0:
                 changes = [_inverse(c) for c in reversed(changes)]
             self._save(changes, flip=(row[0], 1 - undone))
-            return row[1]
+            return HistoryStep(row[1], changes)
 
     def _save(self, changes: list[dict], record: str | None = None, flip: tuple[int, int] | None = None) -> None:
         """Apply changes to copies, write them in one transaction, and only then adopt the copies."""

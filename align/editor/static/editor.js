@@ -19,6 +19,8 @@
     const response = await fetch(path, init);
     const data = await response.json();
     if (!response.ok) throw new Error(data.error || response.statusText);
+    const timing = /cpu;dur=([0-9.]+)/.exec(response.headers.get("Server-Timing") || "");
+    data.serverCpuMs = timing ? Number(timing[1]) : null;   // the server's CPU time for this request
     return data;
   }
 
@@ -44,7 +46,7 @@
       say(what + " saved");
       window.__editor.saved += 1;
       document.body.dataset.saved = String(window.__editor.saved);
-      window.__editor.timings.push({ what, ms: performance.now() - t0 });
+      window.__editor.timings.push({ what, ms: performance.now() - t0, serverCpuMs: data.serverCpuMs });
       return data;
     } catch (err) {
       say(err.message, true);
