@@ -17,6 +17,7 @@ side only gets a number of its own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
@@ -184,3 +185,75 @@ def collapse_marks(text: str, marks: Sequence[InlineMark]) -> tuple[str, tuple[I
     """`" ".join(text.split())` and the marks moved along with it."""
     joined, spans = collapse_spaces(text, [(m.start, m.end, m.kind, m.open, m.close) for m in marks])
     return joined, marks_of(spans)
+
+
+class MarkedText(str):
+    """A block's text that knows its inline marks: readers return it where they returned text, so the
+    code between a reader's parser and join_blocks needs no change; any operation that makes a new
+    string (strip, replace) gives plain text, and the marks are then dropped, never misplaced."""
+
+    marks: tuple[InlineMark, ...]
+
+    def __new__(cls, text: str, marks: Sequence[InlineMark] = ()) -> "MarkedText":
+        obj = super().__new__(cls, text)
+        obj.marks = tuple(marks)
+        return obj
+
+
+def marks_in(text: str) -> tuple[InlineMark, ...]:
+    return getattr(text, "marks", ())
+
+
+def same_text(before: str, after: str) -> str:
+    """`after` (a normalised `before`) keeping `before`'s marks when normalising changed nothing."""
+    return before if after == before else after
+
+
+# Readers that rewrite text with regular expressions (Markdown) let marks ride along as private-use
+# characters: an opener and a closer, each followed by the mark's number. They survive substitutions
+# and white-space collapsing, and are taken out (their positions becoming the marks) at the end.
+OPEN, CLOSE, NUMBER_BASE = "\ue000", "\ue001", 0xE100
+MAX_MARKS = 0xF8FF - NUMBER_BASE + 1     # numbers run to the end of the private-use area; later marks are text
+_SENTINELS = re.compile("[\ue000\ue001][\ue100-\uf8ff]")
+
+
+def opener(k: int) -> str:
+    return OPEN + chr(NUMBER_BASE + k)
+
+
+def closer(k: int) -> str:
+    return CLOSE + chr(NUMBER_BASE + k)
+
+
+def has_sentinels(text: str) -> bool:
+    return OPEN in text or CLOSE in text
+
+
+def take_sentinels(text: str, kinds: Sequence[tuple[str, str, str]]) -> MarkedText:
+    """Text without its sentinels, the marks they delimited (`kinds[k]` = kind, open, close of mark k);
+    a mark whose closer was lost (its construct removed) is dropped."""
+    plain: list[str] = []
+    length, pos = 0, 0
+    starts: dict[int, int] = {}
+    spans: list[tuple[int, int, str, str, str]] = []
+    for match in _SENTINELS.finditer(text):
+        chunk = text[pos:match.start()]
+        plain.append(chunk)
+        length += len(chunk)
+        pos = match.end()
+        k = ord(match.group()[1]) - NUMBER_BASE
+        if match.group()[0] == OPEN:
+            starts[k] = length
+        elif k in starts and k < len(kinds):
+            spans.append((starts.pop(k), length, *kinds[k]))
+    plain.append(text[pos:])
+    joined = "".join(plain)
+    # Spaces at a span's edges stay outside it (as collapse_spaces leaves them).
+    cleaned = []
+    for s, e, kind, o, c in spans:
+        while s < e and joined[s] == " ":
+            s += 1
+        while e > s and joined[e - 1] == " ":
+            e -= 1
+        cleaned.append((s, e, kind, o, c))
+    return MarkedText(joined, sorted(marks_of(cleaned), key=lambda m: (m.start, -m.end)))

@@ -17,6 +17,7 @@ from tmforge.align.relatedness import check_related
 from tmforge.align.languages import NAMES, check_flag, check_segmentable, normalise_flag
 from tmforge.align.readers import Document, read_document, read_lines
 from tmforge.align.cuetime import cue_times
+from tmforge.align.inline import BeadMarkup
 from tmforge.align.realign import align_passes
 from tmforge.align.search import SearchParams, search
 from tmforge.align.untranslated import untranslated_beads
@@ -302,17 +303,23 @@ def bead_props(alignment: Alignment, bead: Bead) -> dict[str, str] | None:
 
 
 def to_memory(alignment: Alignment, include_empty: bool = False,
-              keep_untranslated: bool | None = None) -> TranslationMemory:
+              keep_untranslated: bool | None = None, tags: bool = False) -> TranslationMemory:
     """One translation unit per bead (beads with an empty side only when asked; beads whose
     target was left untranslated, see align/untranslated.py, only when asked: by `keep_untranslated`,
-    else by the alignment's `untranslated_kept`)."""
+    else by the alignment's `untranslated_kept`). With `tags`, segments are TMX markup: escaped text
+    with the documents' inline formatting as bpt/ept/ph (align/inline.py), to write with
+    WriteOptions(inline_markup=True)."""
     if keep_untranslated is None:
         keep_untranslated = alignment.untranslated_kept
     created = now_utc()
     left_out = set() if keep_untranslated else set(alignment.untranslated)
+    pairs = alignment.pairs()
+    if tags:
+        markup = BeadMarkup(alignment)
+        pairs = [(*markup(b), b) for _, _, b in pairs]
     units = [TranslationUnit(source=s, target=t, src_lang=alignment.src_lang, tgt_lang=alignment.tgt_lang,
                              score=b.score, bead=b.kind, document=alignment.document, seq=seq,
                              created=created, props=bead_props(alignment, b))
-             for seq, (s, t, b) in enumerate(alignment.pairs(), 1)
+             for seq, (s, t, b) in enumerate(pairs, 1)
              if (include_empty or (b.src and b.tgt)) and seq - 1 not in left_out]
     return TranslationMemory.from_units(units, meta={"signature": alignment.signature})

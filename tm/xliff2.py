@@ -121,7 +121,7 @@ def _content(name: str, text: str, inline_markup: bool, codes: _CodeIds) -> etre
     """<source>/<target> of a segment: plain text, or TMX inline markup turned into 2.0 codes."""
     elem = etree.Element(_q(name))
     text = remove_forbidden(text)[0]
-    if inline_markup and "<" in text:
+    if inline_markup and ("<" in text or "&" in text):   # markup: its text is escaped
         try:
             seg = etree.fromstring(f"<seg>{text}</seg>", etree.XMLParser(resolve_entities=False, no_network=True))
         except etree.XMLSyntaxError:

@@ -26,6 +26,7 @@ class Xliff2Format(MemoryFormat):
     extensions = (".xlf2",)
     description = ("XLIFF 2.0, one language pair per file, one <file> per document, score and other facts "
                    "as metadata (mda); reads the translated units of any XLIFF 1.x or 2.0")
+    inline_tags = True
 
     def read_file(self, path: Path, options: ReadOptions) -> TranslationMemory:
         return XliffFormat().read_file(path, options)
