@@ -27,8 +27,10 @@ demo: install
 	@mkdir -p out
 	$(BIN)/tmforge align samples/parallel/ru.txt samples/parallel/en.txt -o out/sample.tmx --force
 
+# One pytest worker per usable core (nproc honours the CPU affinity); a test file stays on one
+# worker, so a module's server, browser or cluster is started once.
 test: $(VENV)/.test-deps
-	$(BIN)/python -m pytest -q -rs
+	$(BIN)/python -m pytest -q -rs -n $$(nproc) --dist loadfile
 
 # Coverage-guided fuzzing of the TMX, tabular and document readers (atheris): FUZZ_RUNS executions
 # per reader; findings land in fuzz/findings/ and fail the target. FUZZING.md has the last report.

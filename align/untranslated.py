@@ -28,12 +28,28 @@ def copies_source(source: str, target: str) -> bool:
 
 def untranslated_beads(alignment: Alignment, detect: Callable[[str], str] | None = None) -> list[int]:
     """Indices of the beads with two sides whose target is in the source language or copies the source."""
-    if detect is None:
-        from tmforge.align.detect import detect_language as detect
     if alignment.src_lang == alignment.tgt_lang:
         return []
+    if detect is None:
+        detect = _default_detector(alignment.src_lang)
     out = []
     for k, (source, target, bead) in enumerate(alignment.pairs()):
         if bead.src and bead.tgt and (copies_source(source, target) or detect(target) == alignment.src_lang):
             out.append(k)
     return out
+
+
+# detect_language reads Russian only in Cyrillic text and English only in Latin text.
+_SCRIPT_OF = {"ru": "cyr", "en": "lat"}
+
+
+def _default_detector(src_lang: str) -> Callable[[str], str]:
+    """detect_language, asked only of targets written in the source language's script: a target in
+    another script cannot be in the source language, and this spares loading lingua's models (about
+    7 CPU seconds for the Latin-script ones) on every English target without grammar words."""
+    from tmforge.align.detect import detect_language, dominant_script
+
+    script = _SCRIPT_OF.get(src_lang)
+    if script is None:
+        return detect_language
+    return lambda text: detect_language(text) if dominant_script(text) == script else "other"

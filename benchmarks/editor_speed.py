@@ -37,6 +37,7 @@ from tmforge.align.editor.app import Editor, Server  # noqa: E402
 from tmforge.align.editor.build import SpanRecorder, create_project  # noqa: E402
 from tmforge.align.editor.export import export_project  # noqa: E402
 from tmforge.align.editor.project import Project  # noqa: E402
+from tmforge.threads import usable_cores  # noqa: E402
 from tmforge.align.embed import load_encoder  # noqa: E402
 from tmforge.align.search import SearchParams  # noqa: E402
 from benchmarks.report import table, write_section  # noqa: E402
@@ -151,7 +152,7 @@ def main() -> None:
              "Targets: open < 3 s, each edit < 100 ms, realign < 2 s. Wall times are from key press to the "
              "change shown in the page; the server CPU column is the request's CPU time on the server's "
              f"thread (its Server-Timing header), which does not grow with other processes' load "
-             f"(load average {load:.1f} on {len(os.sched_getaffinity(0))} usable cores at the end of this run).")
+             f"(load average {load:.1f} on {usable_cores()} usable cores at the end of this run).")
     print(body)
     if not args.no_write:
         write_section("editor-speed", "Editor: speed in the browser (10,000-sentence pair)", body)

@@ -51,3 +51,15 @@ def test_edit_makes_a_project_serves_it_and_reopens_it(tmp_path):
         assert state(url)["beads"] == first["beads"]
     finally:
         stop(proc)
+
+
+def test_edit_of_folders_says_it_takes_one_pair(tmp_path, cli):
+    for lang in ("ru", "en"):
+        (tmp_path / lang).mkdir()
+        (tmp_path / lang / "a.txt").write_text((SAMPLES / "parallel" / f"{lang}.txt").read_text(encoding="utf-8"),
+                                               encoding="utf-8")
+    result = cli("edit", tmp_path / "ru", tmp_path / "en", "--no-browser")
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1
+    assert "folder" in lines[0] and "one document pair" in lines[0]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.txt", "a.txt", "en", "ru"]   # nothing written

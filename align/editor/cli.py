@@ -78,6 +78,9 @@ def _new_project(inputs: list[Path], project: Path | None, src_lang, tgt_lang, s
     from tmforge.atomic import check_writable
 
     for p in inputs:
+        if p.is_dir():   # a project holds one document pair; batches are align's job
+            raise TmforgeError(f"{p} is a folder: the editor opens one document pair at a time; give two "
+                               f"documents of the folders (or align the folders with `tmforge align`)")
         if not p.is_file():
             raise TmforgeError(f"file not found: {p}; give two documents, a mixed one, or a {SUFFIX} project")
     target = project or Path(f"{inputs[0].resolve().stem}{SUFFIX}")
