@@ -112,6 +112,3 @@ class Combined:
 
     def __call__(self, a, b, i0, starts):
         return sum(scorer(a, b, i0, starts) for scorer in self.scorers)
-
-    def pair_gain(self, i, j):
-        return sum(s.pair_gain(i, j) for s in self.scorers if hasattr(s, "pair_gain"))

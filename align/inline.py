@@ -183,6 +183,8 @@ def collapse_spaces(text: str, spans: Sequence[tuple[int, int, str, str, str]]
 
 def collapse_marks(text: str, marks: Sequence[InlineMark]) -> tuple[str, tuple[InlineMark, ...]]:
     """`" ".join(text.split())` and the marks moved along with it."""
+    if not marks:          # most blocks: no per-character work
+        return " ".join(text.split()), ()
     joined, spans = collapse_spaces(text, [(m.start, m.end, m.kind, m.open, m.close) for m in marks])
     return joined, marks_of(spans)
 
