@@ -41,6 +41,7 @@ from tmforge.align.embed import resolve_model  # noqa: E402
 from tmforge.align.mixed import check_split_outputs, split_document, write_split  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
 from tmforge.align.editor.cli import register as register_editor  # noqa: E402
+from tmforge.align.multi_cli import register as register_multi  # noqa: E402
 from tmforge.align.readers import read_document  # noqa: E402
 from tmforge.align.languages import normalise_flag  # noqa: E402
 from tmforge.align.progress import ProgressView  # noqa: E402
@@ -399,6 +400,7 @@ def split(
 
 
 register_editor(app)  # tmforge edit, tmforge export (align/editor/cli.py)
+register_multi(app)  # tmforge align-multi (align/multi_cli.py)
 
 
 def main() -> None:

@@ -14,27 +14,36 @@ centred on its own mean, as the search does; a short one on what sentences of
 its language share in general. An encoder or language without a reference
 mean is blended with the zero vector instead (plain cosine, shrunk).
 
-The centred cosine of a bead becomes a probability by a logistic fit
-(`CALIBRATION`, refitted by `benchmarks/quality.py --calibrate` on seeded
-Russian-English documents of all lengths).
+The centred cosine of a bead becomes a probability by two logistic curves,
+one fitted on long documents and one on documents of one or two sentences a
+side, mixed by the reference's share of the centring (`share`: 8/9 for one
+sentence a side, 0.29 for 20, 0.03 for 250) raised to `SHARPNESS`: right and
+wrong beads of a one-line document spread differently from those of a book,
+and one curve for both fits neither (a single fit left long Text+Berg
+documents under-confident: calibration error 0.07 where 0.03 had been).
+`benchmarks/quality.py --calibrate` refits all three on seeded
+Russian-English documents kept apart from the ones the figures are measured on.
 """
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from tmforge.align import search
 from tmforge.types import Bead
 
 REFERENCE_FILE = Path(__file__).with_name("data") / "reference_means.npz"
 PRIOR_SENTENCES = 8.0   # how many of a document's sentences the reference mean weighs as
 
-# Logistic fit of P(bead is right | cosine centred on the blended mean);
-# benchmarks/quality.py --calibrate prints it, BENCHMARKS.md has its reliability.
-CALIBRATION = (12.06, 0.356)
+# P(bead is right | cosine s centred on the blended mean) = 1 / (1 + exp(-slope * (s - midpoint))),
+# one (slope, midpoint) for long documents, one for one- and two-sentence ones; benchmarks/quality.py
+# --calibrate prints them, BENCHMARKS.md has their reliability.
+CALIBRATION_LONG = (8.02, 0.202)
+CALIBRATION_SHORT = (23.65, 0.461)
+SHARPNESS = 4.0   # weight of the short curve: (share / share of one sentence) ** SHARPNESS
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +89,11 @@ def _centred(vectors: np.ndarray, centre: np.ndarray) -> np.ndarray:
     return out / np.maximum(np.linalg.norm(out, axis=-1, keepdims=True), 1e-12)
 
 
+def reference_share(n: int, prior: float = PRIOR_SENTENCES) -> float:
+    """How much of a side's centre is the reference mean (blended_centre): 1 for no sentence, ~0 for many."""
+    return prior / (n + prior)
+
+
 def bead_similarities(beads: list[Bead], src_spans: np.ndarray, tgt_spans: np.ndarray,
                       src_reference: np.ndarray | None = None, tgt_reference: np.ndarray | None = None
                       ) -> list[float | None]:
@@ -111,19 +125,27 @@ def _span(spans: np.ndarray, start: int, count: int) -> np.ndarray:
     return mean / max(float(np.linalg.norm(mean)), 1e-12)
 
 
-def confidence(similarity: float, calibration: tuple[float, float] = CALIBRATION) -> float:
-    """A bead's probability of being right, from its reference-centred cosine (this module's fit)."""
-    return search.confidence(similarity, calibration)
+def short_weight(share: float, sharpness: float = SHARPNESS) -> float:
+    """How much the short-document curve counts: 1 for one sentence a side, near 0 for a long document."""
+    return min(1.0, max(0.0, share / reference_share(1))) ** sharpness
 
 
-def similarity(confidence_value: float, calibration: tuple[float, float] = CALIBRATION) -> float:
-    """The inverse of `confidence`: the centred cosine a bead was scored with."""
-    return search.similarity(confidence_value, calibration)
+def confidence(similarity: float, share: float = 0.0, long: tuple[float, float] = CALIBRATION_LONG,
+               short: tuple[float, float] = CALIBRATION_SHORT, sharpness: float = SHARPNESS) -> float:
+    """A bead's probability of being right, from its centred cosine and the reference's share of the centring."""
+    t = short_weight(share, sharpness)
+    logit = (1 - t) * long[0] * (similarity - long[1]) + t * short[0] * (similarity - short[1])
+    return 1.0 / (1.0 + math.exp(-max(-500.0, min(500.0, logit))))
+
+
+def document_share(n_src: int, n_tgt: int) -> float:
+    """The reference's share of the centring of a document, both sides averaged."""
+    return (reference_share(n_src) + reference_share(n_tgt)) / 2
 
 
 def rescore(beads: list[Bead], src_spans: np.ndarray, tgt_spans: np.ndarray,
-            src_reference: np.ndarray | None = None, tgt_reference: np.ndarray | None = None,
-            calibration: tuple[float, float] = CALIBRATION) -> list[Bead]:
+            src_reference: np.ndarray | None = None, tgt_reference: np.ndarray | None = None) -> list[Bead]:
     """The beads with their confidence from the blended centring (one-sided beads keep None)."""
     sims = bead_similarities(beads, src_spans, tgt_spans, src_reference, tgt_reference)
-    return [Bead(b.src, b.tgt, None if s is None else confidence(s, calibration)) for b, s in zip(beads, sims)]
+    share = document_share(src_spans.shape[1], tgt_spans.shape[1])
+    return [Bead(b.src, b.tgt, None if s is None else confidence(s, share)) for b, s in zip(beads, sims)]

@@ -14,9 +14,9 @@ from tmforge.tm.langtags import canonical_tag, primary
 
 # The languages of the bundled encoder (multilingual USE v3). Russian and English are
 # served best: detection, segmentation rules and every figure in BENCHMARKS.md. The
-# other alphabetic languages are segmented by razdel without language rules (measured on
-# German and French, Text+Berg, in BENCHMARKS.md); Arabic, Chinese, Japanese, Korean and
-# Thai need sentences one per line (--segmented): no splitter here knows their punctuation.
+# other alphabetic languages are segmented by sentencex (measured on German and French,
+# Text+Berg, in BENCHMARKS.md); Arabic, Chinese, Japanese, Korean and Thai need sentences
+# one per line (--segmented): no gold text here measures a splitter on them.
 SUPPORTED = ("ru", "en")
 ENCODER_LANGUAGES = ("ru", "en", "de", "fr", "es", "it", "nl", "pl", "pt", "tr", "ar", "zh", "ja", "ko", "th")
 NEEDS_SEGMENTED = ("ar", "zh", "ja", "ko", "th")
@@ -57,8 +57,9 @@ def check_segmentable(lang: str, segmented: bool, option: str) -> None:
 
 
 def check_flag(flag: str, detected: str, option: str, path: str) -> None:
-    """Refuse a flag that names a supported language other than the one the text is clearly in."""
-    if detected in SUPPORTED and detected != flag:
+    """Refuse a flag that names a language other than the encoder language the text is clearly in
+    (align/identify.py says "other" when unsure)."""
+    if detected in ENCODER_LANGUAGES and detected != flag:
         raise TmforgeError(f"{option} {flag} says {path} is {NAMES[flag]}, but its text is {NAMES[detected]} "
                            f"(detected: {detected}); drop {option} to use the detected language, or "
                            f"check that the files are given in the right order")

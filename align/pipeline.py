@@ -9,7 +9,8 @@ import numpy as np
 
 from tmforge.align.beads import Bead
 from tmforge.align.confidence import reference_mean, rescore
-from tmforge.align.detect import LANGS, detect_language
+from tmforge.align.detect import LANGS
+from tmforge.align.identify import identify_language
 from tmforge.align.mixed import split_document
 from tmforge.align.embed import DEFAULT_MODEL, Encoder, SpanEncoder, load_encoder
 from tmforge.align.plausibility import check_decoding
@@ -129,13 +130,14 @@ def document_language(doc: Document) -> str:
     and a stray quotation in the other language cannot tip it.
     """
     step = max(1, len(doc.paragraphs) // LANGUAGE_SAMPLE)
-    return detect_language("\n".join(p.text for p in doc.paragraphs[::step]))
+    return identify_language("\n".join(p.text for p in doc.paragraphs[::step]))
 
 
 def _check_pair(src_lang: str, tgt_lang: str, src_name: str, tgt_name: str) -> None:
     for lang, name in ((src_lang, src_name), (tgt_lang, tgt_name)):
         if lang in ("other", "neutral"):
-            raise TmforgeError(f"{name} does not look like Russian or English text (detected: "
+            raise TmforgeError(f"{name} does not look like Russian or English text, nor clearly like another language "
+                               f"of the encoder (detected: "
                                f"{LANGUAGE_NAMES.get(lang, lang)}); name its language with --src-lang/--tgt-lang "
                                "(e.g. de, fr, es)")
     if src_lang == tgt_lang:
@@ -188,8 +190,8 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
     if segmented:
         src = [Sentence(t, 0) for t in read_lines(src_path, src_enc)]
         tgt = [Sentence(t, 0) for t in read_lines(tgt_path, tgt_enc)]
-        src_lang = _language(src_lang, detect_language(" ".join(s.text for s in src[:200])), "--src-lang", src_path)
-        tgt_lang = _language(tgt_lang, detect_language(" ".join(t.text for t in tgt[:200])), "--tgt-lang", tgt_path)
+        src_lang = _language(src_lang, identify_language(" ".join(s.text for s in src[:200])), "--src-lang", src_path)
+        tgt_lang = _language(tgt_lang, identify_language(" ".join(t.text for t in tgt[:200])), "--tgt-lang", tgt_path)
     else:
         src_doc, tgt_doc = read_document(src_path, src_enc), read_document(tgt_path, tgt_enc)
         src_lang = _language(src_lang, document_language(src_doc), "--src-lang", src_path)

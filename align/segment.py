@@ -1,4 +1,4 @@
-"""Sentence segmentation for Russian and English: razdel plus abbreviation rules.
+"""Sentence segmentation: razdel plus abbreviation rules for Russian and English, sentencex for the rest.
 
 razdel finds sentence ends well in both languages (quotes, dialogue dashes,
 ellipses, decimals, initials such as "А. С. Пушкин" or "J. R. R. Tolkien"), but
@@ -7,6 +7,15 @@ Smith", "Fig. 2", "5 дек. 2023") and never ends one on "г." or "и др.". T
 passes below repair exactly those cases from per-language abbreviation lists;
 measured against pysbd for English (benchmarks/segment.py) this is as accurate
 and about 30 times faster.
+
+The encoder's other languages (German, French, Spanish ...) take razdel's
+boundaries too, but one after a short word or a number with a stop ("z. B.",
+"am 3. Oktober", "M. Dupont") stands only where sentencex, a maintained
+multilingual splitter with abbreviation and ordinal rules per language, also
+ends a sentence. sentencex alone misses boundaries razdel finds (it never
+splits inside quotes or brackets, and one stray bracket silences a
+paragraph); benchmarks/segment.py measures razdel, sentencex and this
+combination on German and French, the languages with gold sentences here.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ import re
 from typing import Sequence
 
 import razdel
+import sentencex
 
 from tmforge.types import Paragraph, Sentence
 
@@ -95,9 +105,37 @@ def _sentences_of(chunk: str, lang: str) -> list[str]:
     return merged
 
 
+# Languages split by razdel and the rules above; the others by razdel checked by sentencex.
+RAZDEL_LANGUAGES = ("ru", "en")
+# A stop after a word of up to three letters or after a number: an abbreviation or ordinal as often as an end.
+_ABBREVIATION_LIKE = re.compile(r"(?:\b[^\W\d_]{1,3}|\d+)\.$")
+
+
+def _sentence_ends(chunk: str, parts: list[str]) -> set[int]:
+    ends, pos = set(), 0
+    for part in parts:
+        part = part.strip()
+        if part:
+            pos = chunk.index(part, pos) + len(part)
+            ends.add(pos)
+    return ends
+
+
+def _multilingual_sentences(chunk: str, lang: str) -> list[str]:
+    confirmed = _sentence_ends(chunk, list(sentencex.segment(lang, chunk)))
+    spans: list[list[int]] = []
+    for s in razdel.sentenize(chunk):
+        if spans and spans[-1][1] not in confirmed and _ABBREVIATION_LIKE.search(chunk[spans[-1][0]:spans[-1][1]]):
+            spans[-1][1] = s.stop
+        else:
+            spans.append([s.start, s.stop])
+    return [chunk[a:b] for a, b in spans]
+
+
 def split_sentences(text: str, lang: str) -> list[str]:
-    """Sentences of one paragraph, stripped, in order (`lang`: "ru" or "en"; others get the plain splitter)."""
-    parts = [s for chunk in _BULLET.split(text) for s in _sentences_of(chunk, lang)]
+    """Sentences of one paragraph, stripped, in order (`lang`: an ISO 639-1 code such as "ru", "de")."""
+    sentences_of = _sentences_of if lang in RAZDEL_LANGUAGES else _multilingual_sentences
+    parts = [s for chunk in _BULLET.split(text) for s in sentences_of(chunk, lang)]
     return [s.strip() for s in parts if s.strip()]
 
 

@@ -30,11 +30,13 @@ from tmforge.align.embed import load_encoder  # noqa: E402
 from tmforge.align.evaluate import count, evaluate, scores  # noqa: E402
 from tmforge.align.galechurch import gale_church  # noqa: E402
 from tmforge.align.pipeline import signature, span_embeddings  # noqa: E402
-from tmforge.align.confidence import reference_mean, rescore, similarity  # noqa: E402
+from tmforge.align.confidence import (bead_similarities, confidence, document_share, reference_mean,  # noqa: E402
+                                     rescore)
 from tmforge.align.realign import align_passes  # noqa: E402
 from tmforge.align.search import SearchParams, search  # noqa: E402
 from benchmarks.docgen import PseudoDocument, make_documents  # noqa: E402
 from benchmarks.report import ROOT, SHARED, table, write_section  # noqa: E402
+from benchmarks.spancache import cached_spans  # noqa: E402
 
 TEXTBERG = SHARED / "data" / "textberg"
 
@@ -75,10 +77,12 @@ def sample() -> PseudoDocument:
 
 
 def align_doc(doc: PseudoDocument, encoder, params: SearchParams, exact: bool = False,
-              langs: tuple[str | None, str | None] = (None, None)) -> list[Bead]:
-    """The search, then each bead's confidence as the pipeline gives it (align/confidence.py)."""
-    src = span_embeddings(encoder, doc.src, params.max_span, exact=exact)
-    tgt = span_embeddings(encoder, doc.tgt, params.max_span, exact=exact)
+              langs: tuple[str | None, str | None] = (None, None), cached: bool = False) -> list[Bead]:
+    """The search, then each bead's confidence as the pipeline gives it (align/confidence.py).
+    `cached`: span embeddings from benchmarks/spancache.py (the same vectors; no timing then)."""
+    embed = cached_spans if cached and not exact else span_embeddings
+    src = embed(encoder, doc.src, params.max_span, exact=exact)
+    tgt = embed(encoder, doc.tgt, params.max_span, exact=exact)
     beads = align_passes(src, tgt, doc.src, doc.tgt, params)
     return rescore(beads, src, tgt, reference_mean(encoder.name, langs[0]), reference_mean(encoder.name, langs[1]))
 
@@ -117,14 +121,15 @@ def textberg_section(encoder, params: SearchParams) -> str:
             "lax 0.989; Vecalign with LASER 0.902 / 0.986.")
 
 
-def russian_section(encoder, params: SearchParams) -> tuple[str, list[tuple[list[Bead], list[Bead]]]]:
+def russian_section(encoder, params: SearchParams, cached: bool = False
+                    ) -> tuple[str, list[tuple[list[Bead], list[Bead]]]]:
     sets = {"samples/ (hand-checked gold, 60 sentences a side)": ([sample()], ("en", "ru")),
             "Tatoeba rus-eng pseudo-documents (seed 1)": (tatoeba_docs(1), ("ru", "en")),
             "WMT22 ru-en pseudo-documents (seed 1)": (wmt_docs(1), ("ru", "en"))}
     rows, pooled = [], []
     for label, (docs, langs) in sets.items():
         start = time.perf_counter()
-        pairs = [(align_doc(d, encoder, params, langs=langs), d.gold) for d in docs]
+        pairs = [(align_doc(d, encoder, params, langs=langs, cached=cached), d.gold) for d in docs]
         pooled += pairs
         n_sent = sum(len(d.src) for d in docs)
         gold_kinds = sum(1 for d in docs for b in d.gold if b.kind != "1-1")
@@ -153,29 +158,62 @@ def reliability(pairs: list[tuple[list[Bead], list[Bead]]], bins: int = 5) -> tu
     return table(["confidence", "beads", "mean confidence", "share strictly right"], rows), ece
 
 
-def fit_calibration(encoder, params: SearchParams) -> tuple[float, float]:
-    """Logistic fit of correctness on centred cosine, on pseudo-documents seeded apart from the evaluation:
-    long ones, and as many one- and two-sentence ones (benchmarks/confidence.py) with seeded mismatches."""
+def calibration_documents() -> tuple[list[PseudoDocument], list[PseudoDocument]]:
+    """What the confidence curves are fitted on, (long, short): Russian-English pseudo-documents seeded apart
+    from the ones the figures are measured on (seed 101 against seed 1, for Tatoeba, WMT22 and the
+    short documents of benchmarks/confidence.py). Text+Berg is never fitted on."""
     from benchmarks.confidence import short_documents, tatoeba_pairs
 
-    sims, right = [], []
     long_docs = tatoeba_docs(101) + wmt_docs(101)
-    short = [d for d, _ in short_documents(*tatoeba_pairs(), seed=101, count=len(long_docs))]
-    for doc in long_docs + short:
-        keys = {(g.src, g.tgt) for g in doc.gold}
-        for b in align_doc(doc, encoder, params, langs=("ru", "en")):
-            if b.src and b.tgt:
-                sims.append(similarity(b.score))
-                right.append((b.src, b.tgt) in keys)
-    x, y = np.array(sims), np.array(right, dtype=float)
-    w = np.zeros(2)
+    return long_docs, [d for d, _ in short_documents(*tatoeba_pairs(), seed=101, count=len(long_docs))]
+
+
+def _logistic(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(slope, midpoint) of P(y | x) = 1 / (1 + exp(-slope (x - midpoint))), by Newton steps."""
     features = np.stack([x, np.ones_like(x)], axis=1)
-    for _ in range(100):  # Newton steps of logistic regression
+    w = np.zeros(2)
+    for _ in range(100):
         p = 1 / (1 + np.exp(-features @ w))
-        grad = features.T @ (y - p)
         hess = features.T @ (features * (p * (1 - p))[:, None]) + 1e-6 * np.eye(2)
-        w += np.linalg.solve(hess, grad)
+        w += np.linalg.solve(hess, features.T @ (y - p))
     return float(w[0]), float(-w[1] / w[0])
+
+
+def _scored(docs: list[PseudoDocument], encoder, params: SearchParams) -> tuple[np.ndarray, ...]:
+    """(centred cosine, reference share, right) of every two-sided bead of the documents."""
+    sims, shares, right = [], [], []
+    for doc in docs:
+        keys = {(g.src, g.tgt) for g in doc.gold}
+        src, tgt = (cached_spans(encoder, side, params.max_span) for side in (doc.src, doc.tgt))
+        beads = align_passes(src, tgt, doc.src, doc.tgt, params)
+        for b, sim in zip(beads, bead_similarities(beads, src, tgt, reference_mean(encoder.name, "ru"),
+                                                   reference_mean(encoder.name, "en"))):
+            if sim is not None:
+                sims.append(sim)
+                shares.append(document_share(len(doc.src), len(doc.tgt)))
+                right.append((b.src, b.tgt) in keys)
+    return np.array(sims), np.array(shares), np.array(right, dtype=float)
+
+
+def fit_calibration(encoder, params: SearchParams) -> tuple[tuple[float, float], tuple[float, float], float]:
+    """The long-document curve on the long documents, the short one on the one- and two-sentence ones, and
+    the sharpness of the switch between them (align/confidence.py) by likelihood on both together."""
+    long_docs, short_docs = calibration_documents()
+    x_long, r_long, y_long = _scored(long_docs, encoder, params)
+    x_short, r_short, y_short = _scored(short_docs, encoder, params)
+    long, short = _logistic(x_long, y_long), _logistic(x_short, y_short)
+    x, r, y = (np.concatenate(pair) for pair in ((x_long, x_short), (r_long, r_short), (y_long, y_short)))
+
+    def log_likelihood(sharpness: float) -> float:
+        p = np.array([confidence(s, share, long, short, sharpness) for s, share in zip(x, r)])
+        p = np.clip(p, 1e-9, 1 - 1e-9)
+        return float(np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+    sharpness = max(SHARPNESS_GRID, key=log_likelihood)
+    return long, short, sharpness
+
+
+SHARPNESS_GRID = (1.0, 2.0, 3.0, 4.0, 6.0)
 
 
 def main() -> None:
@@ -187,19 +225,25 @@ def main() -> None:
     args = parser.parse_args()
     encoder, params = load_encoder(), SearchParams()
     if args.calibrate:
-        slope, midpoint = fit_calibration(encoder, params)
-        print(f"CALIBRATION = ({slope:.2f}, {midpoint:.3f})")
+        long, short, sharpness = fit_calibration(encoder, params)
+        print(f"CALIBRATION_LONG = ({long[0]:.2f}, {long[1]:.3f})\nCALIBRATION_SHORT = ({short[0]:.2f}, "
+              f"{short[1]:.3f})\nSHARPNESS = {sharpness:.1f}")
         return
     if not args.calibration_only:
         tb = textberg_section(encoder, params)
         print(tb, flush=True)
-    ru, ru_pairs = russian_section(encoder, params)
+    ru, ru_pairs = russian_section(encoder, params, cached=args.calibration_only)
     print(ru, flush=True)
-    tb_pairs = [(align_doc(d, encoder, params, langs=("de", "fr")), d.gold) for _, d in textberg()]
+    tb_pairs = [(align_doc(d, encoder, params, langs=("de", "fr"), cached=True), d.gold) for _, d in textberg()]
     rel_ru, ece_ru = reliability(ru_pairs)
     rel_tb, ece_tb = reliability(tb_pairs)
     cal = (f"Russian-English sets above (expected calibration error {ece_ru:.3f}):\n\n{rel_ru}\n\n"
-           f"Text+Berg (expected calibration error {ece_tb:.3f}):\n\n{rel_tb}")
+           f"Text+Berg (expected calibration error {ece_tb:.3f}):\n\n{rel_tb}\n\n"
+           "The curves (align/confidence.py: one for long documents, one for one- and two-sentence ones, mixed "
+           "by the reference's share of the centring) are fitted by `python benchmarks/quality.py --calibrate` "
+           "on Russian-English pseudo-documents seeded apart from these (seed 101: other document cuts, merges "
+           "and deletions of the same Tatoeba and WMT22 sentences); Text+Berg is never fitted on. Expected "
+           "calibration error over five equal-width bins.")
     print(cal)
     if args.calibration_only and not args.no_write:
         write_section("calibration", "Confidence calibration (per-bead score in [0, 1])", cal)

@@ -61,3 +61,22 @@ def test_the_bundled_encoder_ships_reference_means():
         mean = reference_mean("use-m3", lang)
         assert mean is not None and mean.shape == (512,)
     assert reference_mean("some-other-model", "ru") is None
+
+
+def test_long_documents_are_scored_on_the_long_document_curve():
+    # One curve for all lengths made long documents under-confident (Text+Berg calibration error 0.07):
+    # the one-sentence curve weighs nothing in a long document and everything in a one-sentence one.
+    from tmforge.align.confidence import (CALIBRATION_LONG, CALIBRATION_SHORT, confidence, document_share,
+                                          short_weight)
+
+    assert short_weight(document_share(1, 1)) == 1.0
+    assert short_weight(document_share(200, 180)) < 0.01
+    weights = [short_weight(document_share(n, n)) for n in (1, 2, 5, 20)]
+    assert weights == sorted(weights, reverse=True)
+    for similarity in (0.1, 0.25, 0.4):
+        long = confidence(similarity, document_share(200, 180))
+        slope, midpoint = CALIBRATION_LONG
+        assert abs(long - 1 / (1 + np.exp(-slope * (similarity - midpoint)))) < 0.01
+        slope, midpoint = CALIBRATION_SHORT
+        short = confidence(similarity, document_share(1, 1))
+        assert abs(short - 1 / (1 + np.exp(-slope * (similarity - midpoint)))) < 1e-9

@@ -1,0 +1,121 @@
+"""Multilingual memories: one source segment with its translations in several languages.
+
+A TMX tu may hold any number of tuv (TMX 1.4b: `tu ((note|prop)*, tuv+)`);
+CAT tools import such a file as one memory per language pair. The aligner
+builds these units by aligning several translations of one source
+(align/multi.py); this module writes them, one tu per unit, source tuv first.
+What a translation's alignment says about it (confidence, bead kind) goes on
+its own tuv as props, since it differs from one language to the next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import chain
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from lxml import etree
+
+from tmforge.atomic import atomic_path
+from tmforge.tm.model import now_utc
+from tmforge.tm.options import WriteOptions, WriteReport
+from tmforge.tm.tmx import LONG_SEGMENT, XML_LANG, _add_prop, _header, _lang, _seg, clean_segment, tmx_date
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One language's text of a multilingual unit; score and bead describe its alignment to the source."""
+
+    lang: str
+    text: str
+    score: float | None = None
+    bead: str | None = None
+
+
+@dataclass(frozen=True)
+class MultilingualUnit:
+    source: Variant
+    translations: tuple[Variant, ...]
+    document: str | None = None
+    seq: int | None = None
+    created: datetime | None = None
+
+    def variants(self) -> tuple[Variant, ...]:
+        return (self.source,) + self.translations
+
+
+def write_multilingual_tmx(units: Iterable[MultilingualUnit], path: str | Path, *,
+                           meta: Mapping[str, str] | None = None,
+                           options: WriteOptions | None = None) -> WriteReport:
+    """Write units as TMX 1.4b, atomically: one tu per unit with a tuv per language.
+
+    A translation with an empty text is left out of its tu; a unit whose source
+    or every translation is empty is skipped (counted in the report), as a
+    bilingual unit with an empty side is.
+    """
+    options = options or WriteOptions()
+    stream = iter(units)
+    first = next(stream, None)
+    codes = options.lang_codes
+    srclang = _lang(options.srclang or (first.source.lang if first else "en"), codes)
+    report = WriteReport()
+    created = tmx_date(now_utc())
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        fh.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+        with etree.xmlfile(fh, encoding="UTF-8", buffered=True) as xf:
+            with xf.element("tmx", version="1.4"):
+                xf.write("\n")
+                xf.write(_header(srclang, created, dict(meta or {}), options, report), pretty_print=True)
+                with xf.element("body"):
+                    xf.write("\n")
+                    for unit in chain([first] if first is not None else [], stream):
+                        tu = _unit_element(unit, srclang, options, report)
+                        if tu is not None:
+                            xf.write(tu, pretty_print=True)
+                xf.write("\n")
+    if report.dropped_chars:
+        report.warnings.append(f"removed {report.dropped_chars} characters that XML 1.0 forbids")
+    if report.long_segments:
+        report.warnings.append(f"{report.long_segments} segments exceed {LONG_SEGMENT} characters; "
+                               "some CAT tools (Trados Cloud) skip them")
+    return report
+
+
+def _unit_element(unit: MultilingualUnit, srclang: str, options: WriteOptions,
+                  report: WriteReport) -> etree._Element | None:
+    cleaned = []
+    for variant in unit.variants():
+        text, dropped = clean_segment(variant.text or "", options.whitespace)
+        cleaned.append((variant, text, dropped))
+    source, translations = cleaned[0], [c for c in cleaned[1:] if c[1].strip()]
+    if not source[1].strip() or not translations:
+        report.skipped_empty += 1
+        return None
+    report.written += 1
+    attrs = {}
+    if options.tuids:
+        attrs["tuid"] = str(report.written)
+    src_code = _lang(unit.source.lang, options.lang_codes)
+    if src_code != srclang:
+        attrs["srclang"] = src_code
+    if options.dates and unit.created is not None:
+        attrs["creationdate"] = tmx_date(unit.created)
+    tu = etree.Element("tu", attrs)
+    if options.props:
+        if unit.document is not None:
+            _add_prop(tu, "source-document", unit.document, report)
+        if unit.seq is not None:
+            etree.SubElement(tu, "prop", type="x-seq").text = str(unit.seq)
+    for variant, text, dropped in [source] + translations:
+        report.dropped_chars += dropped
+        report.long_segments += len(text) > LONG_SEGMENT
+        tuv = etree.SubElement(tu, "tuv", {XML_LANG: _lang(variant.lang, options.lang_codes)})
+        if options.props:
+            if variant.score is not None:
+                etree.SubElement(tuv, "prop", type="x-score").text = f"{variant.score:.4f}"
+            if variant.bead is not None:
+                _add_prop(tuv, "bead", variant.bead, report)
+        tuv.append(_seg(text, options.inline_markup, report))
+    return tu
