@@ -14,9 +14,10 @@ $(BIN)/tmforge: pyproject.toml
 # Test tools. sentence-transformers needs torch, and a plain `pip install torch`
 # on Linux pulls a multi-GB CUDA build: its tests run only where torch is
 # already in the venv (CI puts the CPU build there first, see .ci/run), and
-# are skipped with the reason otherwise.
+# are skipped with the reason otherwise. Ray (the `ray` extra) is installed too, so the cluster
+# tests start real Ray nodes; `make demo` never needs it.
 $(VENV)/.test-deps: $(BIN)/tmforge
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,ray]'
 	@if $(BIN)/python -c 'import torch' 2>/dev/null; then $(BIN)/python -m pip install -q -e '.[test,st]'; fi
 	@touch $@
 

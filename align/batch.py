@@ -56,6 +56,7 @@ class Outcome:
     alignment: object | None = None  # align.pipeline.Alignment
     error: str | None = None
     seconds: float = 0.0
+    inputs: str | None = None  # digest of the input files as read (align/resume.py records it)
 
 
 @dataclass
@@ -186,6 +187,7 @@ def plan_workers(n_jobs: int, workers: int | None = None) -> tuple[int, int]:
 def run_job(job: Job, options: Options, encoder, progress: Progress | None = None) -> Outcome:
     """Align one job; a problem with its input becomes the outcome's error, not an exception."""
     from tmforge.align import pipeline
+    from tmforge.align.resume import inputs_digest
 
     started = time.perf_counter()
     try:
@@ -202,7 +204,8 @@ def run_job(job: Job, options: Options, encoder, progress: Progress | None = Non
                                           tgt_encoding=options.tgt_encoding, progress=progress)
         result.document = job.name if result.document is None else result.document
         result.untranslated_kept = options.keep_untranslated
-        return Outcome(job, result, seconds=time.perf_counter() - started)
+        # After the alignment: its reader has refused what is no regular file.
+        return Outcome(job, result, seconds=time.perf_counter() - started, inputs=inputs_digest(job))
     except TmforgeError as exc:
         return Outcome(job, error=str(exc), seconds=time.perf_counter() - started)
 

@@ -9,7 +9,8 @@ a section with `rich_help_panel=`; the sections of `tmforge align`, in order:
   Output     what is written: -o, --include-empty, --lang-code, --props,
              --whitespace, --review, --force
   Alignment  how pairs are found: --model, --device
-  Batch      many pairs at once: --split-output, --format, --jobs
+  Batch      many pairs at once: --split-output, --format, --jobs, --resume,
+             --engine, --address
   Screen     what is printed: --quiet, --json, --show, --low
 
 Other commands use the same names (tm commands: Input, Output, and their
@@ -34,7 +35,7 @@ from tmforge.threads import cap_thread_env
 
 cap_thread_env()
 
-from tmforge.align import batch, pipeline, sinks, tm_services  # noqa: E402
+from tmforge.align import batch, pipeline, resume, sinks, tm_services  # noqa: E402
 from tmforge.align.batch import plan_inputs  # noqa: E402
 from tmforge.align.beads import read_beads  # noqa: E402
 from tmforge.align.embed import resolve_model  # noqa: E402
@@ -89,6 +90,7 @@ EXIT_CODES = ("Exit codes: 0 everything aligned; 1 partly done (some pairs or fi
               "3 internal error (a bug: rerun with --debug for the traceback); 130 interrupted (Ctrl-C), "
               "143 terminated (SIGTERM), 129 hang-up (SIGHUP): no partial file left.")
 Whitespace = choices("Whitespace", "trim", "keep")
+Engine = choices("Engine", "local", "ray")
 
 
 def _default_output(src: Path, split_output: bool) -> Path:
@@ -193,7 +195,17 @@ def align(
                                    help="Format of each memory with --split-output: "
                                         + ", ".join(f.name for f in registry.formats(beads=True)) + "."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N", rich_help_panel=BATCH,
-                                       help="Pairs aligned at once. Default: one per usable core."),
+                                       help="Pairs aligned at once. Default: one per usable core (with "
+                                            "--address: two per core of the cluster)."),
+    resume_done: bool = typer.Option(True, "--resume/--no-resume", rich_help_panel=BATCH,
+                                     help="With --split-output, skip pairs whose memory a former run wrote "
+                                          "with the same options and inputs."),
+    engine: Engine = typer.Option("local", callback=plain, rich_help_panel=BATCH,
+                                  help="Where pairs are aligned: local (processes on this machine) or ray "
+                                       "(a Ray cluster; pip install 'tmforge[ray]')."),
+    address: Optional[str] = typer.Option(None, "--address", metavar="ADDR", rich_help_panel=BATCH,
+                                          help="With --engine ray: the cluster, HOST:PORT, ray://HOST:PORT or "
+                                               "auto. Default: a Ray instance started on this machine."),
     quiet: bool = typer.Option(False, "--quiet", "-q", rich_help_panel=SCREEN,
                                help="Print nothing but warnings and errors."),
     as_json: bool = typer.Option(False, "--json", rich_help_panel=SCREEN,
@@ -218,6 +230,8 @@ def align(
       tmforge align pairs.csv --split-output -o memories/
     """
     started = time.perf_counter()
+    if address is not None and engine != "ray":
+        raise TmforgeError("--address names a Ray cluster; add --engine ray")
     plan = plan_inputs(src, tgt, encoding)
     output = output or _default_output(src, split_output)
     inputs = tuple(p for j in plan.jobs for p in (j.src, j.tgt) if p is not None)
@@ -234,13 +248,24 @@ def align(
                             src_encoding=src_encoding, tgt_encoding=tgt_encoding,
                             keep_untranslated=keep_untranslated)
     resolve_model(model)  # an unknown encoder backend is refused before any work
-    workers, threads = batch.plan_workers(len(plan.jobs), jobs)
+    journal = resume.Journal(output, extension, resume.request_signature(options, write_options, extension)) \
+        if split_output else None
+    todo, done = journal.partition(plan.jobs) if journal is not None and resume_done else (plan.jobs, [])
+    workers, threads = batch.plan_workers(len(todo) or 1, jobs)
     single = len(plan.jobs) == 1
 
-    with ProgressView(enabled=not (quiet or as_json)) as view:
-        pairs_task = view.task("pairs", len(plan.jobs)) if not single else None
+    with ProgressView(enabled=not (quiet or as_json)) as view, contextlib.ExitStack() as stack:
+        cluster = None
+        if engine == "ray" and todo:  # connected and checked before any work
+            from tmforge.align.cluster import Cluster, RayExecutor
+
+            view.stage("connecting to Ray" if address else "starting Ray")
+            cluster = stack.enter_context(Cluster(address, cpus=None if address else jobs))
+            executor = RayExecutor(cluster, window=jobs if address else None)
+            executor.check(options)
+        pairs_task = view.task("pairs", len(todo)) if not single and todo else None
         if split_output:  # each pair's file as soon as it is aligned
-            writer = sinks.SplitOutput(output, extension, write_options, force, _report_warnings, inputs)
+            writer = sinks.SplitOutput(output, extension, write_options, force, _report_warnings, inputs, journal)
             outputs: list[sinks.Sink] = [writer]
         else:
             writer = sinks.MergedMemory(output, write_options, inputs, force, _report_warnings)
@@ -250,7 +275,9 @@ def align(
         tally = sinks.Tally(low, keep_first=single)
         bar = [sinks.Notify(lambda outcome: view.advance(pairs_task))] if pairs_task is not None else []
         sink = sinks.Sinks([*bar, *outputs, sinks.InJobOrder(tally)], tell=view.stage)
-        if workers == 1:  # one process: its steps are shown as they go
+        if cluster is not None:
+            view.stage("aligning on Ray")
+        elif workers == 1 and todo:  # one process: its steps are shown as they go
             view.stage("loading encoder")
             executor = batch.InProcess(view.wrap(batch.make_encoder(model, threads, device)), threads,
                                        progress=view.stage)
@@ -259,7 +286,7 @@ def align(
         # The merged memory and its review page are replaced together or not at all; the files of
         # --split-output stay as each pair finishes.
         with contextlib.nullcontext() if split_output else atomic_group():
-            outcomes = batch.run_jobs(plan.jobs, options, executor, sink)
+            outcomes = batch.run_jobs(todo, options, executor, sink) if todo else []
     failed = [o for o in outcomes if o.error]
     written = writer.written
     warnings = list(plan.skipped) + writer.warnings
@@ -267,7 +294,13 @@ def align(
     warnings += tally.warnings
     code = PARTIAL if failed or plan.skipped else 0
     summary = summarize(outcomes, tally, written, review, time.perf_counter() - started, warnings, code)
-    summary["workers"] = workers
+    summary["workers"] = workers if cluster is None else None
+    summary["engine"] = engine
+    summary["already_done"] = len(done)
+    if cluster is not None:
+        summary["cluster"] = {"address": cluster.info.address, "nodes": cluster.info.nodes,
+                              "cpus": cluster.info.cpus, "gpus": cluster.info.gpus,
+                              "pairs_per_node": executor.nodes}
     for w in warnings:
         warn(w)
     if as_json:
@@ -305,6 +338,15 @@ def _print_summary(summary: dict, first: pipeline.Alignment | None, show: int) -
 
     failed = f" ({len(summary['failed'])} failed)" if summary["failed"] else ""
     noun = "pair" if summary["pairs"] == 1 else "pairs"
+    if summary.get("already_done"):
+        typer.echo(f"skipped {summary['already_done']} pairs done by an earlier run (same options and inputs; "
+                   "--no-resume redoes them)")
+        if not summary["pairs"]:
+            return
+    if summary.get("cluster"):
+        c = summary["cluster"]
+        typer.echo(f"Ray cluster {c['address']}: {c['nodes']} node(s), {c['cpus']:g} CPUs, {c['gpus']:g} GPUs; "
+                   "pairs per node " + (", ".join(f"{n[:8]} {k}" for n, k in c["pairs_per_node"].items()) or "none"))
     mean = summary["mean_score"]
     lines = [
         f"aligned {summary['aligned']} of {summary['pairs']} {noun}{failed} in {summary['seconds']:.1f} s",

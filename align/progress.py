@@ -109,7 +109,10 @@ class ProgressView:
         return self._progress.add_task(description, total=total, unit="pairs")
 
     def advance(self, task, amount: int = 1) -> None:
+        """Count `amount` more done; the pace so far gives the bar its time left (pairs of a batch)."""
         self._progress.advance(task, amount)
+        done = next((t.completed for t in self._progress.tasks if t.id == task), 0)
+        self._progress.update(task, reported=(done, self._elapsed(task)))
 
     def wrap(self, encoder):
         """The encoder, reporting the texts of long encode calls (a mixed file's pieces) as embedding.

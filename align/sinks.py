@@ -110,9 +110,10 @@ class SplitOutput(Sink):
     """
 
     def __init__(self, folder: Path, extension: str, options: WriteOptions, force: bool = False,
-                 report: Report | None = None, inputs: Iterable[Path] = ()):
+                 report: Report | None = None, inputs: Iterable[Path] = (), journal=None):
         self.folder, self.extension, self.options, self.force, self.report = folder, extension, options, force, report
         self.inputs = tuple(inputs)
+        self.journal = journal  # align.resume.Journal: records each pair written, for a rerun to skip
         self.written: list[tuple[Path, int]] = []
         self.warnings: list[str] = []
         self.refused: set[int] = set()   # jobs whose files were refused (warned about here)
@@ -124,14 +125,16 @@ class SplitOutput(Sink):
         path = self.folder / f"{outcome.job.name}{self.extension}"
         alignment = outcome.alignment
         try:   # the files of this pair (both of a Moses pair) are known only now
-            check_alignment_output(path, self.inputs, self.force, self.options,
-                                   (alignment.src_lang, alignment.tgt_lang))
+            files = check_alignment_output(path, self.inputs, self.force, self.options,
+                                           (alignment.src_lang, alignment.tgt_lang))
         except TmforgeError as exc:
             self.warnings.append(f"{exc} (pair skipped)")
             self.refused.add(index)
             outcome.error, outcome.alignment = str(exc), None
             return
         report = write_alignment(outcome.alignment, path, self.options)
+        if self.journal is not None:
+            self.journal.write(outcome.job, outcome.inputs, files, alignment.signature, report)
         if self.report:
             self.report(report)
         self.written.append((path, report.written))

@@ -114,9 +114,16 @@ def test_batch_split_output_one_memory_per_pair(two_folders, tmp_path):
     run = tmforge("align", two_folders / "ru", two_folders / "en", "--split-output", "-o", out,
                   "--format", "tsv", "--jobs", "1", "--quiet")
     assert run.returncode == 1 and run.stdout == ""
-    assert sorted(p.name for p in out.iterdir()) == ["interview.tsv", "speech.tsv"]
+    assert sorted(p.name for p in out.iterdir()) == [".tmforge-done", "interview.tsv", "speech.tsv"]
     speech = (out / "speech.tsv").read_text(encoding="utf-8").splitlines()
     assert speech[0].startswith("source\ttarget") and len(speech) > 10
+    # The same command again: both pairs are done (their records match), nothing is aligned or rewritten.
+    stamp = (out / "speech.tsv").stat().st_mtime_ns
+    run = tmforge("align", two_folders / "ru", two_folders / "en", "--split-output", "-o", out,
+                  "--format", "tsv", "--jobs", "1", "--json")
+    summary = json.loads(run.stdout)
+    assert summary["already_done"] == 2 and summary["pairs"] == 0 and summary["outputs"] == []
+    assert (out / "speech.tsv").stat().st_mtime_ns == stamp
 
 
 def test_split_output_checks_both_files_of_a_moses_pair(two_folders, tmp_path):
@@ -129,7 +136,9 @@ def test_split_output_checks_both_files_of_a_moses_pair(two_folders, tmp_path):
     assert "speech.en already exists" in run.stderr and "--force" in run.stderr
     assert (out / "speech.en").read_text(encoding="utf-8") == "earlier work"
     assert not (out / "speech.ru").exists()
-    assert sorted(p.name for p in out.iterdir()) == ["interview.en", "interview.ru", "speech.en"]
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == ["interview.en", "interview.ru", "speech.en"]
+    record = json.loads((out / ".tmforge-done" / "interview.moses.json").read_text(encoding="utf-8"))
+    assert sorted(record["outputs"]) == ["interview.en", "interview.ru"]   # both files of the pair
 
 
 def test_subtitle_pair_keeps_cues_and_timing(tmp_path, sample_gold):
