@@ -183,7 +183,7 @@ SAMPLES = {
     # A lone link in the text is kept (it has its translation); the footer and cookie banner are template.
     "html": Sample(_html, [RU_TITLE, RU_1, RU_2, EN_1, "Назад", EN_2, "Товар"]),
     "docx": Sample(_docx, [RU_TITLE, RU_1, RU_2, EN_1, EN_2]),
-    "srt": Sample(_srt, [RU_1, EN_1, EN_2], CUE_TIMES),
+    "srt": Sample(_srt, [RU_1, EN_1, EN_2], [{k: v.replace(".", ",") for k, v in t.items()} for t in CUE_TIMES]),
     "vtt": Sample(_vtt, [RU_1, EN_1, EN_2], CUE_TIMES),
     "pdf": Sample(_pdf, [RU_TITLE, RU_1, RU_2, EN_1, EN_2]),
     "epub": Sample(_epub, [RU_TITLE, RU_1, RU_2, EN_1, EN_2]),

@@ -9,7 +9,9 @@ import zipfile
 import zlib
 
 from tmforge.align.encodings import normalize
+from tmforge.align.inline import same_text
 from tmforge.align.readers.base import Document, Reader, ReadingOptions, join_blocks
+from tmforge.align.readers.docx_runs import docx_paragraph
 from tmforge.errors import TmforgeError
 
 
@@ -85,7 +87,7 @@ def _read_docx(data: bytes, source: str, collect) -> None:
                         seen.add(id(cell._tc))
                         visit(cell, blocks)
             else:
-                blocks.append(item.text)
+                blocks.append(docx_paragraph(item))   # its text, bold, links ... as marks
 
     def furniture(document) -> None:
         """Each header and footer once, section by section (a linked one repeats the section before)."""
@@ -129,5 +131,5 @@ class DocxReader(Reader):
              options: ReadingOptions | None = None) -> Document:
         if not data.strip():
             raise TmforgeError(f"{source} is empty; give a file with text in it")
-        text, paragraphs = join_blocks((normalize(b), props) for b, props in docx_parts(data, source))
+        text, paragraphs = join_blocks((same_text(b, normalize(b)), props) for b, props in docx_parts(data, source))
         return self.document(source, text, paragraphs)

@@ -25,6 +25,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
+from tmforge.align.inline import MarkedText, collapse_marks, marks_of
 from tmforge.align.readers.base import Parsed, ReadingOptions, TextReader, decode_text, join_blocks, text_head
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "nav", "iframe", "object",
@@ -43,6 +44,9 @@ _TEMPLATE_WORDS = {"nav", "navbar", "navigation", "menu", "breadcrumb", "breadcr
                    "cookies", "consent", "gdpr", "sidebar", "share", "sharing", "social", "pagination", "pager",
                    "footer", "skip", "toolbar", "topbar", "subscribe", "newsletter", "banner"}
 _WORD_SPLIT = re.compile(r"[\s_\-]+")
+# Inline formatting kept as marks (TMX inline tags in the memory, align/inline.py).
+_INLINE_KINDS = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "a": "link",
+                 "code": "code", "kbd": "code", "samp": "code", "tt": "code"}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 # A block that repeats on its page is template only when short: a repeated paragraph is not.
 REPEAT_MAX_CHARS = 80
@@ -72,32 +76,48 @@ class _BlockCollector:
     """Blocks of visible text from a stream of start tags, text and end tags."""
 
     def __init__(self) -> None:
-        self.blocks: list[tuple[str, bool]] = []  # text, inside a region of the template
+        # text (a MarkedText: its bold, links ... as marks), inside a region of the template
+        self.blocks: list[tuple[str, bool]] = []
         self.pieces: list[str] = []
+        self.length = 0                  # characters in pieces
+        self.open: list[tuple[str, str, int, str]] = []   # inline elements open: tag, kind, start, opening code
+        self.spans: list[tuple[int, int, str, str, str]] = []
         self.template = False
 
     def flush(self) -> None:
-        body = " ".join("".join(self.pieces).split())
-        if body:
-            self.blocks.append((body, self.template))
+        spans = self.spans + [(start, self.length, kind, code, f"</{tag}>") for tag, kind, start, code in self.open]
+        body = collapse_marks("".join(self.pieces), marks_of(spans))
+        if body[0]:
+            self.blocks.append((MarkedText(*body), self.template))
         self.pieces.clear()
+        self.spans.clear()
+        self.open = [(tag, kind, 0, code) for tag, kind, _, code in self.open]  # they go on in the next block
+        self.length = 0
 
-    def start(self, tag: str, template: bool = False) -> None:
+    def start(self, tag: str, attributes=None) -> None:
         if tag in _BLOCK_TAGS or tag == "br":
             self.flush()
+        kind = _INLINE_KINDS.get(tag)
+        if kind and (tag != "a" or (attributes or {}).get("href")):
+            code = f'<a href="{attributes["href"]}">' if tag == "a" else f"<{tag}>"
+            self.open.append((tag, kind, self.length, code))
 
-    def end(self, tag: str, template: bool = False) -> None:
+    def end(self, tag: str) -> None:
+        if tag in _INLINE_KINDS:
+            at = next((k for k in range(len(self.open) - 1, -1, -1) if self.open[k][0] == tag), None)
+            if at is not None:
+                _, kind, start, code = self.open.pop(at)
+                self.spans.append((start, self.length, kind, code, f"</{tag}>"))
         if tag in _BLOCK_TAGS:
             self.flush()
 
     def text(self, chunk: str, template: bool) -> None:
         """Text inside (template) or outside a template region; a change between the two ends the block."""
         if template != self.template:
-            if "".join(self.pieces).strip():
-                self.flush()
-            self.pieces.clear()
+            self.flush()
             self.template = template
         self.pieces.append(chunk)
+        self.length += len(chunk)
 
 
 def _walk_tree(root, out: _BlockCollector) -> int:
@@ -109,7 +129,7 @@ def _walk_tree(root, out: _BlockCollector) -> int:
         el, in_template, in_content, done, depth = stack.pop()
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if done:
-            out.end(tag, in_template)
+            out.end(tag)
             if el.tail:
                 out.text(el.tail, in_template)
             continue
@@ -120,7 +140,7 @@ def _walk_tree(root, out: _BlockCollector) -> int:
         deepest = max(deepest, depth)
         template = in_template or is_template(tag, el.attrib, in_content)
         content = in_content or tag in _CONTENT_TAGS
-        out.start(tag, template)
+        out.start(tag, el.attrib)
         if el.text:
             out.text(el.text, template)
         stack.append((el, in_template, in_content, True, depth))
@@ -144,7 +164,7 @@ def _scan_flat(text: str, out: _BlockCollector) -> None:
                 if is_template(tag, dict(attrs), self.content > 0):
                     self.template.append(tag)
                 self.content += tag in _CONTENT_TAGS
-                out.start(tag, bool(self.template))
+                out.start(tag, dict(attrs))
 
         def handle_endtag(self, tag):
             if tag in _SKIP_TAGS:
@@ -154,7 +174,7 @@ def _scan_flat(text: str, out: _BlockCollector) -> None:
                     self.template.pop()
                 if tag in _CONTENT_TAGS:
                     self.content = max(0, self.content - 1)
-                out.end(tag, bool(self.template))
+                out.end(tag)
 
         def handle_data(self, data):
             if not self.skipping:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from tmforge.align.inline import (MAX_MARKS, closer as close_sentinel, has_sentinels, opener as open_sentinel,
+                                  take_sentinels)
 from tmforge.align.readers.base import MAX_PARAGRAPH, Parsed, ReadingOptions, TextReader, join_blocks, text_head
 
 _FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w+#.-]*)")
@@ -35,12 +37,19 @@ _INLINE = [
 _IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()]*\)")
 _EMPTY_LINK = re.compile(r"\[\s*\]\([^()]*\)")  # what a linked image leaves: [](target)
 _BREAK_TAG = re.compile(r"<(br|p|/p|div|/div|li|/li)\b[^<>\n]*>", re.I)  # tags that separate words
+_LINK = re.compile(r"\[([^\[\]]+)\]\(([^()]*)\)")
+_REFERENCE_LINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
+_CODE = re.compile(r"`([^`]+)`")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\[\]\s]+\](?!:)")     # [^1]: a footnote reference, not its definition
 _TAG = re.compile(r"<[^<>\n]+>")                            # inline HTML tags
 _DELIMITERS = re.compile(r"\*+|_+")
 
 
-def _emphasis(text: str) -> str:
+def _emphasis(text: str, kinds: list | None = None) -> str:
     """Remove the markers of *emphasis*, _emphasis_, **strong** and __strong__ in one pass.
+
+    With `kinds` (a list of marks being collected, see align/inline.py), each
+    pair of markers becomes sentinels of a bold or italic mark instead.
 
     A delimiter stack as in CommonMark, one stack per kind: each marker is
     pushed and popped at most once, so the time is linear in the text (the
@@ -49,6 +58,7 @@ def _emphasis(text: str) -> str:
     openers: dict[str, list[int]] = {"*": [], "_": [], "**": [], "__": []}
     runs: list[tuple[int, int]] = []  # (start, end) of each marker run considered
     drop: set[int] = set()            # indices in runs whose marker is removed
+    pairs: dict[int, int] = {}        # opener -> closer, in runs
     n = len(text)
     for match in _DELIMITERS.finditer(text):
         start, end = match.span()
@@ -71,6 +81,7 @@ def _emphasis(text: str) -> str:
         if can_close and stack:
             opener = stack.pop()
             drop.update((opener, index))
+            pairs[opener] = index
             for other in openers.values():  # markers opened inside this span can no longer close
                 while other and other[-1] > opener:
                     other.pop()
@@ -78,10 +89,19 @@ def _emphasis(text: str) -> str:
             stack.append(index)
     if not drop:
         return text
+    numbers: dict[int, str] = {}      # run index -> the sentinel that replaces it
+    if kinds is not None:
+        for first, last in pairs.items():
+            if len(kinds) >= MAX_MARKS:
+                break
+            marker = text[runs[first][0]:runs[first][1]]
+            numbers[first], numbers[last] = open_sentinel(len(kinds)), close_sentinel(len(kinds))
+            kinds.append(("bold" if len(marker) == 2 else "italic", marker, marker))
     parts, pos = [], 0
     for index in sorted(drop):
         start, end = runs[index]
         parts.append(text[pos:start])
+        parts.append(numbers.get(index, ""))
         pos = end
     parts.append(text[pos:])
     return "".join(parts)
@@ -103,10 +123,27 @@ def _images(text: str) -> str:
 
 
 def _markdown_inline(text: str) -> str:
+    """The text of inline Markdown, as a MarkedText whose marks are its links, inline code, emphasis
+    and footnote references (align/inline.py); `<br>` separates words, icons are not read twice."""
     text = _BREAK_TAG.sub(" ", _images(text))
-    for pattern, repl in _INLINE:
-        text = pattern.sub(repl, text)
-    return " ".join(_TAG.sub("", _emphasis(text)).split())
+    if has_sentinels(text):       # private-use characters of our own in the input: no marks
+        for pattern, repl in _INLINE:
+            text = pattern.sub(repl, text)
+        return " ".join(_TAG.sub("", _emphasis(text)).split())
+    kinds: list[tuple[str, str, str]] = []
+
+    def mark(kind: str, open_code: str, close_code: str, inner: str) -> str:
+        if len(kinds) >= MAX_MARKS:      # a block of thousands of marks: the rest are text only
+            return inner
+        kinds.append((kind, open_code, close_code))
+        return open_sentinel(len(kinds) - 1) + inner + close_sentinel(len(kinds) - 1)
+
+    text = _LINK.sub(lambda m: mark("link", "[", f"]({m.group(2)})", m.group(1)), text)
+    text = _REFERENCE_LINK.sub(r"\1", text)
+    text = _CODE.sub(lambda m: mark("code", "`", "`", m.group(1)), text)
+    text = _FOOTNOTE_REF.sub(lambda m: mark("fnote", m.group(), "", ""), text)
+    # White space collapses with the sentinels still in place, so the marks move along with it.
+    return take_sentinels(" ".join(_TAG.sub("", _emphasis(text, kinds)).split()), kinds)
 
 
 def _cells(row: str) -> list[str]:
