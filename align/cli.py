@@ -171,6 +171,10 @@ def align(
                                                        "ru=ru-RU (repeatable). Default: ru, en."),
     props: bool = typer.Option(True, "--props/--no-props", rich_help_panel=OUTPUT,
                                help="Write TMX props: x-score, x-bead, x-source-document, x-seq."),
+    tags: bool = typer.Option(True, "--tags/--no-tags", rich_help_panel=OUTPUT,
+                              help="Bold, italic, links, inline code and footnote references of HTML, "
+                                   "Markdown and DOCX inputs as TMX inline tags (bpt/ept/ph, paired across "
+                                   "the two sides) in .tmx and .xlf2 output; --no-tags writes plain text."),
     whitespace: Whitespace = typer.Option("trim", callback=plain, rich_help_panel=OUTPUT,
                                    help="Leading/trailing whitespace of segments."),
     review: Optional[Path] = typer.Option(None, "--review", metavar="PAGE", rich_help_panel=OUTPUT,
@@ -233,7 +237,7 @@ def align(
     inputs = tuple(p for j in plan.jobs for p in (j.src, j.tgt) if p is not None)
     # Refuse bad language codes and outputs before the long work.
     write_options = WriteOptions(lang_codes=lang_code, props=props, whitespace=whitespace,
-                                 include_empty=include_empty)
+                                 include_empty=include_empty, inline_markup=tags)
     extension = registry.named(out_format, beads=True).extensions[0] if split_output else None
     src_lang = normalise_flag(src_lang, "--src-lang", any_language=model is not None)
     tgt_lang = normalise_flag(tgt_lang, "--tgt-lang", any_language=model is not None)

@@ -147,8 +147,8 @@ def test_srt_cues_keep_timing(tmp_path):
     doc = read_document(path)
     assert doc.is_subtitles
     assert [(p.text, p.props) for p in doc.paragraphs] == [
-        ("Привет. Как дела?", {"start": "00:00:01.000", "end": "00:00:02.500"}),
-        ("Хорошо.", {"start": "00:00:03.000", "end": "00:00:04.250"})]
+        ("Привет. Как дела?", {"start": "00:00:01,000", "end": "00:00:02,500"}),   # SRT's own notation
+        ("Хорошо.", {"start": "00:00:03,000", "end": "00:00:04,250"})]
 
 
 def test_vtt_is_sniffed_without_extension(tmp_path):

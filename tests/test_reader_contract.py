@@ -95,7 +95,7 @@ SAMPLES = {
     "markdown": Sample(_markdown, [RU_TITLE, RU_1, RU_2, EN_1, "русский", "English", "Товар", "Goods", EN_2]),
     "html": Sample(_html, [RU_TITLE, RU_1, RU_2, EN_1, EN_2, "Товар"]),
     "docx": Sample(_docx, [RU_TITLE, RU_1, RU_2, EN_1, EN_2]),
-    "srt": Sample(_srt, [RU_1, EN_1, EN_2], CUE_TIMES),
+    "srt": Sample(_srt, [RU_1, EN_1, EN_2], [{k: v.replace(".", ",") for k, v in t.items()} for t in CUE_TIMES]),
     "vtt": Sample(_vtt, [RU_1, EN_1, EN_2], CUE_TIMES),
 }
 

@@ -198,7 +198,7 @@ def _unit_element(unit: TranslationUnit, srclang: str, options: WriteOptions,
 
 
 def _seg(text: str, inline_markup: bool, report: WriteReport) -> etree._Element:
-    if inline_markup and "<" in text:
+    if inline_markup and ("<" in text or "&" in text):   # markup: its text is escaped
         try:
             seg = etree.fromstring(f"<seg>{text}</seg>", _secure_parser())
             if all(el.tag in INLINE_TAGS for el in seg.iterdescendants()):

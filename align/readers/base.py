@@ -102,15 +102,23 @@ class TextReader(Reader):
         return self.document(source, parsed.text, parsed.paragraphs, used, parsed.warnings)
 
 
-def join_blocks(blocks: Iterable[tuple[str, dict[str, str] | None]]) -> tuple[str, list[Paragraph]]:
-    """Text of extracted blocks, one per paragraph separated by blank lines, with offsets into it."""
+def join_blocks(blocks: Iterable[tuple]) -> tuple[str, list[Paragraph]]:
+    """Text of extracted blocks, one per paragraph separated by blank lines, with offsets into it.
+
+    A block is (text, props) or (text, props, marks): marks (inline formatting, see
+    align/inline.py; a MarkedText brings its own) index into the text as given, and are moved
+    along as its white space is collapsed.
+    """
+    from tmforge.align.inline import collapse_marks, marks_in
+
     parts, paragraphs, pos = [], [], 0
-    for body, props in blocks:
-        body = " ".join(body.split())
+    for body, props, *more in blocks:
+        marks = more[0] if more else marks_in(body)
+        body, marks = collapse_marks(body, marks) if marks else (" ".join(body.split()), ())
         if not body:
             continue
         parts.append(body)
-        paragraphs.append(Paragraph(body, pos, pos + len(body), props))
+        paragraphs.append(Paragraph(body, pos, pos + len(body), props, marks))
         pos += len(body) + 2
     return "\n\n".join(parts) + "\n", paragraphs
 

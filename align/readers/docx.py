@@ -7,7 +7,9 @@ import zipfile
 import zlib
 
 from tmforge.align.encodings import normalize
+from tmforge.align.inline import same_text
 from tmforge.align.readers.base import Document, Reader, join_blocks
+from tmforge.align.readers.docx_runs import docx_paragraph
 from tmforge.errors import TmforgeError
 
 
@@ -36,7 +38,7 @@ def docx_blocks(data: bytes, source: str) -> list[str]:
                         seen.add(id(cell._tc))
                         visit(cell)
             else:
-                blocks.append(item.text)
+                blocks.append(docx_paragraph(item))   # its text, bold, links ... as marks
 
     # A damaged archive fails in the zip layer (bad CRC, undecompressable data,
     # an unknown compression method) or in the XML inside it, while opening or
@@ -61,5 +63,5 @@ class DocxReader(Reader):
     def read(self, data: bytes, source: str, encoding: str | None = None) -> Document:
         if not data.strip():
             raise TmforgeError(f"{source} is empty; give a file with text in it")
-        text, paragraphs = join_blocks((normalize(b), None) for b in docx_blocks(data, source))
+        text, paragraphs = join_blocks((same_text(b, normalize(b)), None) for b in docx_blocks(data, source))
         return self.document(source, text, paragraphs)

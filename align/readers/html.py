@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from tmforge.align.inline import MarkedText, collapse_marks, marks_of
 from tmforge.align.readers.base import Parsed, TextReader, join_blocks, text_head
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "nav", "iframe", "object",
@@ -14,6 +15,9 @@ _BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3",
                "header", "footer", "aside", "address", "figure", "figcaption", "form", "fieldset",
                "legend", "details", "summary", "hr", "body", "center", "title"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Inline formatting kept as marks (TMX inline tags in the memory, align/inline.py).
+_INLINE_KINDS = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "a": "link",
+                 "code": "code", "kbd": "code", "samp": "code", "tt": "code"}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 NAV_MAX_WORDS = 6
 
@@ -32,25 +36,42 @@ class _BlockCollector:
     """Blocks of visible text from a stream of start tags, text and end tags."""
 
     def __init__(self) -> None:
-        self.blocks: list[tuple[str, int, bool]] = []  # text, characters inside links, inside a heading
+        # text (a MarkedText: its bold, links ... as marks), characters inside links, inside a heading
+        self.blocks: list[tuple[str, int, bool]] = []
         self.pieces: list[str] = []
+        self.length = 0                  # characters in pieces
+        self.open: list[tuple[str, str, int, str]] = []   # inline elements open: tag, kind, start, opening code
+        self.spans: list[tuple[int, int, str, str, str]] = []
         self.link_chars = 0
         self.heading = False
 
     def flush(self) -> None:
-        body = " ".join("".join(self.pieces).split())
-        if body:
-            self.blocks.append((body, self.link_chars, self.heading))
+        spans = self.spans + [(start, self.length, kind, code, f"</{tag}>") for tag, kind, start, code in self.open]
+        body = collapse_marks("".join(self.pieces), marks_of(spans))
+        if body[0]:
+            self.blocks.append((MarkedText(*body), self.link_chars, self.heading))
         self.pieces.clear()
+        self.spans.clear()
+        self.open = [(tag, kind, 0, code) for tag, kind, _, code in self.open]  # they go on in the next block
+        self.length = 0
         self.link_chars, self.heading = 0, False
 
-    def start(self, tag: str) -> None:
+    def start(self, tag: str, attributes=None) -> None:
         if tag in _BLOCK_TAGS or tag == "br":
             self.flush()
         if tag in _HEADINGS:
             self.heading = True
+        kind = _INLINE_KINDS.get(tag)
+        if kind and (tag != "a" or (attributes or {}).get("href")):
+            code = f'<a href="{attributes["href"]}">' if tag == "a" else f"<{tag}>"
+            self.open.append((tag, kind, self.length, code))
 
     def end(self, tag: str) -> None:
+        if tag in _INLINE_KINDS:
+            at = next((k for k in range(len(self.open) - 1, -1, -1) if self.open[k][0] == tag), None)
+            if at is not None:
+                _, kind, start, code = self.open.pop(at)
+                self.spans.append((start, self.length, kind, code, f"</{tag}>"))
         if tag in _BLOCK_TAGS:
             if tag in _HEADINGS:
                 self.heading = True
@@ -58,6 +79,7 @@ class _BlockCollector:
 
     def text(self, chunk: str, link: bool) -> None:
         self.pieces.append(chunk)
+        self.length += len(chunk)
         if link:
             self.link_chars += len(chunk.strip())
 
@@ -79,7 +101,7 @@ def _walk_tree(root, out: _BlockCollector) -> int:
                 out.text(el.tail, in_link)
             continue
         deepest = max(deepest, depth)
-        out.start(tag)
+        out.start(tag, el.attrib)
         link = in_link or tag == "a"
         if el.text:
             out.text(el.text, link)
@@ -100,7 +122,7 @@ def _scan_flat(text: str, out: _BlockCollector) -> None:
             if tag in _SKIP_TAGS:
                 self.skipping += 1
             elif not self.skipping:
-                out.start(tag)
+                out.start(tag, dict(attrs))
                 self.links += tag == "a"
 
         def handle_endtag(self, tag):

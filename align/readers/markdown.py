@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tmforge.align.inline import (MAX_MARKS, closer as close_sentinel, has_sentinels, opener as open_sentinel,
+                                  take_sentinels)
 from tmforge.align.readers.base import MAX_PARAGRAPH, Parsed, TextReader, join_blocks, text_head
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -24,12 +26,18 @@ _INLINE = [
     (re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]"), r"\1"),      # reference link
     (re.compile(r"`([^`]+)`"), r"\1"),
 ]
+_LINK = re.compile(r"\[([^\[\]]+)\]\(([^()]*)\)")
+_CODE = re.compile(r"`([^`]+)`")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\[\]\s]+\](?!:)")     # [^1]: a footnote reference, not its definition
 _TAG = re.compile(r"<[^<>\n]+>")                            # inline HTML tags
 _DELIMITERS = re.compile(r"\*+|_+")
 
 
-def _emphasis(text: str) -> str:
+def _emphasis(text: str, kinds: list | None = None) -> str:
     """Remove the markers of *emphasis*, _emphasis_, **strong** and __strong__ in one pass.
+
+    With `kinds` (a list of marks being collected, see align/inline.py), each
+    pair of markers becomes sentinels of a bold or italic mark instead.
 
     A delimiter stack as in CommonMark, one stack per kind: each marker is
     pushed and popped at most once, so the time is linear in the text (the
@@ -38,6 +46,7 @@ def _emphasis(text: str) -> str:
     openers: dict[str, list[int]] = {"*": [], "_": [], "**": [], "__": []}
     runs: list[tuple[int, int]] = []  # (start, end) of each marker run considered
     drop: set[int] = set()            # indices in runs whose marker is removed
+    pairs: dict[int, int] = {}        # opener -> closer, in runs
     n = len(text)
     for match in _DELIMITERS.finditer(text):
         start, end = match.span()
@@ -60,6 +69,7 @@ def _emphasis(text: str) -> str:
         if can_close and stack:
             opener = stack.pop()
             drop.update((opener, index))
+            pairs[opener] = index
             for other in openers.values():  # markers opened inside this span can no longer close
                 while other and other[-1] > opener:
                     other.pop()
@@ -67,19 +77,45 @@ def _emphasis(text: str) -> str:
             stack.append(index)
     if not drop:
         return text
+    numbers: dict[int, str] = {}      # run index -> the sentinel that replaces it
+    if kinds is not None:
+        for first, last in pairs.items():
+            if len(kinds) >= MAX_MARKS:
+                break
+            marker = text[runs[first][0]:runs[first][1]]
+            numbers[first], numbers[last] = open_sentinel(len(kinds)), close_sentinel(len(kinds))
+            kinds.append(("bold" if len(marker) == 2 else "italic", marker, marker))
     parts, pos = [], 0
     for index in sorted(drop):
         start, end = runs[index]
         parts.append(text[pos:start])
+        parts.append(numbers.get(index, ""))
         pos = end
     parts.append(text[pos:])
     return "".join(parts)
 
 
 def _markdown_inline(text: str) -> str:
-    for pattern, repl in _INLINE:
-        text = pattern.sub(repl, text)
-    return _TAG.sub("", _emphasis(text))
+    """The text of inline Markdown, as a MarkedText whose marks are its links, inline code, emphasis
+    and footnote references (align/inline.py)."""
+    if has_sentinels(text):       # private-use characters of our own in the input: no marks
+        for pattern, repl in _INLINE:
+            text = pattern.sub(repl, text)
+        return _TAG.sub("", _emphasis(text))
+    kinds: list[tuple[str, str, str]] = []
+
+    def mark(kind: str, open_code: str, close_code: str, inner: str) -> str:
+        if len(kinds) >= MAX_MARKS:      # a block of thousands of marks: the rest are text only
+            return inner
+        kinds.append((kind, open_code, close_code))
+        return open_sentinel(len(kinds) - 1) + inner + close_sentinel(len(kinds) - 1)
+
+    text = _INLINE[0][0].sub(_INLINE[0][1], text)      # images: their alt text
+    text = _LINK.sub(lambda m: mark("link", "[", f"]({m.group(2)})", m.group(1)), text)
+    text = _INLINE[2][0].sub(_INLINE[2][1], text)      # reference links
+    text = _CODE.sub(lambda m: mark("code", "`", "`", m.group(1)), text)
+    text = _FOOTNOTE_REF.sub(lambda m: mark("fnote", m.group(), "", ""), text)
+    return take_sentinels(_TAG.sub("", _emphasis(text, kinds)), kinds)
 
 
 def markdown_blocks(text: str) -> list[str]:
