@@ -53,7 +53,7 @@ COMMON_DOCS = 10_000         # stems in more units than this are read only when 
 EXTRA_ROWS = 20_000          # further stems are read while their posting lists add up to this
 MIN_STEMS = 3                # read at least this many (common ones too): one or two lists rank nothing
 RANKED = 500                 # units sharing most stems with the query, fetched
-SCORED = 30                  # of those, the closest by characters, scored by the formula
+SCORED = 30                  # of those, the closest by characters, scored by the formula (or `limit`, if more)
 KINDS = ("exact", "fuzzy", "semantic")
 
 
@@ -149,7 +149,7 @@ def fuzzy_matches(store: Store, text: str, pair_ids: Sequence[int], min_quality:
     wanted = fuzzy.normalise_space(text)
     rows = [(uid, source) for uid, source in rows if fuzzy.normalise_space(source) != wanted]  # exact: elsewhere
     closest = process.extract(text.lower(), [source.lower() for _, source in rows], scorer=fuzz.ratio,
-                              limit=SCORED)
+                              limit=max(SCORED, limit))
     scored = []
     for _, _, k in closest:
         uid, source = rows[k]
