@@ -10,7 +10,8 @@ from typing import Iterable
 
 from tmforge.align.beads import BeadsFormat  # noqa: F401  (registers .align before any lookup)
 from tmforge.align.pipeline import to_memory
-from tmforge.tm.formats import check_outputs, registry
+from tmforge.tm.formats import MemoryFormat, check_outputs, registry
+from tmforge.tm.model import TranslationMemory
 from tmforge.tm.options import WriteOptions, WriteReport
 from tmforge.types import Alignment
 
@@ -29,4 +30,10 @@ def write_alignment(alignment: Alignment, path: Path, options: WriteOptions) -> 
     fmt = registry.for_path(path, beads=True, noun=NOUN)
     if fmt.needs_beads:
         return fmt.write_alignment(alignment, path, options)
-    return fmt.write(to_memory(alignment, options.include_empty), path, options)
+    return fmt.write(memory_for(alignment, fmt, options), path, options)
+
+
+def memory_for(alignment: Alignment, fmt: MemoryFormat, options: WriteOptions) -> TranslationMemory:
+    """The units to write in `fmt`: with inline tags where it carries them and they are asked
+    for (WriteOptions.inline_markup, on unless --no-tags), else plain text."""
+    return to_memory(alignment, options.include_empty, tags=options.inline_markup and fmt.inline_tags)

@@ -16,7 +16,9 @@ from tmforge.align.embed import DEFAULT_MODEL, Encoder, SpanEncoder, load_encode
 from tmforge.align.plausibility import check_decoding
 from tmforge.align.relatedness import check_related
 from tmforge.align.languages import NAMES, check_flag, check_segmentable, normalise_flag
-from tmforge.align.readers import Document, read_document, read_lines
+from tmforge.align.readers import Document, ReadingOptions, read_document, read_lines
+from tmforge.align.cuetime import cue_times
+from tmforge.align.inline import BeadMarkup
 from tmforge.align.realign import align_passes
 from tmforge.align.search import SearchParams, search
 from tmforge.align.untranslated import untranslated_beads
@@ -71,10 +73,12 @@ def span_embeddings(encoder: Encoder, texts: Sequence[str], max_span: int, exact
 def align_sentences(src: Sequence[str], tgt: Sequence[str], encoder: Encoder | None = None,
                     params: SearchParams = SearchParams(), src_paragraphs: Sequence[int] | None = None,
                     tgt_paragraphs: Sequence[int] | None = None, progress: Progress | None = None,
-                    src_lang: str | None = None, tgt_lang: str | None = None) -> list[Bead]:
+                    src_lang: str | None = None, tgt_lang: str | None = None,
+                    times: tuple[np.ndarray, np.ndarray] | None = None) -> list[Bead]:
     """Align two lists of sentences; bead indices refer to positions in the lists.
 
     `progress` is told the sentences embedded and the rows of the search done.
+    `times` are subtitle cues' start/end milliseconds per side (align/cuetime.py), used as evidence.
     Each bead's score is its confidence (align/confidence.py), which centres
     short inputs on the languages' reference means: give the languages when known.
     """
@@ -85,7 +89,7 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], encoder: Encoder | N
     src_spans = span_embeddings(encoder, src, params.max_span, on_step=embedding.part(0, len(src)))
     tgt_spans = span_embeddings(encoder, tgt, params.max_span, on_step=embedding.part(len(src), len(tgt)))
     beads = align_passes(src_spans, tgt_spans, src, tgt, params, src_paragraphs, tgt_paragraphs,
-                         on_step=stage_step(progress, "aligning"))
+                         on_step=stage_step(progress, "aligning"), times=times)
     return rescore(beads, src_spans, tgt_spans, reference_mean(encoder.name, src_lang),
                    reference_mean(encoder.name, tgt_lang))
 
@@ -95,6 +99,14 @@ def sentences_of(paragraphs: Sequence[Paragraph], lang: str, subtitles: bool = F
     if subtitles:
         return [Sentence(p.text, k) for k, p in enumerate(paragraphs)]
     return segment_paragraphs(paragraphs, lang)
+
+
+def _cue_times(src_doc: Document, tgt_doc: Document) -> tuple[np.ndarray, np.ndarray] | None:
+    """Both sides' cue timings when both are subtitles (one sentence per cue), else None."""
+    if not (src_doc.whole_units and tgt_doc.whole_units):
+        return None
+    src, tgt = cue_times(src_doc.paragraphs), cue_times(tgt_doc.paragraphs)
+    return None if src is None or tgt is None else (src, tgt)
 
 
 def _check_lengths(src_doc: Document, tgt_doc: Document) -> None:
@@ -153,8 +165,9 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
                 tgt_lang: str | None = None, segmented: bool = False, encoder: Encoder | None = None,
                 params: SearchParams = SearchParams(), encoding: str | None = None,
                 length_check: bool = True, force_pair: bool = False, src_encoding: str | None = None,
-                tgt_encoding: str | None = None, progress: Progress | None = None) -> Alignment:
-    """Align a pair of files, one per language.
+                tgt_encoding: str | None = None, progress: Progress | None = None,
+                reading: ReadingOptions | None = None) -> Alignment:
+    """Align a pair of files, one per language (`reading`: the user's reading options, e.g. --sheet).
 
     Files that turn out not to translate each other (align/relatedness.py) are
     refused with UnrelatedDocuments unless `force_pair`. `src_encoding` and
@@ -166,6 +179,7 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
     tgt_paras: list[Paragraph] = []
     encodings: dict[str, str] = {}
     warnings: list[str] = []
+    times = None
     other_encoder = encoder is not None and encoder.name != DEFAULT_MODEL
     src_lang = normalise_flag(src_lang, "--src-lang", other_encoder)
     tgt_lang = normalise_flag(tgt_lang, "--tgt-lang", other_encoder)
@@ -180,7 +194,8 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
         src_lang = _language(src_lang, identify_language(" ".join(s.text for s in src[:200])), "--src-lang", src_path)
         tgt_lang = _language(tgt_lang, identify_language(" ".join(t.text for t in tgt[:200])), "--tgt-lang", tgt_path)
     else:
-        src_doc, tgt_doc = read_document(src_path, src_enc), read_document(tgt_path, tgt_enc)
+        src_doc = read_document(src_path, src_enc, options=reading)
+        tgt_doc = read_document(tgt_path, tgt_enc, options=reading)
         src_lang = _language(src_lang, document_language(src_doc), "--src-lang", src_path)
         tgt_lang = _language(tgt_lang, document_language(tgt_doc), "--tgt-lang", tgt_path)
         _check_pair(src_lang, tgt_lang, str(src_path), str(tgt_path))
@@ -192,10 +207,11 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
         src_paras, tgt_paras = src_doc.paragraphs, tgt_doc.paragraphs
         encodings = {str(src_path): src_doc.encoding, str(tgt_path): tgt_doc.encoding}
         warnings = src_doc.warnings + tgt_doc.warnings
+        times = _cue_times(src_doc, tgt_doc)
     encoder = encoder or load_encoder()
     beads = align_sentences([s.text for s in src], [t.text for t in tgt], encoder, params,
                             [s.paragraph for s in src], [t.paragraph for t in tgt], progress,
-                            src_lang=src_lang, tgt_lang=tgt_lang)
+                            src_lang=src_lang, tgt_lang=tgt_lang, times=times)
     if not force_pair:
         check_related(beads, str(src_path), str(tgt_path))
     return _mark_untranslated(Alignment(src_lang, tgt_lang, src, tgt, beads, signature(encoder, params),
@@ -205,7 +221,7 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
 
 def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encoder | None = None,
                 params: SearchParams = SearchParams(), encoding: str | None = None,
-                progress: Progress | None = None) -> Alignment:
+                progress: Progress | None = None, reading: ReadingOptions | None = None) -> Alignment:
     """Split a mixed Russian/English document into streams and align them.
 
     Neighbouring paragraphs that translate each other (judged by embedding
@@ -217,7 +233,7 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
         raise TmforgeError(f"--src-lang {src_lang}: a mixed file is split into Russian and English only; "
                            "give two files, one per language")
     tell(progress, "reading")
-    doc = read_document(path, _checked_encoding(path, None, encoding, "--encoding"))
+    doc = read_document(path, _checked_encoding(path, None, encoding, "--encoding"), options=reading)
     encoder = encoder or load_encoder()
     tell(progress, "embedding")
     # Pieces: paragraphs, with those that switch language cut into their runs.
@@ -291,17 +307,23 @@ def bead_props(alignment: Alignment, bead: Bead) -> dict[str, str] | None:
 
 
 def to_memory(alignment: Alignment, include_empty: bool = False,
-              keep_untranslated: bool | None = None) -> TranslationMemory:
+              keep_untranslated: bool | None = None, tags: bool = False) -> TranslationMemory:
     """One translation unit per bead (beads with an empty side only when asked; beads whose
     target was left untranslated, see align/untranslated.py, only when asked: by `keep_untranslated`,
-    else by the alignment's `untranslated_kept`)."""
+    else by the alignment's `untranslated_kept`). With `tags`, segments are TMX markup: escaped text
+    with the documents' inline formatting as bpt/ept/ph (align/inline.py), to write with
+    WriteOptions(inline_markup=True)."""
     if keep_untranslated is None:
         keep_untranslated = alignment.untranslated_kept
     created = now_utc()
     left_out = set() if keep_untranslated else set(alignment.untranslated)
+    pairs = alignment.pairs()
+    if tags:
+        markup = BeadMarkup(alignment)
+        pairs = [(*markup(b), b) for _, _, b in pairs]
     units = [TranslationUnit(source=s, target=t, src_lang=alignment.src_lang, tgt_lang=alignment.tgt_lang,
                              score=b.score, bead=b.kind, document=alignment.document, seq=seq,
                              created=created, props=bead_props(alignment, b))
-             for seq, (s, t, b) in enumerate(alignment.pairs(), 1)
+             for seq, (s, t, b) in enumerate(pairs, 1)
              if (include_empty or (b.src and b.tgt)) and seq - 1 not in left_out]
     return TranslationMemory.from_units(units, meta={"signature": alignment.signature})

@@ -14,6 +14,7 @@ from typing import Sequence
 import numpy as np
 
 from tmforge.align.beads import Bead
+from tmforge.align.cuetime import Combined, TimeScorer, fit_clock, mapped
 from tmforge.align.lexicon import Lexicon, LexicalScorer
 from tmforge.align.repair import cross_repair
 from tmforge.align.search import SearchParams, centered, confidence, search
@@ -33,17 +34,20 @@ def train_lexicon(pairs: Sequence[tuple[str, str]], params: SearchParams) -> Lex
 def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str], tgt: Sequence[str],
                  params: SearchParams, src_paragraphs=None, tgt_paragraphs=None,
                  lexicon: Lexicon | None = None, first: list[Bead] | None = None,
-                 on_step=None) -> list[Bead]:
+                 on_step=None, times: tuple[np.ndarray, np.ndarray] | None = None) -> list[Bead]:
     """Align sentences given their span embeddings and texts.
 
     `lexicon`, when given (one learned over a whole batch), replaces the
     document's own; `first` is a first pass already run with the same params;
-    `on_step(done, total)` follows the first search (as `search` tells it).
+    `on_step(done, total)` follows the first search (as `search` tells it);
+    `times`, the (n, 2) and (m, 2) start/end milliseconds of subtitle cues, adds
+    their overlap as evidence (align/cuetime.py) once the first pass matched the clocks.
     """
     lengths = (np.array([len(s) for s in src]), np.array([len(t) for t in tgt]))
     if first is None:
         first = search(src_spans, tgt_spans, *lengths, params, src_paragraphs, tgt_paragraphs, on_step=on_step)
-    if not (params.lex_weight or params.cross_margin) or not src or not tgt:
+    timing = _timing(first, times, params) if src and tgt else None
+    if not (params.lex_weight or params.cross_margin or timing) or not src or not tgt:
         return first
     beads, scorer = first, None
     if params.lex_weight:
@@ -51,7 +55,11 @@ def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str
             lexicon = train_lexicon(confident_pairs(first, src, tgt, params.lex_min_confidence), params)
         scorer = LexicalScorer(lexicon, src, tgt, params.lex_weight, params.lex_offset, params.size_weight,
                                params.max_span)
-        beads = search(src_spans, tgt_spans, *lengths, params, src_paragraphs, tgt_paragraphs, extra=scorer)
+    if scorer is not None or timing is not None:
+        extra = Combined(tuple(x for x in (scorer, timing) if x is not None))
+        if timing is not None:        # timed cues are not paragraphs: a line split over two cues is no crossing
+            src_paragraphs = tgt_paragraphs = None
+        beads = search(src_spans, tgt_spans, *lengths, params, src_paragraphs, tgt_paragraphs, extra=extra)
     if params.cross_margin:
         xs, ys = centered(src_spans[:1])[0], centered(tgt_spans[:1])[0]
 
@@ -61,3 +69,14 @@ def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str
 
         beads = cross_repair(beads, pair_score, confidence, params.cross_margin, params.skip, params.cross_window)
     return beads
+
+
+def _timing(first: list[Bead], times, params: SearchParams) -> TimeScorer | None:
+    """The time-overlap scorer for subtitle cues whose clocks the first pass could match, else None."""
+    if times is None or not params.time_weight:
+        return None
+    src_times, tgt_times = times
+    clock = fit_clock(first, src_times, tgt_times)
+    if clock is None:
+        return None
+    return TimeScorer(src_times, mapped(tgt_times, clock), params.time_weight, params.time_offset)

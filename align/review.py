@@ -3,7 +3,8 @@
 One file, no network: inline CSS and a little JavaScript (jump to the next
 problem, show only problems). Every text is escaped. Beads are coloured by
 score; low-confidence beads, beads that are not 1-1 and sentences left without
-a counterpart are listed at the top as links.
+a counterpart are listed at the top as links. Subtitle cues show their
+timecodes (start → end, in their file's notation) above their text.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ tr.unaligned{background:#f3f0ff} tr.unaligned td.kind{color:#6639ba;font-weight:
 tr.untranslated td.tgt{background:#fff8c5;text-decoration:underline wavy #bf8700}
 span.sent+span.sent{border-left:2px solid #c9cdd4;margin-left:4px;padding-left:6px}
 span.missing{color:#8c959f;font-style:italic}
+span.tc{display:block;font-size:12px;color:#59626e;font-variant-numeric:tabular-nums}
 tr.bead{scroll-margin-top:190px}
 tr.current{outline:3px solid #0b57d0;outline-offset:-3px}
 body.only-problems tr.bead:not(.problem){display:none}
@@ -80,10 +82,24 @@ def score_class(score: float | None, low: float = LOW_SCORE) -> str:
     return "s-high" if score >= HIGH_SCORE else "s-mid"
 
 
-def _sentences(texts: list[str]) -> str:
+def _sentences(texts: list[str], times: list[str | None] | None = None) -> str:
+    """The sentences of one side of a bead; a subtitle cue's timecode before its text."""
     if not texts:
         return '<span class="missing">no counterpart</span>'
-    return "".join(f'<span class="sent">{html.escape(t)}</span>' for t in texts)
+    times = times or [None] * len(texts)
+    return "".join(f'<span class="sent">{f"<span class=tc>{html.escape(tc)}</span>" if tc else ""}'
+                   f'{html.escape(t)}</span>' for t, tc in zip(texts, times))
+
+
+def _timecodes(sentences, paragraphs, indices) -> list[str | None]:
+    """'start → end' of the cue each sentence comes from (subtitles), None for text without timing."""
+    out = []
+    for i in indices:
+        k = sentences[i].paragraph
+        props = paragraphs[k].props if k < len(paragraphs) else None
+        out.append(f"{props['start']} → {props['end']}" if props and "start" in props and "end" in props
+                   else None)
+    return out
 
 
 def _links(ids: list[tuple[str, str]], limit: int = 300) -> str:
@@ -126,6 +142,7 @@ class ReviewPage:
     def _render(self, al, d: int, numbered: bool) -> None:
         rows = []
         untranslated = set(getattr(al, "untranslated", ()))
+        src_paras, tgt_paras = getattr(al, "src_paragraphs", []), getattr(al, "tgt_paragraphs", [])
         for b, bead in enumerate(al.beads, 1):
             rid = f"d{d}-b{b}"
             label = f"{d + 1}:{b}" if numbered else f"{b}"
@@ -154,8 +171,10 @@ class ReviewPage:
                 f'<tr id="{rid}" class="{" ".join(classes)}" data-kind="{bead.kind}" data-score="{score}">'
                 f'<td class="n"><a href="#{rid}">{label}</a></td><td class="kind">{bead.kind}</td>'
                 f'<td class="score">{score}</td>'
-                f'<td class="src" lang="{html.escape(al.src_lang)}">{_sentences([al.src[i].text for i in bead.src])}</td>'
-                f'<td class="tgt" lang="{html.escape(al.tgt_lang)}">{_sentences([al.tgt[j].text for j in bead.tgt])}</td>'
+                f'<td class="src" lang="{html.escape(al.src_lang)}">'
+                f'{_sentences([al.src[i].text for i in bead.src], _timecodes(al.src, src_paras, bead.src))}</td>'
+                f'<td class="tgt" lang="{html.escape(al.tgt_lang)}">'
+                f'{_sentences([al.tgt[j].text for j in bead.tgt], _timecodes(al.tgt, tgt_paras, bead.tgt))}</td>'
                 "</tr>")
         self._total += len(al.beads)
         files = ", ".join(f"{html.escape(Path(p).name)} ({html.escape(e)})" for p, e in al.encodings.items())

@@ -62,6 +62,10 @@ class SearchParams:
     # both sides within cross_window beads pair up, when that scores this much higher; 0 leaves it out.
     cross_margin: float = 0.8
     cross_window: int = 6
+    # Subtitles (align/cuetime.py): a bead gains time_weight * (overlap of its cues' time spans - time_offset)
+    # in a second search, once the two files' clocks are matched; 0 leaves timing out.
+    time_weight: float = 1.0
+    time_offset: float = 0.3
 
     def signature(self) -> str:
         fields = asdict(self)

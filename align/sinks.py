@@ -18,8 +18,7 @@ from typing import Callable, Iterable, Iterator
 import polars as pl
 
 from tmforge.align.batch import Outcome
-from tmforge.align.export import NOUN, check_alignment_output, write_alignment
-from tmforge.align.pipeline import to_memory
+from tmforge.align.export import NOUN, check_alignment_output, memory_for, write_alignment
 from tmforge.align.review import LOW_SCORE, ReviewPage
 from tmforge.errors import TmforgeError
 from tmforge.tm.formats import registry
@@ -172,7 +171,7 @@ class MergedMemory(Sink):
                                    "use --split-output for a batch")
             self._beads = alignment
             return
-        memory = to_memory(alignment, self.options.include_empty)
+        memory = memory_for(alignment, self.format, self.options)
         if not self.format.streams:
             self._memories.append(memory)
         elif self._stream is None:

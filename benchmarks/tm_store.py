@@ -30,6 +30,7 @@ Usage:
   python benchmarks/tm_store.py lookup [--work ...] [--queries 300] [--store store.tmdb]
   python benchmarks/tm_store.py semantic [--work ...] [--units 100000]   (build + index + lookup)
   python benchmarks/tm_store.py semantic-lookup [--work ...] [--queries 300]
+  python benchmarks/tm_store.py ann-scale [--work ...] [--units 1000000] [--queries 100]  (declared synthetic vectors)
   python benchmarks/tm_store.py load   [--work ...] [--clients 50] [--seconds 60] [--think 1.0] [--store ...]
 """
 
@@ -225,19 +226,29 @@ def run_lookup(work: Path, queries: int, store_name: str = "store.tmdb", semanti
             result["ann"] = index._ann is not None
             paraphrases = [_semantic_variant(s) for s in sources]
             sets["semantic"] = (paraphrases, lambda q: index.search(q, pair_ids, 5))
+        from tmforge.tm.fuzzy import match_score
+
+        # Recall of the fuzzy search: of the edited queries whose own source still scores at least 70,
+        # how many find that source among their matches.
+        reachable = {q for q, s in zip(fuzzy, sources) if match_score(q, s) >= 70}
+        own = dict(zip(fuzzy, sources))
         for kind, (texts, fn) in sets.items():
             for q in texts[:5]:
                 fn(q)                      # warm the page cache and the encoder
-            times, cpu, found = [], [], 0
+            times, cpu, found, found_own = [], [], 0, 0
             for q in texts:
                 started, started_cpu = time.perf_counter(), time.process_time()
                 hits = fn(q)
                 times.append(time.perf_counter() - started)
                 cpu.append(time.process_time() - started_cpu)
                 found += bool(hits)
+                found_own += kind == "fuzzy" and q in reachable and any(m.source == own[q] for m in hits)
             cpu_q = _percentiles(cpu)
             result[kind] = {**_percentiles(times), "cpu_p50_ms": cpu_q["p50_ms"], "cpu_p95_ms": cpu_q["p95_ms"],
                             "with_match": round(found / len(texts), 3)}
+            if kind == "fuzzy":
+                result[kind]["found_own_source"] = f"{found_own}/{len(reachable)}"
+        result["load_average"] = [round(x, 1) for x in os.getloadavg()]
         result["units"] = st.count()
     print(json.dumps(result))
     return result
@@ -266,6 +277,69 @@ def build_semantic(work: Path, n: int) -> dict:
               "index_cpu_seconds": round(CPU_SECONDS[-1], 1),
               "index_rate_per_s": round(units / index_seconds), "index_peak_rss_mb": round(index_rss),
               "store_mb": round(store.stat().st_size / 1e6), "exit": [code, code2]}
+    print(json.dumps(result))
+    return result
+
+
+def run_ann_scale(work: Path, total: int, queries: int) -> dict:
+    """The nearest-neighbour search of semantic lookup on a graph of `total` vectors, and on the real ones.
+
+    Encoding a million units with the bundled encoder takes hours of CPU, so the big graph holds the real
+    vectors of semantic.tmdb (made by `tm index`) plus SYNTHETIC ones: copies of the real vectors with
+    Gaussian noise added (cosine about 0.8 to the vector they come from), quantised as the store does. It
+    measures what a graph of that size costs to search (HNSW work grows with the graph, not with where
+    the vectors came from); the queries are real: paraphrased stored sources, encoded by the bundled
+    encoder (timed apart). Recall: the query's own unit among the 5 nearest, in both graphs.
+    """
+    sys.path.insert(0, str(ROOT))
+    import numpy as np
+
+    from tmforge.align.embed import load_encoder
+    from tmforge.threads import usable_cores
+    from tmforge.tm.store import Store
+    from tmforge.tm.vectors import _load_all, _unit_rows, new_graph, quantise
+
+    rng = random.Random(SEED)
+    with Store.open(work / "semantic.tmdb") as st:
+        ids, vecs = _load_all(st)
+        sources = sample_sources(st, queries, rng, with_vectors=True)
+        own = [st.conn.execute("SELECT id FROM units WHERE source = ?", (s,)).fetchone()[0] for s in sources]
+    encoder = load_encoder()
+    encoder.encode(["warm-up"])
+    encode_cpu, query_vecs = [], []
+    for text in (_semantic_variant(s) for s in sources):
+        started = time.process_time()
+        query_vecs.append(_unit_rows(quantise(encoder.encode([text])))[0])
+        encode_cpu.append(time.process_time() - started)
+    result = {"real_vectors": len(ids), "total_vectors": total, "synthetic_vectors": max(0, total - len(ids)),
+              "queries": queries, "encode_query": _percentiles(encode_cpu)}
+    graphs = {"real": (ids, vecs)}
+    if total > len(ids):
+        noise = np.random.default_rng(SEED)
+        extra = total - len(ids)
+        parts = [vecs]
+        for start in range(0, extra, 100_000):
+            n = min(100_000, extra - start)
+            base = _unit_rows(vecs[noise.integers(0, len(ids), n)])
+            parts.append(quantise(base + noise.normal(0, 0.75 / np.sqrt(vecs.shape[1]), base.shape)))
+        graphs["scaled"] = (np.concatenate([ids, 10**12 + np.arange(extra, dtype=np.int64)]), np.concatenate(parts))
+    for name, (keys, data) in graphs.items():
+        graph = new_graph(data.shape[1])
+        started, started_cpu = time.perf_counter(), time.process_time()
+        graph.add(keys, data, threads=usable_cores())
+        build = {"vectors": len(keys), "build_s": round(time.perf_counter() - started, 1),
+                 "build_cpu_s": round(time.process_time() - started_cpu, 1)}
+        for q in query_vecs[:5]:
+            graph.search(q, 32)
+        cpu, hit = [], 0
+        for q, uid in zip(query_vecs, own):
+            started = time.process_time()
+            found = graph.search(q, 32)             # as SemanticIndex.search asks: 32 for k=5
+            cpu.append(time.process_time() - started)
+            hit += uid in set(int(k) for k in found.keys[:5])
+        result[name] = {**build, "search_cpu": _percentiles(cpu), "own_unit_in_top5": f"{hit}/{len(own)}"}
+        del graph
+    result["load_average"] = [round(x, 1) for x in os.getloadavg()]
     print(json.dumps(result))
     return result
 
@@ -305,6 +379,12 @@ async def _load(port: int, queries: list[str], clients: int, seconds: float, thi
             "errors": errors, "requests_per_s": round(len(latencies) / elapsed, 1), **_percentiles(latencies)}
 
 
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_load(work: Path, clients: int, seconds: float, think: float, port: int = 18716,
              store_name: str = "store.tmdb") -> dict:
     import urllib.request
@@ -330,20 +410,28 @@ def run_load(work: Path, clients: int, seconds: float, think: float, port: int =
                 time.sleep(0.1)
         else:
             raise SystemExit("the server did not start")
+        cpu_before = _process_cpu(server.pid)
         loaded = asyncio.run(_load(port, queries, clients, seconds, think))
+        loaded["server_cpu_ms_per_request"] = round(1000 * (_process_cpu(server.pid) - cpu_before)
+                                                    / max(1, loaded["requests"]), 1)
+        cpu_before = _process_cpu(server.pid)
         saturated = asyncio.run(_load(port, queries, 8, min(seconds, 20), 0))
+        saturated["server_cpu_ms_per_request"] = round(1000 * (_process_cpu(server.pid) - cpu_before)
+                                                       / max(1, saturated["requests"]), 1)
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
-    result = {"units": units, "loaded": loaded, "no_pause_8_clients": saturated}
+    result = {"units": units, "loaded": loaded, "no_pause_8_clients": saturated,
+              "load_average": [round(x, 1) for x in os.getloadavg()]}
     print(json.dumps(result))
     return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("step", choices=["build", "import", "lookup", "semantic", "semantic-lookup", "load"])
+    parser.add_argument("step", choices=["build", "import", "lookup", "semantic", "semantic-lookup", "ann-scale",
+                                         "load"])
     parser.add_argument("--work", type=Path, default=Path("/tmp/tmforge-store-bench"))
     parser.add_argument("--units", type=int, default=None)
     parser.add_argument("--queries", type=int, default=300)
@@ -363,6 +451,8 @@ def main() -> None:
         run_lookup(args.work, args.queries, "semantic.tmdb", semantic=True)
     elif args.step == "semantic-lookup":       # the lookup half of `semantic`, on the store it built
         run_lookup(args.work, args.queries, "semantic.tmdb", semantic=True)
+    elif args.step == "ann-scale":             # the search of semantic lookup on a graph of --units vectors
+        run_ann_scale(args.work, args.units or 1_000_000, args.queries)
     else:
         run_load(args.work, args.clients, args.seconds, args.think, store_name=args.store)
 

@@ -11,11 +11,23 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class InlineMark:
+    """Inline formatting of a paragraph (align/inline.py): a span of its text, or a point when start == end."""
+
+    start: int   # offsets into Paragraph.text
+    end: int
+    kind: str    # bold, italic, link, code, underline (spans); fnote, image (points)
+    open: str = ""    # the native code that opens it (HTML "<b>", Markdown "**"); a point's whole code
+    close: str = ""   # the native code that closes it
+
+
+@dataclass(frozen=True)
 class Paragraph:
     text: str
     start: int  # character offsets into Document.text
     end: int
     props: dict[str, str] | None = field(default=None, compare=False)  # e.g. subtitle cue timing
+    marks: tuple[InlineMark, ...] = field(default=(), compare=False)  # bold, links ... (readers that see them)
 
 
 @dataclass(frozen=True)

@@ -156,5 +156,5 @@ def test_subtitle_pair_keeps_cues_and_timing(tmp_path, sample_gold):
     units = etree.parse(str(out)).getroot().findall(".//tu")
     assert len(units) == 12
     for k, tu in enumerate(units, 1):
-        assert tu.findtext("prop[@type='x-src-start']") == f"00:00:{k:02d}.000"
-        assert tu.findtext("prop[@type='x-tgt-end']") == f"00:00:{k:02d}.900"
+        assert tu.findtext("prop[@type='x-src-start']") == f"00:00:{k:02d},000"  # SRT notation kept
+        assert tu.findtext("prop[@type='x-tgt-end']") == f"00:00:{k:02d},900"

@@ -6,7 +6,7 @@ figure, so a change of the formula shows up here row by row.
 
 import pytest
 
-from tmforge.tm.fuzzy import length_bounds, match_score, tokenize
+from tmforge.tm.fuzzy import length_bounds, match_score, tokenize, word_count
 
 EXAMPLES = [
     # query, stored source, expected %, why
@@ -71,3 +71,11 @@ def test_length_bounds_follow_from_the_formula():
     # 10 words at 70 %: at most 3 edits, so 7..14 words (10/0.7 = 14.3).
     assert length_bounds(10, 70) == (7, 14)
     assert length_bounds(4, 100) == (4, 4)
+
+
+@pytest.mark.parametrize("text", [
+    "Press <b>Start</b> {0} times, then %s or %1$s.", "Давление 1 000,5 бар — по-русски, it's 3.14!",
+    "x_y _a_ ² ½ 1,000,000 <x1/>", "", "   ", "Термостат; клапан: 20 °C (±2)."])
+def test_word_count_is_the_formula_n(text):
+    # The import stores word_count for the length bounds; it must be the n the formula counts.
+    assert word_count(text) == len(tokenize(text).folded)

@@ -7,6 +7,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from urllib.parse import quote, urlencode
 
@@ -97,6 +98,11 @@ def test_tmserver_protocol_as_weblate_calls_it(store):
         assert status == 200 and matches[0]["target"] == "Настройки цвета."
         status, matches = get(base + "/de/en/unit/Hallo")
         assert status == 200 and matches == []
+        # Many clients at once share a few pooled connections: every one gets its own answer.
+        texts = [s for s, _ in PAIRS] * 8
+        with ThreadPoolExecutor(max_workers=24) as pool:
+            answers = list(pool.map(lambda t: get(base + "/ru/en/unit/" + quote(t, safe="")), texts))
+        assert [(status, found[0]["source"]) for status, found in answers] == [(200, t) for t in texts]
 
 
 def test_richer_api_and_json_errors(store):

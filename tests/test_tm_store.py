@@ -215,3 +215,49 @@ def test_large_stores_search_an_hnsw_graph_kept_beside_the_store(tmp_path, encod
         st.import_units([("more.tmx", lambda: [TranslationUnit("Новая строка.", "A new line.", "ru", "en")])])
         vectors.index_store(st, encoder)
         assert st.meta("ann_generation") == st.meta("vector_generation")
+
+
+def _units(pairs, src="ru", tgt="en"):
+    return lambda: [TranslationUnit(s, t, src, tgt) for s, t in pairs]
+
+
+def test_fuzzy_candidates_ignore_numbers_which_cost_no_word_edit(tmp_path):
+    # The query's numbers are its rarest terms, but a changed number is no word edit: a search that
+    # spent its rare-term budget on them missed the unit differing only in its numbers.
+    path = tmp_path / "n.tmdb"
+    with Store.create_or_open(path) as st:
+        st.import_units([("n.tmx", _units([
+            ("Клапан 4712 открыт 9933.", "Valve 4712 is open 9933."),
+            ("Код 4711.", "Code 4711."), ("Код 9932.", "Code 9932."),
+            ("Клапан закрыт.", "The valve is closed."), ("Клапан заменён.", "The valve was replaced."),
+            ("Кран открыт.", "The tap is open."), ("Люк открыт.", "The hatch is open.")]))])
+        matches = lookup(st, "Клапан 4711 открыт 9932.", "ru", "en")
+    assert [m.source for m in matches][:1] == ["Клапан 4712 открыт 9933."]
+    assert matches[0].quality == 96          # no word edit; two numbers differ, 2 points each
+
+
+def _term_counts(st):
+    return (dict(st.conn.execute("SELECT term, docs FROM source_terms")),
+            dict(st.conn.execute("SELECT term, doc FROM units_vocab WHERE col = 'source'")))
+
+
+def test_term_counts_follow_every_import_and_schema_1_stores_gain_them(tmp_path):
+    path = tmp_path / "t.tmdb"
+    many = [(f"{s} Раздел {k}, пункт {k % 3}.", f"{t} Section {k}.") for k in range(7) for s, t in PAIRS]
+    with Store.create_or_open(path) as st:
+        st.import_units([("many.tmx", _units(many))])                     # rebuilt from the index
+        counted, truth = _term_counts(st)
+        assert counted == truth and truth["раздел"] == len(many)
+        st.add_units([TranslationUnit("Раздел о термостате.", "About the thermostat.", "ru", "en")], "api")
+        counted, truth = _term_counts(st)                                # one unit: counted in Python
+        assert counted == truth and truth["раздел"] == len(many) + 1
+        # A store written by schema 1 has no term counts: lookups still work, the next import adds them.
+        st.conn.execute("DROP TABLE source_terms")
+        st.conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with Store.open(path) as st:
+        assert lookup(st, "Проверьте настройки термостата перед запуском системы. Раздел 9, пункт 0.",
+                      "ru", "en")[0].kind == "fuzzy"
+    with Store.create_or_open(path) as st:
+        st.import_units([("one.tmx", _units([("Ещё один раздел.", "One more section.")]))])
+        counted, truth = _term_counts(st)
+        assert counted == truth and st.meta("schema_version") == "2"

@@ -11,6 +11,7 @@ from tmforge.errors import TmforgeError
 from tmforge.tm.formats import read_memory, write_memory
 from tmforge.tm.model import TranslationMemory, TranslationUnit
 
+from conftest import DATA
 from test_tm_pretranslate import xliff_schema
 
 WHEN = datetime(2024, 6, 3, 12, 0, 5, tzinfo=timezone.utc)
@@ -80,12 +81,12 @@ def test_units_translated_in_a_cat_project_become_memory(tmp_path):
     assert {(u.src_lang, u.tgt_lang, u.document) for u in units} == {("ru-RU", "en-US", "help/start.html")}
 
 
-def test_xliff_2_and_other_xml_are_refused_clearly(tmp_path):
-    two = tmp_path / "two.xlf"
-    two.write_text('<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="ru"/>',
-                   encoding="utf-8")
-    with pytest.raises(TmforgeError, match="XLIFF 2.0 is not read yet"):
-        read_memory(two)
+def test_unknown_xliff_versions_and_other_xml_are_refused_clearly(tmp_path):
+    later = tmp_path / "later.xlf"
+    later.write_text('<xliff xmlns="urn:oasis:names:tc:xliff:document:3.0" version="3.0" srcLang="ru"/>',
+                     encoding="utf-8")
+    with pytest.raises(TmforgeError, match="XLIFF 3.0 .* is not read; export XLIFF 1.2 or 2.0"):
+        read_memory(later)
     other = tmp_path / "other.xlf"
     other.write_text("<tmx version='1.4'/>", encoding="utf-8")
     with pytest.raises(TmforgeError, match="not an XLIFF file"):
@@ -105,3 +106,26 @@ def test_tm_convert_between_tmx_and_xliff(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert list(read_memory(back).units()) == UNITS
+
+
+def test_inline_codes_of_xliff_1_2_are_kept_as_tmx_tags_on_request(tmp_path):
+    path = tmp_path / "tags.xlf"
+    path.write_text("""<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+ <file original="a.html" source-language="ru" target-language="en" datatype="html"><body>
+  <trans-unit id="1">
+   <source>Откройте <g id="1">Мастер</g><x id="2"/> и <bpt id="3">&lt;i&gt;</bpt>отчёт<ept id="3">&lt;/i&gt;</ept>.</source>
+   <target state="translated">Open the <g id="1">wizard</g><x id="2"/> and <bpt id="3">&lt;i&gt;</bpt>report<ept id="3">&lt;/i&gt;</ept>.</target>
+  </trans-unit>
+ </body></file>
+</xliff>""", encoding="utf-8")
+    unit = next(read_memory(path, inline="keep").units())
+    assert unit.target == ('Open the <bpt i="1"></bpt>wizard<ept i="1"></ept><ph x="2"></ph> and '
+                           '<bpt i="3">&lt;i&gt;</bpt>report<ept i="3">&lt;/i&gt;</ept>.')
+    out = tmp_path / "tags.tmx"
+    write_memory(read_memory(path, inline="keep"), out, inline_markup=True)
+    tree = etree.parse(str(out))
+    dtd = etree.DTD(str(DATA / "tmx" / "dtd" / "tmx14.dtd"))
+    assert dtd.validate(tree), dtd.error_log
+    source, target = tree.iterfind(".//tuv/seg")
+    assert [(c.tag, c.get("i") or c.get("x")) for c in source] == [(c.tag, c.get("i") or c.get("x")) for c in target]
+    assert next(read_memory(out).units()).source == "Откройте Мастер и отчёт."

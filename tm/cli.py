@@ -53,8 +53,9 @@ Inline = choices("Inline", "strip", "keep")
 Whitespace = choices("Whitespace", "trim", "keep")
 DedupeMode = choices("DedupeMode", "exact", "normalized")
 INLINE = typer.Option("strip", "--inline", callback=plain, rich_help_panel=INPUT,
-                      help="TMX inline tags (bpt/ept/ph/it/hi): strip keeps the text only; keep keeps "
-                           "the markup and writes it back as tags to TMX.")
+                      help="Inline tags (TMX bpt/ept/ph/it/hi, XLIFF g/x/bpt/ept/ph, XLIFF 2.0 pc/sc/ec/ph): "
+                           "strip keeps the text only; keep keeps them as TMX tags and writes them back as "
+                           "tags to TMX and XLIFF 2.0.")
 LANG_CODE = typer.Option(None, "--lang-code", metavar="CODE", rich_help_panel=OUTPUT,
                          help="Language code to write, as BCP 47: en-GB, or ru=ru-RU (repeatable). "
                               "Default: the codes of the units (ru, en).")

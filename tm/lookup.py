@@ -2,20 +2,37 @@
 
 - exact: the stored source equals the query (whitespace runs collapsed),
   found by a hash index; quality 100.
-- fuzzy: candidates from the full-text index (units sharing one of the
-  query's rarest word stems, within the word-count bounds the minimum
-  percentage allows), ranked by BM25, then scored by tm.fuzzy's formula.
+- fuzzy: candidates from the full-text index (units sharing the most of the
+  query's rarer word stems, within the word-count bounds the minimum
+  percentage allows), then scored by tm.fuzzy's formula; see below.
 - semantic: nearest neighbours of the query's sentence vector (tm.vectors),
   for paraphrases that share few words; quality is the cosine x 100, on its
   own scale, so these are listed apart and never mixed into the fuzzy ranking.
 
-Candidate search keeps lookups fast on large stores: a stored source at or
-above the minimum percentage shares at least one of the query's
-`floor((1 - min/100) * n_max) + 1` rarest stems with the query (a missing word
-costs 1, and fewer missing words than that cannot pull the score under the
-minimum), so only those stems are searched. Stems found in more than
-`COMMON_DOCS` units are skipped while rarer ones are left, which loses only
-matches that share nothing but very common words with the query.
+Candidate search keeps fuzzy lookups fast on large stores (tens of ms at a
+million units). It rests on a count bound: a stored source at or above the
+minimum percentage lacks at most `floor((1 - min/100) * n_query)` of the query's
+words (each missing word costs 1, and a longer stored source pays for its extra
+words too), assuming another form of a word shares the word's stem prefix
+(tm.terms.stem_prefix). So, of any m distinct stems of the query, it holds at
+least m - that many (and at least one of the bound + 1 rarest: the pigeonhole).
+
+1. The query's stems (numbers aside: a changed number costs no word edit) are
+   ordered by how many units hold them (store.source_terms). The bound + 1
+   rarest are read, leaving out stems held by more than COMMON_DOCS units while
+   rarer ones remain, then further stems while their lists add up to EXTRA_ROWS
+   (and at least MIN_STEMS in all: one or two lists leave thousands of ties).
+2. Their posting lists (unit ids from the FTS5 index, one prefix query each)
+   are counted with numpy; units holding fewer of them than the count bound
+   allows are dropped, and the RANKED units sharing the most are fetched
+   (within the word-count bounds and the language pair).
+3. rapidfuzz (C) ranks those by character similarity to the query, and the
+   SCORED best are scored by tm.fuzzy's formula.
+
+Steps 2-3 are a ranking, not a proof: a match outside the RANKED units sharing
+most stems, or whose characters differ more than SCORED others', is missed, as
+is one sharing only words in more than COMMON_DOCS units with the query.
+BENCHMARKS.md measures how many edited queries still find their source.
 """
 
 from __future__ import annotations
@@ -23,14 +40,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
+import numpy as np
+from rapidfuzz import fuzz, process
+
 from tmforge.tm import fuzzy
 from tmforge.tm.store import Store, StoredUnit, source_key
 from tmforge.tm.terms import fts_string, index_terms, stem_prefix
 
 DEFAULT_MIN = 70
 DEFAULT_SEMANTIC_MIN = 75
-COMMON_DOCS = 20_000         # stems in more units than this are searched only when nothing rarer is left
-CANDIDATES = 300             # BM25-best candidates scored by the fuzzy formula
+COMMON_DOCS = 10_000         # stems in more units than this are read only when nothing rarer is left
+EXTRA_ROWS = 20_000          # further stems are read while their posting lists add up to this
+MIN_STEMS = 3                # read at least this many (common ones too): one or two lists rank nothing
+RANKED = 500                 # units sharing most stems with the query, fetched
+SCORED = 30                  # of those, the closest by characters, scored by the formula (or `limit`, if more)
 KINDS = ("exact", "fuzzy", "semantic")
 
 
@@ -66,47 +89,70 @@ def exact_matches(store: Store, text: str, pair_ids: Sequence[int]) -> list[Matc
     return [_match(u, 100, "exact") for u in units.values() if fuzzy.normalise_space(u.source) == wanted]
 
 
-def _stem_docs(store: Store, stem_term: str) -> int:
-    """Units whose source holds a term starting with the stem (an upper bound: forms add up)."""
-    row = store.conn.execute("SELECT sum(doc) FROM units_vocab WHERE col = 'source' AND term >= ? AND term < ?",
-                             (stem_term, stem_term + "\U0010ffff")).fetchone()
-    return row[0] or 0
+def query_stems(text: str) -> list[str]:
+    """Distinct stem prefixes of the query's index terms; numbers only when the query has no words."""
+    terms = index_terms(text)
+    words = [t for t in terms if not t.isdigit()]
+    return list(dict.fromkeys(stem_prefix(t) for t in (words or terms)))
 
 
-def candidate_stems(store: Store, text: str, min_quality: float) -> list[str]:
-    stems = list(dict.fromkeys(stem_prefix(t) for t in index_terms(text)))
+def choose_stems(store: Store, text: str, min_quality: float) -> tuple[list[str], int]:
+    """(stems whose posting lists are read, how many of them a match must hold at least)."""
+    stems = query_stems(text)
     if not stems:
+        return [], 0
+    max_missing = int((1 - min_quality / 100) * len(fuzzy.tokenize(text).folded) + 1e-9)
+    by_rarity = sorted((docs, s) for s in stems if (docs := store.prefix_docs(s)))
+    rarest = by_rarity[:max_missing + 1]
+    chosen = [(docs, s) for docs, s in rarest if docs <= COMMON_DOCS] or rarest[:2]
+    extra = 0
+    for docs, s in by_rarity[len(chosen):]:
+        if extra + docs > EXTRA_ROWS and len(chosen) >= MIN_STEMS:
+            break
+        chosen.append((docs, s))
+        extra += docs
+    return [s for _, s in chosen], max(1, len(chosen) - max_missing)
+
+
+def candidate_ids(store: Store, stems: Sequence[str], at_least: int, limit: int) -> list[int]:
+    """Units holding at least `at_least` of the stems, those holding most first (at most `limit`)."""
+    lists = []
+    for s in stems:
+        # One string per list: reading ids row by row into Python costs several times FTS5's own walk.
+        ids = store.conn.execute("SELECT group_concat(rowid) FROM units_fts WHERE units_fts MATCH ?",
+                                 ("{source} : " + fts_string(s) + "*",)).fetchone()[0]
+        if ids:
+            lists.append(np.fromstring(ids, dtype=np.int64, sep=","))
+    if not lists:
         return []
-    n_query = len(fuzzy.tokenize(text).folded)
-    _, n_hi = fuzzy.length_bounds(max(n_query, 1), min_quality)
-    needed = min(len(stems), int((1 - min_quality / 100) * max(n_hi, n_query)) + 1)
-    by_rarity = sorted(((_stem_docs(store, s), s) for s in stems))
-    chosen = [s for docs, s in by_rarity[:needed] if docs and docs <= COMMON_DOCS]
-    if not chosen:   # only very common words: search the rarest ones present anyway
-        chosen = [s for docs, s in by_rarity if docs][:2]
-    return chosen
+    ids, held = np.unique(np.concatenate(lists), return_counts=True)
+    keep = held >= at_least
+    ids, held = ids[keep], held[keep]
+    return ids[np.argsort(-held, kind="stable")[:limit]].tolist()
 
 
 def fuzzy_matches(store: Store, text: str, pair_ids: Sequence[int], min_quality: float = DEFAULT_MIN,
                   limit: int = 10) -> list[Match]:
     if not pair_ids:
         return []
-    stems = candidate_stems(store, text, min_quality)
-    if not stems:
+    stems, at_least = choose_stems(store, text, min_quality)
+    ids = candidate_ids(store, stems, at_least, RANKED)
+    if not ids:
         return []
-    query = "{source} : (" + " OR ".join(fts_string(s) + "*" for s in stems) + ")"
-    lo, hi = fuzzy.length_bounds(len(fuzzy.tokenize(text).folded), min_quality)
-    marks = ",".join("?" * len(pair_ids))
-    rows = store.conn.execute(
-        f"SELECT u.id, u.source FROM (SELECT rowid FROM units_fts WHERE units_fts MATCH ? ORDER BY rank "
-        f"LIMIT {CANDIDATES}) f JOIN units u ON u.id = f.rowid "
-        f"WHERE u.pair_id IN ({marks}) AND u.n_words BETWEEN ? AND ?", [query, *pair_ids, lo, hi]).fetchall()
     q_tokens = fuzzy.tokenize(text)
+    lo, hi = fuzzy.length_bounds(len(q_tokens.folded), min_quality)
+    # "+" keeps SQLite on the primary key: an index on pair_id would scan the whole pair.
+    rows = store.conn.execute(
+        f"SELECT id, source FROM units WHERE id IN ({','.join('?' * len(ids))}) "
+        f"AND +pair_id IN ({','.join('?' * len(pair_ids))}) AND +n_words BETWEEN ? AND ?",
+        [*ids, *pair_ids, lo, hi]).fetchall()
     wanted = fuzzy.normalise_space(text)
+    rows = [(uid, source) for uid, source in rows if fuzzy.normalise_space(source) != wanted]  # exact: elsewhere
+    closest = process.extract(text.lower(), [source.lower() for _, source in rows], scorer=fuzz.ratio,
+                              limit=max(SCORED, limit))
     scored = []
-    for uid, source in rows:
-        if fuzzy.normalise_space(source) == wanted:
-            continue  # exact matches are found by exact_matches
+    for _, _, k in closest:
+        uid, source = rows[k]
         quality = fuzzy.match_score(q_tokens, fuzzy.tokenize(source), query_text=text, stored_text=source)
         if quality >= min_quality:
             scored.append((quality, uid))

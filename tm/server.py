@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import hmac
 import json
+import queue
 import threading
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -34,6 +36,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tmforge.errors import TmforgeError
+from tmforge.threads import usable_cores
 from tmforge.tm import concordance as conc
 from tmforge.tm.langtags import canonical_tag
 from tmforge.tm.lookup import DEFAULT_MIN, DEFAULT_SEMANTIC_MIN, lookup
@@ -46,37 +49,59 @@ MAX_BODY = 20 * 1024 * 1024
 
 
 class _Stores:
-    """One read-only connection (and semantic index) per worker thread; one writer behind a lock."""
+    """A bounded pool of read-only connections (each with its semantic index); one writer behind a lock.
 
-    def __init__(self, path, encoder_factory: Callable | None, write_token: str | None):
+    Starlette runs the handlers in a pool of up to 40 threads. Letting all of them look up at once on a
+    few cores only makes every request slower (and costs a page cache per connection), so at most
+    `readers` lookups run together, by default one per usable core; the others wait for a connection.
+    """
+
+    def __init__(self, path, encoder_factory: Callable | None, write_token: str | None,
+                 readers: int | None = None):
         self.path = path
         self.encoder_factory = encoder_factory
         self.write_token = write_token
-        self._local = threading.local()
+        self.readers = readers or usable_cores()
+        self._idle: queue.LifoQueue = queue.LifoQueue()      # the most recently used: its cache is warm
+        self._opened = 0
+        self._open_lock = threading.Lock()
+        self._semantic: dict[int, object] = {}
         self._write_lock = threading.Lock()
         Store.open(path).close()   # fail at start, not at the first request, on a bad store
 
-    def reader(self) -> Store:
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = self._local.store = Store.open(self.path, check_same_thread=False)
-            self._local.semantic = None
-        return store
+    @contextmanager
+    def reader(self) -> Iterator[Store]:
+        store = self._take()
+        try:
+            yield store
+        finally:
+            self._idle.put(store)
 
-    def semantic(self):
-        """The thread's semantic index, or None when the store has no vectors or no encoder was given."""
+    def _take(self) -> Store:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._open_lock:
+            if self._opened < self.readers:
+                store = Store.open(self.path, check_same_thread=False)
+                self._opened += 1
+                return store
+        return self._idle.get()
+
+    def semantic(self, store: Store):
+        """The connection's semantic index, or None when the store has no vectors or no encoder was given."""
         if self.encoder_factory is None:
             return None
-        store = self.reader()
-        if self._local.semantic is None:
+        if id(store) not in self._semantic:
             from tmforge.tm.vectors import SemanticIndex
 
             try:
                 index = SemanticIndex(store, self.encoder_factory())
             except TmforgeError:   # stale vector index: exact and fuzzy lookups still answer
                 index = None
-            self._local.semantic = index if index is not None and len(index) else False
-        return self._local.semantic or None
+            self._semantic[id(store)] = index if index is not None and len(index) else None
+        return self._semantic[id(store)]
 
     def add(self, units: list[TranslationUnit]):
         with self._write_lock, Store.open(self.path, readonly=False) as store:
@@ -121,7 +146,8 @@ def create_app(store_path, *, encoder_factory: Callable | None = None, write_tok
     stores = _Stores(store_path, encoder_factory, write_token)
 
     def languages(request: Request) -> JSONResponse:
-        pairs = stores.reader().pairs(refresh=True).values()
+        with stores.reader() as store:
+            pairs = store.pairs(refresh=True).values()
         return JSONResponse({"sourceLanguages": sorted({web_code(s) for s, _ in pairs}),
                              "targetLanguages": sorted({web_code(t) for _, t in pairs})})
 
@@ -131,15 +157,17 @@ def create_app(store_path, *, encoder_factory: Callable | None = None, write_tok
         text = request.path_params["text"][:MAX_TEXT]
         if not text.strip():
             raise HTTPException(400, "the text to look up is empty")
-        matches = lookup(stores.reader(), text, src, tgt, min_quality=_int(request, "min", DEFAULT_MIN, 1, 100),
-                         limit=_int(request, "max", 10, 1, 100))
+        min_quality, limit = _int(request, "min", DEFAULT_MIN, 1, 100), _int(request, "max", 10, 1, 100)
+        with stores.reader() as store:
+            matches = lookup(store, text, src, tgt, min_quality=min_quality, limit=limit)
         return JSONResponse([{"source": m.source, "target": m.target, "quality": m.quality,
                               "rank": k} for k, m in enumerate(matches, 1)])
 
     def info(request: Request) -> JSONResponse:
-        summary = stores.reader().summary()
+        with stores.reader() as store:
+            summary = store.summary()
+            summary["semantic"] = stores.semantic(store) is not None
         summary["read_only"] = stores.write_token is None
-        summary["semantic"] = stores.semantic() is not None
         return JSONResponse(summary)
 
     def api_lookup(request: Request) -> JSONResponse:
@@ -149,10 +177,11 @@ def create_app(store_path, *, encoder_factory: Callable | None = None, write_tok
         src = _lang(request.query_params["src"], "src") if "src" in request.query_params else None
         tgt = _lang(request.query_params["tgt"], "tgt") if "tgt" in request.query_params else None
         use_semantic = _flag(request, "semantic")
-        matches = lookup(stores.reader(), text, src, tgt, min_quality=_int(request, "min", DEFAULT_MIN, 1, 100),
-                         limit=_int(request, "limit", 10, 1, 100),
-                         semantic=stores.semantic() if use_semantic else None,
-                         semantic_min=_int(request, "semantic_min", DEFAULT_SEMANTIC_MIN, 0, 100))
+        min_quality, limit = _int(request, "min", DEFAULT_MIN, 1, 100), _int(request, "limit", 10, 1, 100)
+        semantic_min = _int(request, "semantic_min", DEFAULT_SEMANTIC_MIN, 0, 100)
+        with stores.reader() as store:
+            matches = lookup(store, text, src, tgt, min_quality=min_quality, limit=limit,
+                             semantic=stores.semantic(store) if use_semantic else None, semantic_min=semantic_min)
         return JSONResponse([m.as_json() for m in matches])
 
     def api_concordance(request: Request) -> JSONResponse:
@@ -161,8 +190,10 @@ def create_app(store_path, *, encoder_factory: Callable | None = None, write_tok
             raise HTTPException(400, "parameter q (the term to search) is missing or empty")
         src = _lang(request.query_params["src"], "src") if "src" in request.query_params else None
         tgt = _lang(request.query_params["tgt"], "tgt") if "tgt" in request.query_params else None
-        hits = conc.concordance(stores.reader(), term, request.query_params.get("side", "src"), src, tgt,
-                                regex=_flag(request, "regex"), limit=_int(request, "limit", 50, 1, 1000))
+        side, regex, limit = request.query_params.get("side", "src"), _flag(request, "regex"), _int(
+            request, "limit", 50, 1, 1000)
+        with stores.reader() as store:
+            hits = conc.concordance(store, term, side, src, tgt, regex=regex, limit=limit)
         return JSONResponse([h.as_json() for h in hits])
 
     async def add_units(request: Request) -> JSONResponse:

@@ -11,6 +11,10 @@ Nothing to install or start: SQLite ships with Python. The file holds
   the source's word count for bounding fuzzy candidates;
 - `units_fts`: an FTS5 full-text index over source and target (concordance and
   fuzzy candidates), kept in step with `units` inside the same transaction;
+- `source_terms`: for every term of the sources' full-text index, how many
+  units hold it (schema 2): the fuzzy candidate search reads the rarest of a
+  query's words first, and asking FTS5 (fts5vocab) for a common word's count
+  means reading its whole posting list, tens of milliseconds at a million units;
 - `vectors`: int8-quantised sentence vectors of sources (semantic lookup),
   filled by `tm index`, not by import (encoding a million sentences takes
   minutes; see tm/vectors.py).
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,11 +38,14 @@ from tmforge.errors import TmforgeError
 from tmforge.tm.fuzzy import normalise_space, word_count
 from tmforge.tm.langtags import canonical_tag, primary
 from tmforge.tm.model import TranslationUnit, props_to_json
+from tmforge.tm.terms import index_terms
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2           # 2: source_terms (stores of schema 1 gain it on their next import)
 APPLICATION_ID = 0x746D6667   # "tmfg" in the SQLite header: tells a tmforge store from other SQLite files
 STORE_SUFFIX = ".tmdb"
 _BATCH = 5000
+IMPORT_CACHE_KIB = 131072     # page cache while importing: the dedupe index's random inserts stay in memory
+INCREMENTAL_TERMS = 0.05     # below this share of new units, term counts are updated from the new units alone
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,6 +69,7 @@ CREATE INDEX units_exact ON units (src_key);
 CREATE VIRTUAL TABLE units_fts USING fts5 (source, target, content='units', content_rowid='id',
                                            tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE units_vocab USING fts5vocab (units_fts, 'col');
+CREATE TABLE source_terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE vectors (unit_id INTEGER PRIMARY KEY REFERENCES units(id), vec BLOB NOT NULL);
 """
 
@@ -123,6 +132,7 @@ class Store:
         self.path = path
         self.readonly = readonly
         self._pairs: dict[int, tuple[str, str]] | None = None
+        self._term_counts: bool | None = None      # whether source_terms exists (schema 2)
 
     # -- opening -----------------------------------------------------------------------------------
     @classmethod
@@ -227,6 +237,24 @@ class Store:
             "imports": self.conn.execute("SELECT count(*) FROM imports").fetchone()[0],
         }
 
+    def has_term_counts(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'source_terms'").fetchone() is not None
+
+    def prefix_docs(self, prefix: str, cap: int = 10_000) -> int:
+        """Units whose source holds a term starting with `prefix` (an upper bound: forms of one word add up).
+
+        Read from source_terms; a store of schema 1 (not imported into since) is asked through fts5vocab,
+        which is exact but slow for common words. Summing stops after `cap` terms (a one-letter prefix).
+        """
+        if self._term_counts is None:
+            self._term_counts = self.has_term_counts()
+        table, column, where = (("source_terms", "docs", "") if self._term_counts
+                                else ("units_vocab", "doc", "col = 'source' AND "))
+        row = self.conn.execute(f"SELECT sum({column}) FROM (SELECT {column} FROM {table} WHERE {where}"
+                                f"term >= ? AND term < ? LIMIT {int(cap)})",
+                                (prefix, prefix + "\U0010ffff")).fetchone()
+        return row[0] or 0
+
     def units_by_id(self, ids: Sequence[int]) -> dict[int, StoredUnit]:
         if not ids:
             return {}
@@ -272,6 +300,12 @@ class Store:
         conn.execute("BEGIN IMMEDIATE")
         try:
             first_new = (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) + 1
+            # Into an empty store, the exact-lookup index is built once at the end (one sort) instead of
+            # row by row; the DDL is part of the transaction, so a crash still leaves the store as it was.
+            build_exact_index = first_new == 1
+            if build_exact_index:
+                conn.execute("DROP INDEX IF EXISTS units_exact")
+            conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
             for name, factory in sources:
                 conn.execute("SAVEPOINT one_file")
                 report = ImportReport(name)
@@ -285,29 +319,60 @@ class Store:
             # Full-text index the new rows in one statement (faster than a trigger per row).
             conn.execute("INSERT INTO units_fts (rowid, source, target) "
                          "SELECT id, source, target FROM units WHERE id >= ?", (first_new,))
+            if build_exact_index:
+                conn.execute("CREATE INDEX units_exact ON units (src_key)")
+            self._count_terms(first_new, sum(r.added for r in reports))
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
         finally:
+            self._tune()
             self._pairs = None
+            self._term_counts = None
         return reports
+
+    def _count_terms(self, first_new: int, added: int) -> None:
+        """Bring source_terms up to date inside the import's transaction (creating it in a schema-1 store).
+
+        A few new units (the server's write API, a small file) are counted in Python; after a large import
+        the table is rebuilt from the index's own vocabulary (one pass in C: about 3 s at a million units).
+        """
+        conn = self.conn
+        if not self.has_term_counts():
+            conn.execute("CREATE TABLE source_terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID")
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+        elif not added:
+            return
+        elif added < INCREMENTAL_TERMS * (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0):
+            docs: Counter = Counter()
+            for (source,) in conn.execute("SELECT source FROM units WHERE id >= ?", (first_new,)):
+                docs.update(set(index_terms(source)))
+            conn.executemany("INSERT INTO source_terms VALUES (?, ?) "
+                             "ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs", docs.items())
+            return
+        conn.execute("DELETE FROM source_terms")
+        conn.execute("INSERT INTO source_terms SELECT term, doc FROM units_vocab WHERE col = 'source'")
 
     def _import_one(self, name: str, units: Iterable[TranslationUnit], report: ImportReport,
                     progress: Callable[[str, int], None] | None) -> None:
         conn = self.conn
         import_id = conn.execute("INSERT INTO imports (path, imported) VALUES (?, ?)", (name, _now())).lastrowid
         pair_cache: dict = {}
+        pair_of_tags: dict = {}          # tags as the file writes them -> pair id (canonical_tag once per file)
         batch: list[tuple] = []
         for unit in units:
             report.read += 1
             if not unit.source.strip() or not unit.target.strip():
                 report.skipped_empty += 1
                 continue
-            if not unit.src_lang or not unit.tgt_lang:
-                raise TmforgeError(f"{name}: unit {report.read} has no language; pass --src-lang and --tgt-lang")
-            pid = self._pair_id(canonical_tag(unit.src_lang), canonical_tag(unit.tgt_lang), pair_cache)
+            pid = pair_of_tags.get((unit.src_lang, unit.tgt_lang))
+            if pid is None:
+                if not unit.src_lang or not unit.tgt_lang:
+                    raise TmforgeError(f"{name}: unit {report.read} has no language; pass --src-lang and --tgt-lang")
+                pid = pair_of_tags[unit.src_lang, unit.tgt_lang] = self._pair_id(
+                    canonical_tag(unit.src_lang), canonical_tag(unit.tgt_lang), pair_cache)
             created = unit.created.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if unit.created else None
             batch.append((pid, unit.source, unit.target, text_key(unit.source, unit.target),
                           source_key(unit.source), word_count(unit.source), unit.score, unit.bead,

@@ -14,6 +14,7 @@ stemmer, Latin ones by the English. "термостата" and "термоста
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 from typing import Iterator
@@ -22,7 +23,19 @@ import snowballstemmer
 
 _TOKEN = re.compile(r"[^\W_]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_STEMMERS = {"ru": snowballstemmer.stemmer("russian"), "en": snowballstemmer.stemmer("english")}
+_STEMMER_NAMES = {"ru": "russian", "en": "english"}
+# A Snowball stemmer keeps the word it works on in the object: threads sharing one (the server's lookups)
+# corrupt each other's words (an IndexError, or a wrong stem). Each thread gets its own.
+_local = threading.local()
+
+
+def _stemmer(lang: str):
+    stemmers = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {}
+    if lang not in stemmers:
+        stemmers[lang] = snowballstemmer.stemmer(_STEMMER_NAMES[lang])
+    return stemmers[lang]
 
 
 @lru_cache(maxsize=200_000)
@@ -59,7 +72,7 @@ def stem(term: str) -> str:
     lang = script_language(term)
     if lang is None:
         return term
-    return _STEMMERS[lang].stemWord(term)
+    return _stemmer(lang).stemWord(term)
 
 
 def stem_prefix(term: str) -> str:

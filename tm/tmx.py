@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
@@ -197,7 +198,7 @@ def _unit_element(unit: TranslationUnit, srclang: str, options: WriteOptions,
 
 
 def _seg(text: str, inline_markup: bool, report: WriteReport) -> etree._Element:
-    if inline_markup and "<" in text:
+    if inline_markup and ("<" in text or "&" in text):   # markup: its text is escaped
         try:
             seg = etree.fromstring(f"<seg>{text}</seg>", _secure_parser())
             if all(el.tag in INLINE_TAGS for el in seg.iterdescendants()):
@@ -291,10 +292,15 @@ class TmxReader:
                                "remove the declarations and write the characters themselves")
 
     def _unit(self, tu: etree._Element) -> TranslationUnit | None:
+        # One pass over the tu's children (tuv and prop): a million units make every lxml call count.
         segs: list[tuple[str, etree._Element | None]] = []
-        for tuv in tu.iterfind("tuv"):
-            lang = (tuv.get(XML_LANG) or tuv.get("lang") or "").strip()
-            segs.append((_tidy_tag(lang), tuv.find("seg")))
+        props: dict[str, str] = {}
+        for child in tu:
+            if child.tag == "tuv":
+                lang = (child.get(XML_LANG) or child.get("lang") or "").strip()
+                segs.append((_tidy_tag(lang), next((c for c in child if c.tag == "seg"), None)))
+            elif child.tag == "prop":
+                _add_prop_text(props, child)
         src = self._pick(segs, self.src_lang or tu.get("srclang") or self.header.get("srclang"),
                          required=self.src_lang is not None)
         if src is None:
@@ -303,9 +309,10 @@ class TmxReader:
         tgt = self._pick(rest, self.tgt_lang, required=self.tgt_lang is not None)
         if tgt is None:
             return None
-        props = _props(tu)
         fields = {name: props.pop(key[2:], None) for key, name in FIELD_PROPS.items()}
-        props.update({name: tu.get(name) for name in TU_ATTRIBUTE_PROPS if tu.get(name)})
+        for name in TU_ATTRIBUTE_PROPS:
+            if value := tu.get(name):
+                props[name] = value
         try:
             score = float(fields["score"]) if fields["score"] else None
         except ValueError:
@@ -336,6 +343,8 @@ class TmxReader:
     def _text(self, seg: etree._Element | None) -> str:
         if seg is None:
             return ""
+        if not len(seg):                       # plain text, no inline elements or entity nodes: most segments
+            return escape(seg.text or "") if self.inline == "keep" else seg.text or ""
         for node in seg.iter():
             if isinstance(node, etree._Entity):
                 raise TmforgeError(f"{self.path} line {node.sourceline}: entity &{node.name}; is not "
@@ -373,6 +382,7 @@ def _syntax_error(path: Path, exc: etree.XMLSyntaxError) -> TmforgeError:
     return TmforgeError(f"{path} is not well-formed XML (line {line}): {message}; fix or re-export the file")
 
 
+@lru_cache(maxsize=4096)
 def _tidy_tag(tag: str) -> str:
     """Language tags of other tools in canonical case (EN-US -> en-US) when they are BCP 47."""
     try:
@@ -393,12 +403,16 @@ def _visible_text(elem: etree._Element) -> str:
 
 def _props(parent: etree._Element) -> dict[str, str]:
     """prop children as a dict; the x- prefix of private types is removed."""
-    found = {}
+    found: dict[str, str] = {}
     for prop in parent.iterfind("prop"):
-        kind = prop.get("type") or ""
-        if kind:
-            found[kind[2:] if kind.startswith("x-") else kind] = prop.text or ""
+        _add_prop_text(found, prop)
     return found
+
+
+def _add_prop_text(found: dict[str, str], prop: etree._Element) -> None:
+    kind = prop.get("type") or ""
+    if kind:
+        found[kind[2:] if kind.startswith("x-") else kind] = prop.text or ""
 
 
 def iter_tmx(path: str | Path, srclang: str | None = None, tgtlang: str | None = None,

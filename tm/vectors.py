@@ -122,16 +122,20 @@ def _load_all(store: Store) -> tuple[np.ndarray, np.ndarray]:
     return ids[:k], vecs[:k]
 
 
-def build_ann(store: Store) -> Path:
-    """Build the HNSW graph over all stored vectors and save it beside the store (atomically)."""
+def new_graph(ndim: int):
+    """An empty HNSW graph as the store uses it (int8 vectors, cosine; benchmarks/ builds the same)."""
     from usearch.index import Index
 
+    return Index(ndim=ndim, metric="cos", dtype="i8", connectivity=16, expansion_add=128, expansion_search=64)
+
+
+def build_ann(store: Store) -> Path:
+    """Build the HNSW graph over all stored vectors and save it beside the store (atomically)."""
     from tmforge.atomic import atomic_path
     from tmforge.threads import usable_cores
 
     ids, vecs = _load_all(store)
-    index = Index(ndim=vecs.shape[1], metric="cos", dtype="i8", connectivity=16, expansion_add=128,
-                  expansion_search=64)
+    index = new_graph(vecs.shape[1])
     index.add(ids, vecs, threads=usable_cores())
     target = ann_path(store)
     with atomic_path(target) as tmp:

@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -190,24 +191,46 @@ def _children(elem: etree._Element, name: str) -> list[etree._Element]:
     return [c for c in elem if _local(c) == name]
 
 
-def inline_text(elem: etree._Element) -> str:
-    """The text of a source/target/mrk: g and mrk kept, native codes (bpt ept ph it) and x/bx/ex left out."""
-    parts = [elem.text or ""]
+def inline_text(elem: etree._Element, inline: str = "strip") -> str:
+    """The text of a source/target/mrk. 'strip': g and mrk kept as text, native codes (bpt ept ph it) and
+    x/bx/ex left out; 'keep': the codes as TMX inline markup (g -> bpt/ept, x -> ph, bx/ex -> bpt/ept)."""
+    keep = inline == "keep"
+    parts = [escape(elem.text or "") if keep else elem.text or ""]
     for child in elem:
         name = _local(child)
-        if name and name not in CODE_ELEMENTS and name not in {"x", "bx", "ex"}:
-            parts.append(inline_text(child))
-        parts.append(child.tail or "")
+        if keep and name in CODE_ELEMENTS | {"x", "bx", "ex", "g"}:
+            parts.append(_tmx_code(child, name))
+        elif name and name not in CODE_ELEMENTS and name not in {"x", "bx", "ex"}:
+            parts.append(inline_text(child, inline))
+        parts.append(escape(child.tail or "") if keep else child.tail or "")
     return "".join(parts)
 
 
-def _segments(elem: etree._Element) -> dict[str, str]:
+def _tmx_code(elem: etree._Element, name: str) -> str:
+    """One XLIFF 1.2 inline element as TMX 1.4 markup; native code content kept as the tag's text."""
+    ident = escape(elem.get("rid") or elem.get("id") or "", {'"': "&quot;"})
+    native = escape("".join(t for t in elem.itertext()) if name in CODE_ELEMENTS else "")
+    if name == "g":
+        return f'<bpt i="{ident}"></bpt>{inline_text(elem, "keep")}<ept i="{ident}"></ept>'
+    if name in ("bpt", "bx"):
+        return f'<bpt i="{ident}">{native}</bpt>'
+    if name in ("ept", "ex"):
+        return f'<ept i="{ident}">{native}</ept>'
+    if name == "it":
+        pos = "end" if elem.get("pos") == "close" else "begin"
+        return f'<it pos="{pos}">{native}</it>'
+    if name == "sub":
+        return ""
+    return f'<ph x="{ident}">{native}</ph>' if ident else f"<ph>{native}</ph>"
+
+
+def _segments(elem: etree._Element, inline: str = "strip") -> dict[str, str]:
     """mid -> text of the `<mrk mtype="seg">` segments inside a seg-source or target (any depth)."""
-    return {m.get("mid", ""): inline_text(m) for m in elem.iter()
+    return {m.get("mid", ""): inline_text(m, inline) for m in elem.iter()
             if _local(m) == "mrk" and m.get("mtype") == "seg"}
 
 
-def _pairs(tu: etree._Element) -> Iterator[tuple[str, str]]:
+def _pairs(tu: etree._Element, inline: str = "strip") -> Iterator[tuple[str, str]]:
     """(source, target) of a translated trans-unit: one pair, or one per segment of a segmented unit."""
     targets = _children(tu, "target")
     if not targets or targets[0].get("state") in UNTRANSLATED_STATES:
@@ -215,7 +238,7 @@ def _pairs(tu: etree._Element) -> Iterator[tuple[str, str]]:
     target = targets[0]
     seg_source = _children(tu, "seg-source")
     if seg_source:
-        source_segments, target_segments = _segments(seg_source[0]), _segments(target)
+        source_segments, target_segments = _segments(seg_source[0], inline), _segments(target, inline)
         if source_segments and target_segments:
             for mid, text in source_segments.items():
                 if mid in target_segments:
@@ -223,7 +246,7 @@ def _pairs(tu: etree._Element) -> Iterator[tuple[str, str]]:
             return
     sources = _children(tu, "source")
     if sources:
-        yield inline_text(sources[0]), inline_text(target)
+        yield inline_text(sources[0], inline), inline_text(target, inline)
 
 
 def _facts(tu: etree._Element) -> dict[str, str]:
@@ -235,8 +258,8 @@ def _facts(tu: etree._Element) -> dict[str, str]:
     return facts
 
 
-def read_units(path: str | Path) -> Iterator[XliffRecord]:
-    """The translated units of an XLIFF 1.0-1.2 file in document order.
+def read_units(path: str | Path, inline: str = "strip") -> Iterator[XliffRecord]:
+    """The translated units of an XLIFF 1.0-1.2 or 2.0 file (tmforge.tm.xliff2) in document order.
 
     Units marked translate="no", without a target, or whose target is still
     new or needs-translation are left out; a segmented unit (seg-source with
@@ -245,10 +268,16 @@ def read_units(path: str | Path) -> Iterator[XliffRecord]:
     """
     from tmforge.tm.tmx import _secure_parser  # one hardened parser configuration for every XML memory
 
+    from tmforge.tm import xliff2
+
     root = etree.parse(str(path), _secure_parser()).getroot()
+    if _local(root) == "xliff" and xliff2.is_xliff2(root):
+        yield from xliff2.read_records(root, inline)
+        return
     if _local(root) != "xliff" or (etree.QName(root).namespace or "") not in XLIFF_NAMESPACES:
         if _local(root) == "xliff":
-            raise ValueError(f"XLIFF {root.get('version', '2.x')} is not read yet; export XLIFF 1.2")
+            raise ValueError(f"XLIFF {root.get('version', '2.x')} in namespace {etree.QName(root).namespace} "
+                             "is not read; export XLIFF 1.2 or 2.0")
         raise ValueError(f"not an XLIFF file (its root element is <{_local(root)}>)")
     for file in _children(root, "file"):
         src_lang = file.get("source-language", "")
@@ -262,5 +291,5 @@ def read_units(path: str | Path) -> Iterator[XliffRecord]:
                 continue
             lang = tgt_lang or next((t.get(XML_LANG, "") for t in _children(tu, "target")), "")
             facts = _facts(tu)
-            for source, target in _pairs(tu):
+            for source, target in _pairs(tu, inline):
                 yield XliffRecord(source, target, src_lang, lang, document, facts)

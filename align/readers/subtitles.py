@@ -1,4 +1,9 @@
-"""SRT and WebVTT subtitles: one paragraph per cue, its timing kept as props (start, end)."""
+"""SRT and WebVTT subtitles: one paragraph per cue, its timing kept as props (start, end).
+
+Timings keep the notation of their format, 00:00:01,000 in SRT and
+00:00:01.000 in WebVTT (hours always written), so a memory's props can be
+pasted back into a file of the same kind; align/cuetime.py reads both.
+"""
 
 from __future__ import annotations
 
@@ -16,17 +21,20 @@ _CUE_TAGS = re.compile(r"<[^<>]*>|\{\\[^{}]*\}")
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
-def _timestamp(h: str | None, m: str, s: str, ms: str) -> tuple[str, int] | None:
-    """HH:MM:SS.mmm and milliseconds, or None for an impossible time (minutes or seconds over 59)."""
+def _timestamp(h: str | None, m: str, s: str, ms: str, separator: str = ".") -> tuple[str, int] | None:
+    """HH:MM:SS.mmm (`separator` before the milliseconds: "," in SRT) and milliseconds, or None for an
+    impossible time (minutes or seconds over 59)."""
     hours, minutes, seconds, millis = int(h or 0), int(m), int(s), int(ms.ljust(3, "0"))
     if minutes > 59 or seconds > 59:
         return None
-    return (f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}",
+    return (f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{millis:03d}",
             ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis)
 
 
-def subtitle_cues(text: str, malformed: list[int] | None = None) -> list[tuple[str, dict[str, str]]]:
-    """(text, {start, end}) of each SRT or WebVTT cue, tags removed, lines joined.
+def subtitle_cues(text: str, malformed: list[int] | None = None,
+                  decimal: str = ".") -> list[tuple[str, dict[str, str]]]:
+    """(text, {start, end}) of each SRT or WebVTT cue, tags removed, lines joined; timings written with
+    `decimal` before the milliseconds ("," for SRT, "." for WebVTT).
 
     A cue whose timing line is malformed or impossible (99:99:99,999, an end
     before its start) is skipped; its line number goes into `malformed`.
@@ -46,8 +54,8 @@ def subtitle_cues(text: str, malformed: list[int] | None = None) -> list[tuple[s
             continue  # WEBVTT header, NOTE, STYLE, REGION, stray text
         number, timing_line = lines[arrow_at]
         match = _TIMING.match(timing_line)
-        start = _timestamp(*match.groups()[:4]) if match else None
-        stop = _timestamp(*match.groups()[4:]) if match else None
+        start = _timestamp(*match.groups()[:4], decimal) if match else None
+        stop = _timestamp(*match.groups()[4:], decimal) if match else None
         if start is None or stop is None or stop[1] < start[1]:
             if malformed is not None:
                 malformed.append(number)
@@ -68,10 +76,11 @@ class SubtitleReader(TextReader):
     """Cues are the units a subtitle translator aligns: the pipeline neither splits nor joins them."""
 
     whole_units = True
+    decimal = "."  # before the milliseconds of a timing, as the format writes it
 
     def parse(self, text: str, source: str) -> Parsed:
         malformed: list[int] = []
-        joined, paragraphs = join_blocks(subtitle_cues(text, malformed))
+        joined, paragraphs = join_blocks(subtitle_cues(text, malformed, self.decimal))
         if text.strip() and not paragraphs:
             found = f"; the timing lines at line {_line_list(malformed)} are malformed" if malformed else ""
             raise TmforgeError(f"{source} has no subtitle cues (lines like 00:00:01,000 --> 00:00:02,000){found}; "
@@ -85,6 +94,7 @@ class SrtReader(SubtitleReader):
     name = "srt"
     label = "SRT subtitles"
     extensions = (".srt",)
+    decimal = ","
 
     def sniff(self, data: bytes) -> float:
         return 0.9 if any(_TIMING.match(line) for line in text_head(data).splitlines()[:4]) else 0.0

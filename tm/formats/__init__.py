@@ -21,11 +21,12 @@ from tmforge.tm.formats.moses import MosesFormat
 from tmforge.tm.formats.parquet import ParquetFormat
 from tmforge.tm.formats.tmx import TmxFormat
 from tmforge.tm.formats.xliff import XliffFormat
+from tmforge.tm.formats.xliff2 import Xliff2Format
 from tmforge.tm.model import TranslationMemory, TranslationUnit
 from tmforge.tm.options import ReadOptions, WriteOptions, WriteReport
 
 BUILT_IN: tuple[type[MemoryFormat], ...] = (TmxFormat, TsvFormat, CsvFormat, JsonlFormat, ParquetFormat,
-                                            MosesFormat, XliffFormat)
+                                            MosesFormat, XliffFormat, Xliff2Format)
 
 registry = FormatRegistry()
 for _format in BUILT_IN:

@@ -48,6 +48,9 @@ class MemoryFormat:
     keeps_line_breaks: ClassVar[bool] = True
     needs_beads: ClassVar[bool] = False     # written from an Alignment's beads, not from a memory
     streams: ClassVar[bool] = False         # write_units writes units as they come, in constant memory
+    # Segments may hold TMX inline tags (WriteOptions.inline_markup): the aligner then writes documents'
+    # bold, links ... as tags (align/inline.py); other formats get plain text.
+    inline_tags: ClassVar[bool] = False
 
     # ------------------------------------------------------------ what a format implements
 

@@ -17,6 +17,7 @@ class TmxFormat(MemoryFormat):
     description = "TMX 1.4b, what CAT tools import; reads TMX 1.1 to 1.4 in constant memory"
     keeps_meta = True
     streams = True
+    inline_tags = True
 
     def read_file(self, path: Path, options: ReadOptions) -> TranslationMemory:
         return tmx.read_tmx(path, options.src_lang, options.tgt_lang, options.inline)

@@ -5,7 +5,7 @@ the document's name), one translated trans-unit per unit; the facts a TMX
 keeps as props (score, bead, seq, created, the unit's own props as x-KEY)
 are notes from="tmforge" reading "key: value", which CAT tools show beside
 the segment and this reader reads back. Valid against the OASIS XLIFF 1.2
-strict schema. Read: any XLIFF 1.0-1.2 file (see tmforge.tm.xliff.read_units).
+strict schema. Read: any XLIFF 1.0-1.2 or 2.0 file (see tmforge.tm.xliff.read_units).
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ class XliffFormat(MemoryFormat):
     name = "xliff"
     extensions = (".xlf", ".xliff")
     description = ("XLIFF 1.2, one <file> per document, score and other facts as notes; "
-                   "reads the translated units of any XLIFF 1.x")
+                   "reads the translated units of any XLIFF 1.x or 2.0")
 
     def read_file(self, path: Path, options: ReadOptions) -> TranslationMemory:
-        return TranslationMemory.from_units(_unit(record) for record in read_units(path))
+        return TranslationMemory.from_units(_unit(record) for record in read_units(path, options.inline))
 
     def write_file(self, memory: TranslationMemory, path: Path, options: WriteOptions) -> WriteReport:
         frame, report = prepare(memory, options)
@@ -41,7 +41,7 @@ class XliffFormat(MemoryFormat):
                                        header_notes=[] if row["document"] else [NO_DOCUMENT_NOTE])
             body = files[key].body
             body.append(XliffUnit(str(len(body) + 1), row["source"], row["target"], kind="memory",
-                                  facts=_facts(row)))
+                                  facts=facts_of_row(row)))
         if not files:     # an empty memory is still a valid file in its direction
             files[None] = XliffFile(path.name, options.srclang or UNDETERMINED, options.tgtlang or UNDETERMINED,
                                     [], header_notes=[NO_DOCUMENT_NOTE])
@@ -49,10 +49,11 @@ class XliffFormat(MemoryFormat):
         return report
 
     def repair_hint(self) -> str:
-        return "export XLIFF 1.2 from the CAT tool, or check that the file is complete"
+        return "export XLIFF 1.2 or 2.0 from the CAT tool, or check that the file is complete"
 
 
-def _facts(row: dict) -> dict[str, str]:
+def facts_of_row(row: dict) -> dict[str, str]:
+    """The facts a TMX writes as props, as "key" -> text (XLIFF notes, XLIFF 2.0 metadata)."""
     facts = {}
     if row["score"] is not None:
         facts["score"] = repr(row["score"])
