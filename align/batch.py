@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from tmforge import signals
+from tmforge.align.readers.base import ReadingOptions
 from tmforge.threads import thread_env, usable_cores
 from tmforge.errors import TmforgeError
 from tmforge.reporting import Progress
@@ -48,6 +49,7 @@ class Options:
     src_encoding: str | None = None      # override `encoding` for the source / target file of each pair
     tgt_encoding: str | None = None
     keep_untranslated: bool = False      # write units whose target was left untranslated
+    reading: ReadingOptions = field(default_factory=ReadingOptions)  # --code-comments, --sheet, batch template
 
 
 @dataclass
@@ -195,13 +197,14 @@ def run_job(job: Job, options: Options, encoder, progress: Progress | None = Non
             if options.segmented:
                 raise TmforgeError("--segmented needs two files, one sentence per line each")
             result = pipeline.align_mixed(job.src, src_lang=options.src_lang, encoder=encoder,
-                                          encoding=options.encoding, progress=progress)
+                                          encoding=options.encoding, progress=progress, reading=options.reading)
         else:
             result = pipeline.align_files(job.src, job.tgt, src_lang=options.src_lang, tgt_lang=options.tgt_lang,
                                           segmented=options.segmented, encoder=encoder,
                                           encoding=options.encoding, length_check=options.length_check,
                                           force_pair=options.force_pair, src_encoding=options.src_encoding,
-                                          tgt_encoding=options.tgt_encoding, progress=progress)
+                                          tgt_encoding=options.tgt_encoding, progress=progress,
+                                          reading=options.reading)
         result.document = job.name if result.document is None else result.document
         result.untranslated_kept = options.keep_untranslated
         # After the alignment: its reader has refused what is no regular file.

@@ -5,7 +5,7 @@ then its options in sections, fitting an 80-column terminal. An option joins
 a section with `rich_help_panel=`; the sections of `tmforge align`, in order:
 
   Input      what is read and how: --segmented, --src-lang/--tgt-lang,
-             --encoding, --length-check
+             --encoding, --code-comments, --sheet, --length-check
   Output     what is written: -o, --include-empty, --lang-code, --props,
              --whitespace, --review, --force
   Alignment  how pairs are found: --model, --device
@@ -43,7 +43,8 @@ from tmforge.align.mixed import check_split_outputs, split_document, write_split
 from tmforge.align.evaluate import evaluate  # noqa: E402
 from tmforge.align.editor.cli import register as register_editor  # noqa: E402
 from tmforge.align.multi_cli import register as register_multi  # noqa: E402
-from tmforge.align.readers import read_document  # noqa: E402
+from tmforge.align.readers import ReadingOptions, read_document  # noqa: E402
+from tmforge.align.readers.html import batch_template  # noqa: E402
 from tmforge.align.languages import normalise_flag  # noqa: E402
 from tmforge.align.progress import ProgressView  # noqa: E402
 from tmforge.atomic import atomic_group, check_folder, check_writable, refuse_inputs  # noqa: E402
@@ -148,6 +149,10 @@ def align(
                                                     "A decoding that garbles the text is refused."),
     tgt_encoding: Optional[str] = typer.Option(None, "--tgt-encoding", metavar="NAME", rich_help_panel=INPUT,
                                                help="Encoding of the target file(s) only (overrides --encoding)."),
+    code_comments: bool = typer.Option(False, "--code-comments", rich_help_panel=INPUT,
+                                       help="Markdown: also align the comments in fenced code blocks."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", metavar="NAME", rich_help_panel=INPUT,
+                                        help="XLSX: read only this sheet. Default: every visible sheet."),
     force_pair: bool = typer.Option(False, "--force-pair", rich_help_panel=INPUT,
                                     help="Align files even when they do not look like translations of each "
                                          "other (refused by default; in a batch such pairs are reported and "
@@ -246,7 +251,9 @@ def align(
     options = batch.Options(segmented=segmented, src_lang=src_lang, tgt_lang=tgt_lang, model=model,
                             device=device, encoding=encoding, length_check=length_check, force_pair=force_pair,
                             src_encoding=src_encoding, tgt_encoding=tgt_encoding,
-                            keep_untranslated=keep_untranslated)
+                            keep_untranslated=keep_untranslated,
+                            reading=ReadingOptions(code_comments=code_comments, sheet=sheet,
+                                                   template=batch_template(plan.jobs)))
     resolve_model(model)  # an unknown encoder backend is refused before any work
     journal = resume.Journal(output, extension, resume.request_signature(options, write_options, extension)) \
         if split_output else None

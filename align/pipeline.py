@@ -16,7 +16,7 @@ from tmforge.align.embed import DEFAULT_MODEL, Encoder, SpanEncoder, load_encode
 from tmforge.align.plausibility import check_decoding
 from tmforge.align.relatedness import check_related
 from tmforge.align.languages import NAMES, check_flag, check_segmentable, normalise_flag
-from tmforge.align.readers import Document, read_document, read_lines
+from tmforge.align.readers import Document, ReadingOptions, read_document, read_lines
 from tmforge.align.cuetime import cue_times
 from tmforge.align.inline import BeadMarkup
 from tmforge.align.realign import align_passes
@@ -165,8 +165,9 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
                 tgt_lang: str | None = None, segmented: bool = False, encoder: Encoder | None = None,
                 params: SearchParams = SearchParams(), encoding: str | None = None,
                 length_check: bool = True, force_pair: bool = False, src_encoding: str | None = None,
-                tgt_encoding: str | None = None, progress: Progress | None = None) -> Alignment:
-    """Align a pair of files, one per language.
+                tgt_encoding: str | None = None, progress: Progress | None = None,
+                reading: ReadingOptions | None = None) -> Alignment:
+    """Align a pair of files, one per language (`reading`: the user's reading options, e.g. --sheet).
 
     Files that turn out not to translate each other (align/relatedness.py) are
     refused with UnrelatedDocuments unless `force_pair`. `src_encoding` and
@@ -193,7 +194,8 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
         src_lang = _language(src_lang, identify_language(" ".join(s.text for s in src[:200])), "--src-lang", src_path)
         tgt_lang = _language(tgt_lang, identify_language(" ".join(t.text for t in tgt[:200])), "--tgt-lang", tgt_path)
     else:
-        src_doc, tgt_doc = read_document(src_path, src_enc), read_document(tgt_path, tgt_enc)
+        src_doc = read_document(src_path, src_enc, options=reading)
+        tgt_doc = read_document(tgt_path, tgt_enc, options=reading)
         src_lang = _language(src_lang, document_language(src_doc), "--src-lang", src_path)
         tgt_lang = _language(tgt_lang, document_language(tgt_doc), "--tgt-lang", tgt_path)
         _check_pair(src_lang, tgt_lang, str(src_path), str(tgt_path))
@@ -219,7 +221,7 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
 
 def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encoder | None = None,
                 params: SearchParams = SearchParams(), encoding: str | None = None,
-                progress: Progress | None = None) -> Alignment:
+                progress: Progress | None = None, reading: ReadingOptions | None = None) -> Alignment:
     """Split a mixed Russian/English document into streams and align them.
 
     Neighbouring paragraphs that translate each other (judged by embedding
@@ -231,7 +233,7 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
         raise TmforgeError(f"--src-lang {src_lang}: a mixed file is split into Russian and English only; "
                            "give two files, one per language")
     tell(progress, "reading")
-    doc = read_document(path, _checked_encoding(path, None, encoding, "--encoding"))
+    doc = read_document(path, _checked_encoding(path, None, encoding, "--encoding"), options=reading)
     encoder = encoder or load_encoder()
     tell(progress, "embedding")
     # Pieces: paragraphs, with those that switch language cut into their runs.

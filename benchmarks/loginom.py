@@ -10,13 +10,26 @@ share (they are in text the reader does not keep, such as front matter).
 Each setting of the search is a row; span embeddings are cached
 (benchmarks/spancache.py), so extra rows cost only the search.
 
-Usage: python benchmarks/loginom.py [--no-write]
+A second table (issue 17) judges the units themselves, for the default setting:
+- recovered: memory pairs inside one unit that is at most three times the
+  pair's length (Russian and English together), over all pairs of tm.tsv;
+- junk: units with a side that is table syntax or markup alone ("-:", "|") or
+  still holds markup (table pipes, `**`, `<br>`, `![`, `](`, code fences);
+- no letter: units with a side without a letter (numbers, bullets of feature tables);
+- English still Russian: units whose English has more Cyrillic than Latin letters.
+
+Before/after: run the script on the old code with --json-out FILE (no BENCHMARKS.md
+change there), then on the new code with --add-rows FILE: the old row joins the units table.
+
+Usage: python benchmarks/loginom.py [--default-only] [--label TEXT] [--json-out FILE] [--add-rows FILE] [--no-write]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
+import re
 import sys
 import time
 from dataclasses import replace
@@ -27,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tmforge.align.embed import load_encoder  # noqa: E402
 from tmforge.align.pipeline import align_files  # noqa: E402
 from tmforge.align.search import SearchParams  # noqa: E402
+from tmforge.errors import TmforgeError  # noqa: E402
 from benchmarks.report import SHARED, table, write_section  # noqa: E402
 from benchmarks.spancache import cached_spans  # noqa: E402
 
@@ -48,13 +62,78 @@ def norm(text: str) -> str:
     return " ".join(text.split())
 
 
+REFUSED: list[str] = []  # pages tmforge refuses to align (an "English" page that is all Russian)
+
+
 def units_of(params: SearchParams, encoder) -> list[tuple[str, str]]:
     out = []
+    REFUSED.clear()
     for rel in (DATA / "pairs.list").read_text(encoding="utf-8").split():
-        alignment = align_files(DATA / "ru" / rel, DATA / "en" / rel, src_lang="ru", tgt_lang="en",
-                                encoder=encoder, params=params, length_check=False)
-        out += [(norm(s), norm(t)) for s, t, b in alignment.pairs() if b.src and b.tgt]
+        try:
+            alignment = align_files(DATA / "ru" / rel, DATA / "en" / rel, src_lang="ru", tgt_lang="en",
+                                    encoder=encoder, params=params, length_check=False, force_pair=True)
+        except TmforgeError:
+            REFUSED.append(rel)
+            continue
+        # The units a memory gets: untranslated targets are left out, as `tmforge align` does by default.
+        left_out = set(alignment.untranslated)
+        out += [(norm(s), norm(t)) for k, (s, t, b) in enumerate(alignment.pairs())
+                if b.src and b.tgt and k not in left_out]
     return out
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+_MARKUP = re.compile(r"(^|\s)\|(\s|$)|\*\*|<br\s*/?>|</?[a-z]+[ >]|!\[|\]\(|```|(^|\s)(:-+:?|-+:|-{3,})(\s|$)", re.I)
+_CYR, _LAT = re.compile("[а-яёА-ЯЁ]"), re.compile("[a-zA-Z]")
+
+
+_SYNTAX_ONLY = re.compile(r"^[\s|:\-*_#>`~=+\\\[\]()!<>/]+$")
+
+
+def is_junk(ru: str, en: str) -> bool:
+    """Markup in a unit: a side that is table syntax or markup alone ("-:", "|", "**"), or still holds it."""
+    return any(_SYNTAX_ONLY.match(side) or _MARKUP.search(side) for side in (ru, en))
+
+
+def has_no_letter(ru: str, en: str) -> bool:
+    """Nothing to translate: a side without a letter (a number, a bullet from a feature table)."""
+    return any(not _LETTER.search(side) for side in (ru, en))
+
+
+def still_russian(en: str) -> bool:
+    return len(_CYR.findall(en)) > len(_LAT.findall(en))
+
+
+def key(text: str) -> str:
+    """Words of a segment, markup left out: link targets, images, tags (OmegaT's escaped <x1/> too), pipes, stars.
+
+    The translators' segments keep Markdown as written (OmegaT reads it as text); our units do not,
+    so both are compared as their word sequences.
+    """
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|<[^<>]*>", " ", text)
+    return " " + " ".join(re.findall(r"\w+", text.lower())) + " "
+
+
+def recovered(units: list[tuple[str, str]], memory: list[tuple[str, str]], ratio: float = 3.0) -> tuple[int, int]:
+    """Memory pairs (with words on both sides) inside one unit at most `ratio` times the pair's length.
+
+    Returns (recovered, pairs counted)."""
+    keyed = [(key(s), key(t)) for s, t in units]
+    index: dict[str, list[int]] = {}
+    for k, (s, _) in enumerate(keyed):
+        for word in set(s.split()):
+            index.setdefault(word, []).append(k)
+    found = counted = 0
+    for ru, en in memory:
+        kr, ke = key(ru), key(en)
+        if not kr.strip() or not ke.strip():
+            continue
+        counted += 1
+        rarest = min(kr.split(), key=lambda w: len(index.get(w, ())))
+        limit = ratio * (len(kr) + len(ke))
+        found += any(kr in keyed[k][0] and ke in keyed[k][1] and len(keyed[k][0]) + len(keyed[k][1]) <= limit
+                     for k in index.get(rarest, ()))
+    return found, counted
 
 
 def coverage(units: list[tuple[str, str]], memory: list[tuple[str, str]]) -> tuple[int, int]:
@@ -70,6 +149,10 @@ def coverage(units: list[tuple[str, str]], memory: list[tuple[str, str]]) -> tup
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
+    parser.add_argument("--default-only", action="store_true", help="only the default setting (quicker)")
+    parser.add_argument("--label", default="this checkout", help="names the code measured in the units table")
+    parser.add_argument("--json-out", type=Path, help="also write the units row (JSON) to this file")
+    parser.add_argument("--add-rows", type=Path, help="units rows (JSON) of earlier runs to show first")
     args = parser.parse_args()
     with open(DATA / "tm.tsv", encoding="utf-8", newline="") as f:
         memory = [(norm(r["ru"]), norm(r["en"])) for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -79,16 +162,42 @@ def main() -> None:
                 "tmforge default (repair pass)": SearchParams(),
                 "lexicon second pass (weight 0.1) + repair": replace(SearchParams(), lex_weight=0.1, lex_offset=0.1,
                                                                      lex_min_confidence=0.7, lex_stem=5)}
-    rows = []
+    if args.default_only:
+        settings = {k: v for k, v in settings.items() if k.startswith("tmforge default")}
+    rows, quality = [], None
     for label, params in settings.items():
         start = time.perf_counter()
         units = units_of(params, encoder)
         found, kept = coverage(units, memory)
         rows.append([label, len(units), kept, found, found / max(kept, 1), f"{time.perf_counter() - start:.0f}"])
         print(rows[-1], flush=True)
+        if label.startswith("tmforge default"):
+            strict, counted = recovered(units, memory)
+            junk = [u for u in units if is_junk(*u)]
+            bare = sum(has_no_letter(*u) and not is_junk(*u) for u in units)
+            russian = sum(still_russian(t) for s, t in units)
+            quality = [args.label, len(units), counted, strict, strict / max(counted, 1), len(junk), bare, russian]
+            print(quality, flush=True)
+            for s, t in junk[:15]:
+                print("  junk:", s[:60], "|||", t[:60])
     body = (table(["setting", "our 1+-1+ units", "memory pairs whose Russian is in a unit", "... with the English "
                    "in the same unit", "share", "seconds"], rows)
-            + f"\n\n{len(memory)} segment pairs in tm.tsv; the first row's seconds include embedding (cached after).")
+            + f"\n\n{len(memory)} segment pairs in tm.tsv; the first row's seconds include embedding (cached after). "
+            f"{len(REFUSED)} of the 240 pages are refused (their English side is Russian through and through) "
+            "and count as pages without units.")
+    if quality and args.json_out:
+        args.json_out.write_text(json.dumps([quality, REFUSED], ensure_ascii=False), encoding="utf-8")
+    earlier = ([json.loads(args.add_rows.read_text(encoding="utf-8"))[0]]
+               if args.add_rows and args.add_rows.is_file() else [])
+    if quality:
+        body += ("\n\nUnits of the default setting (issue 17): a memory pair is recovered when one unit holds its "
+                 "Russian and its English words (markup left out on both: the translators' segments keep the "
+                 "Markdown) and is at most 3 times the pair's length; junk = a side that is table syntax or markup "
+                 "alone or still holds markup; no letter = a side without a letter (numbers, bullets), not junk; "
+                 "English still Russian = more Cyrillic than Latin letters in the English side. Units are those "
+                 "a memory gets (untranslated targets left out, as by default).\n\n"
+                 + table(["code", "units", "memory pairs with words", "recovered", "share", "junk units",
+                          "no-letter units", "English still Russian"], earlier + [quality]))
     print(body)
     if not args.no_write:
         write_section("loginom", "Real documentation: loginom-dev pages against the translators' memory", body)

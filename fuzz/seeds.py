@@ -56,7 +56,18 @@ def _documents() -> dict[str, bytes]:
                 "cue-2\n01:00:02.000 --> 01:00:03.000\nBye.\n".encode("utf-8"),
         ".docx": docx_bytes,
         "mixed.txt": mixed.encode("utf-8"),
+        **_containers(),
     }
+
+
+def _containers() -> dict[str, bytes]:
+    """PDF, EPUB, ODT, XLSX and PPTX files as the reader contract test builds them (tests/test_reader_contract.py)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_reader_contract import SAMPLES
+
+    return {f".{name}": SAMPLES[name].build() for name in ("pdf", "epub", "odt", "xlsx", "pptx")}
 
 
 def seeds(target: str) -> list[bytes]:

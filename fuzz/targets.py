@@ -18,7 +18,8 @@ from tmforge.errors import TmforgeError
 _SCRATCH = Path(tempfile.mkdtemp(prefix="tmforge-fuzz-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
 
 TABULAR = (".tsv", ".csv", ".jsonl", ".parquet")
-DOCUMENTS = (".txt", ".md", ".html", ".srt", ".vtt", ".docx")
+# New formats go at the end, so the selector bytes of existing corpora keep their meaning.
+DOCUMENTS = (".txt", ".md", ".html", ".srt", ".vtt", ".docx", ".pdf", ".epub", ".odt", ".xlsx", ".pptx")
 TMX_INLINE = ("strip", "keep")
 
 

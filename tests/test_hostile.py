@@ -638,3 +638,17 @@ def test_a_signal_caught_before_does_not_fail_a_later_command_in_the_same_proces
         main()
     assert exit_.value.code in (0, None), capsys.readouterr().err
     assert "terminated" not in capsys.readouterr().err
+
+
+def test_a_scanned_or_damaged_pdf_is_one_error_line_and_exit_2(tmp_path):
+    from documents import pdf_bytes
+
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(pdf_bytes([["x"]], scanned=True))
+    assert_error(tmforge("align", scan, EN, "-o", tmp_path / "m.tmx"), 2, "scan.pdf", "no text layer", "OCR")
+    good = pdf_bytes([["Поставщик передаёт товар в срок, указанный в приложении."]])
+    start = good.find(b"stream\n", good.find(b"/Filter /FlateDecode", good.find(b"/Type /Page"))) + 7
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(good[:start] + bytes(b ^ 0x5A for b in good[start:start + 16]) + good[start + 16:])
+    assert_error(tmforge("align", broken, EN, "-o", tmp_path / "m.tmx"), 2, "broken.pdf", "not a readable PDF")
+    assert not (tmp_path / "m.tmx").exists()

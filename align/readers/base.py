@@ -42,6 +42,17 @@ class Document:
         return self.whole_units
 
 
+@dataclass(frozen=True)
+class ReadingOptions:
+    """What the user asked of the readers; each reader uses the fields of its format and ignores the rest."""
+
+    code_comments: bool = False  # Markdown: comments inside fenced code blocks become paragraphs
+    sheet: str | None = None     # spreadsheets: the one sheet to read (None: every sheet, in order)
+    # HTML: block texts the pages of a batch repeat (its site template), left out (readers/html.py).
+    # Sorted, so a batch's request signature (align/resume.py) is the same from run to run.
+    template: tuple[str, ...] = ()
+
+
 class Reader(ABC):
     """One input format. Subclasses set the class attributes and implement `sniff` and `read`."""
 
@@ -55,12 +66,14 @@ class Reader(ABC):
         return 0.0
 
     @abstractmethod
-    def read(self, data: bytes, source: str, encoding: str | None = None) -> Document:
+    def read(self, data: bytes, source: str, encoding: str | None = None,
+             options: ReadingOptions | None = None) -> Document:
         """The document in `data` (the whole file, named `source` in messages).
 
         `encoding` is the user's --encoding (text formats use it, containers
-        that carry their own encoding ignore it). Raises TmforgeError on a
-        file that is damaged, empty or not this format.
+        that carry their own encoding ignore it); `options` what the user asked
+        of readers (None: the defaults). Raises TmforgeError on a file that is
+        damaged, empty or not this format.
         """
 
     def document(self, source: str, text: str, paragraphs: list[Paragraph], encoding: str = "utf-8",
@@ -96,9 +109,14 @@ class TextReader(Reader):
     def parse(self, text: str, source: str) -> Parsed:
         """Paragraphs of normalised text."""
 
-    def read(self, data: bytes, source: str, encoding: str | None = None) -> Document:
+    def parse_with(self, text: str, source: str, options: ReadingOptions) -> Parsed:
+        """Paragraphs of normalised text as `options` ask; formats without options just parse."""
+        return self.parse(text, source)
+
+    def read(self, data: bytes, source: str, encoding: str | None = None,
+             options: ReadingOptions | None = None) -> Document:
         text, used = decode_text(data, source, encoding, self.declared_encoding(data))
-        parsed = self.parse(text, source)
+        parsed = self.parse_with(text, source, options or ReadingOptions())
         return self.document(source, parsed.text, parsed.paragraphs, used, parsed.warnings)
 
 
@@ -137,14 +155,14 @@ def read_bytes(path: str | Path) -> bytes:
 def refuse_binary(source: str, data: bytes) -> None:
     """Refuse bytes that are not text, naming what they are when known (PDF, old Word)."""
     if data.startswith(b"%PDF"):
-        raise TmforgeError(f"{source} is a PDF; save it as DOCX or plain text first")
+        raise TmforgeError(f"{source} is a PDF read as text; give it a .pdf name so its text layer is read")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise TmforgeError(f"{source} is an old Word/Office file; save it as .docx first")
     head = data[:8192]
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
     if b"\x00" in head or controls > len(head) * 0.05:
-        raise TmforgeError(f"{source} looks like a binary file; give a text, Markdown, HTML, DOCX or "
-                           "subtitle file")
+        raise TmforgeError(f"{source} looks like a binary file; give a text, Markdown, HTML, subtitle, DOCX, "
+                           "ODT, PDF, EPUB, XLSX or PPTX file (with its extension)")
 
 
 def decode_text(data: bytes, source: str, encoding: str | None = None,

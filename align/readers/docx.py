@@ -1,4 +1,6 @@
-"""DOCX: paragraphs and table cells of a Word document, in reading order."""
+"""DOCX: paragraphs and table cells of a Word document, in reading order; then, kept apart from the
+body, its headers and footers (each once, section by section) and its footnotes and endnotes (in the
+order the body refers to them)."""
 
 from __future__ import annotations
 
@@ -8,13 +10,60 @@ import zlib
 
 from tmforge.align.encodings import normalize
 from tmforge.align.inline import same_text
-from tmforge.align.readers.base import Document, Reader, join_blocks
+from tmforge.align.readers.base import Document, Reader, ReadingOptions, join_blocks
 from tmforge.align.readers.docx_runs import docx_paragraph
 from tmforge.errors import TmforgeError
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_NOTE_KINDS = (("footnote", "footnotes"), ("endnote", "endnotes"))
+
+
+def _note_paragraphs(document, kind: str, part_name: str) -> list[str]:
+    """The text of each footnote (or endnote), in the order the body refers to them, one per paragraph."""
+    from lxml import etree
+
+    part = next((rel.target_part for rel in document.part.rels.values()
+                 if not rel.is_external and rel.reltype.endswith("/" + part_name)), None)
+    if part is None:
+        return []
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(part.blob, parser)
+    notes = {n.get(_W + "id"): n for n in root.iter(_W + kind)
+             if n.get(_W + "type") in (None, "normal")}  # not the separator lines Word stores as notes
+    order = [ref.get(_W + "id") for ref in document.element.body.iter(_W + kind + "Reference")]
+    order += [k for k in notes if k not in order]  # notes the body never cites still count, after the others
+    texts = []
+    for key in dict.fromkeys(order):
+        if key in notes:
+            for paragraph in notes[key].iter(_W + "p"):
+                texts.append("".join(t.text or "" for t in paragraph.iter(_W + "t", _W + "tab")))
+    return texts
+
+
+def docx_parts(data: bytes, source: str) -> list[tuple[str, dict[str, str] | None]]:
+    """(text, props) of a Word document's paragraphs: the body in reading order, table cells included
+    (once each), then headers and footers, then footnotes and endnotes, each marked by props["part"]."""
+    body: list[str] = []
+    extra: list[tuple[str, dict[str, str] | None]] = []
+
+    def collect(blocks: list[str], part: str | None):
+        if part is None:
+            body.extend(blocks)
+        else:
+            extra.extend((b, {"part": part}) for b in blocks)
+
+    _read_docx(data, source, collect)
+    return [(b, None) for b in body] + extra
+
+
 def docx_blocks(data: bytes, source: str) -> list[str]:
-    """Paragraphs of a Word document in reading order, table cells included (once each)."""
+    """Paragraphs of a Word document's body in reading order, table cells included (once each)."""
+    return [text for text, props in docx_parts(data, source) if props is None]
+
+
+def _read_docx(data: bytes, source: str, collect) -> None:
+    """Give `collect(blocks, part)` the body (part None), then headers, footers and notes."""
     try:
         import docx
         from docx.opc.exceptions import OpcError
@@ -27,7 +76,7 @@ def docx_blocks(data: bytes, source: str) -> list[str]:
     check_unpacked_size(data, source, "DOCX")  # a 1 MB file can inflate to gigabytes
     blocks: list[str] = []
 
-    def visit(container) -> None:
+    def visit(container, blocks: list[str]) -> None:
         for item in container.iter_inner_content():
             if isinstance(item, Table):
                 seen = set()
@@ -36,20 +85,38 @@ def docx_blocks(data: bytes, source: str) -> list[str]:
                         if id(cell._tc) in seen:  # merged cells repeat the same cell object
                             continue
                         seen.add(id(cell._tc))
-                        visit(cell)
+                        visit(cell, blocks)
             else:
                 blocks.append(docx_paragraph(item))   # its text, bold, links ... as marks
+
+    def furniture(document) -> None:
+        """Each header and footer once, section by section (a linked one repeats the section before)."""
+        seen = set()
+        for section in document.sections:
+            for name in ("first_page_header", "header", "even_page_header",
+                         "first_page_footer", "footer", "even_page_footer"):
+                item = getattr(section, name)
+                if item.is_linked_to_previous or id(item.part) in seen:
+                    continue
+                seen.add(id(item.part))
+                found: list[str] = []
+                visit(item, found)
+                collect(found, "footer" if name.endswith("footer") else "header")
 
     # A damaged archive fails in the zip layer (bad CRC, undecompressable data,
     # an unknown compression method) or in the XML inside it, while opening or
     # later while reading parts.
     try:
-        visit(docx.Document(io.BytesIO(data)))
+        document = docx.Document(io.BytesIO(data))
+        visit(document, blocks)
+        collect(blocks, None)
+        furniture(document)
+        for kind, part_name in _NOTE_KINDS:
+            collect(_note_paragraphs(document, kind, part_name), kind)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OpcError, XMLSyntaxError, KeyError,
             ValueError) as exc:
         raise TmforgeError(f"{source} is not a readable DOCX file ({exc}); open and save it again "
                            "in Word or LibreOffice") from None
-    return blocks
 
 
 class DocxReader(Reader):
@@ -60,8 +127,9 @@ class DocxReader(Reader):
     def sniff(self, data: bytes) -> float:
         return 1.0 if data.startswith(b"PK\x03\x04") and b"word/" in data[:65536] else 0.0
 
-    def read(self, data: bytes, source: str, encoding: str | None = None) -> Document:
+    def read(self, data: bytes, source: str, encoding: str | None = None,
+             options: ReadingOptions | None = None) -> Document:
         if not data.strip():
             raise TmforgeError(f"{source} is empty; give a file with text in it")
-        text, paragraphs = join_blocks((same_text(b, normalize(b)), None) for b in docx_blocks(data, source))
+        text, paragraphs = join_blocks((same_text(b, normalize(b)), props) for b, props in docx_parts(data, source))
         return self.document(source, text, paragraphs)

@@ -1,12 +1,32 @@
-"""HTML: visible text, one paragraph per block element; navigation boilerplate skipped."""
+"""HTML: visible text, one paragraph per block element; the site's template left out.
+
+What is template is decided the same way in both languages, never by how
+many words a block has (a headline of six English words and its Russian
+translation of seven must both stay):
+
+- the page's structure says so: navigation, banner and footer regions
+  (`nav`, a `header`/`footer` outside the article, `aside`, ARIA roles) and
+  elements whose class or id names a template part (menu, breadcrumbs,
+  cookie banner, sidebar, sharing buttons, pagination). A site uses one
+  template for all its languages, so both pages of a pair agree;
+- the page repeats it: a short block that is no sentence, twice or more on one page
+  ("Back to the section" under every item);
+- the batch repeats it: blocks found on many pages of one side of a batch
+  (`batch_template`, passed as ReadingOptions.template).
+
+Removing the template is what the reader is for, so it is not warned about.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
+from pathlib import Path
+from typing import Iterable
 
 from tmforge.align.inline import MarkedText, collapse_marks, marks_of
-from tmforge.align.readers.base import Parsed, TextReader, join_blocks, text_head
+from tmforge.align.readers.base import Parsed, ReadingOptions, TextReader, decode_text, join_blocks, text_head
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "nav", "iframe", "object",
               "select", "option", "button", "canvas", "math"}
@@ -15,11 +35,21 @@ _BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3",
                "header", "footer", "aside", "address", "figure", "figcaption", "form", "fieldset",
                "legend", "details", "summary", "hr", "body", "center", "title"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Regions of the site template, by element, ARIA role, or a word of the class or id (split on - and _).
+_TEMPLATE_TAGS = {"aside"}
+_PAGE_FRAME_TAGS = {"header", "footer"}  # template unless inside the article itself
+_CONTENT_TAGS = {"article", "main"}
+_TEMPLATE_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "menu", "menubar"}
+_TEMPLATE_WORDS = {"nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "crumbs", "cookie",
+                   "cookies", "consent", "gdpr", "sidebar", "share", "sharing", "social", "pagination", "pager",
+                   "footer", "skip", "toolbar", "topbar", "subscribe", "newsletter", "banner"}
+_WORD_SPLIT = re.compile(r"[\s_\-]+")
 # Inline formatting kept as marks (TMX inline tags in the memory, align/inline.py).
 _INLINE_KINDS = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "a": "link",
                  "code": "code", "kbd": "code", "samp": "code", "tt": "code"}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
-NAV_MAX_WORDS = 6
+# A block that repeats on its page is template only when short: a repeated paragraph is not.
+REPEAT_MAX_CHARS = 80
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -32,35 +62,41 @@ def declared_charset(data: bytes) -> str | None:
 PARSER_MAX_DEPTH = 2047
 
 
+def is_template(tag: str, attributes: dict, in_content: bool) -> bool:
+    """Whether an element is a region of the site template (see the module's docstring)."""
+    if tag in _TEMPLATE_TAGS or (tag in _PAGE_FRAME_TAGS and not in_content):
+        return True
+    if (attributes.get("role") or "").strip().lower() in _TEMPLATE_ROLES:
+        return True
+    names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}".lower()
+    return bool(names.strip()) and not _TEMPLATE_WORDS.isdisjoint(_WORD_SPLIT.split(names))
+
+
 class _BlockCollector:
     """Blocks of visible text from a stream of start tags, text and end tags."""
 
     def __init__(self) -> None:
-        # text (a MarkedText: its bold, links ... as marks), characters inside links, inside a heading
-        self.blocks: list[tuple[str, int, bool]] = []
+        # text (a MarkedText: its bold, links ... as marks), inside a region of the template
+        self.blocks: list[tuple[str, bool]] = []
         self.pieces: list[str] = []
         self.length = 0                  # characters in pieces
         self.open: list[tuple[str, str, int, str]] = []   # inline elements open: tag, kind, start, opening code
         self.spans: list[tuple[int, int, str, str, str]] = []
-        self.link_chars = 0
-        self.heading = False
+        self.template = False
 
     def flush(self) -> None:
         spans = self.spans + [(start, self.length, kind, code, f"</{tag}>") for tag, kind, start, code in self.open]
         body = collapse_marks("".join(self.pieces), marks_of(spans))
         if body[0]:
-            self.blocks.append((MarkedText(*body), self.link_chars, self.heading))
+            self.blocks.append((MarkedText(*body), self.template))
         self.pieces.clear()
         self.spans.clear()
         self.open = [(tag, kind, 0, code) for tag, kind, _, code in self.open]  # they go on in the next block
         self.length = 0
-        self.link_chars, self.heading = 0, False
 
     def start(self, tag: str, attributes=None) -> None:
         if tag in _BLOCK_TAGS or tag == "br":
             self.flush()
-        if tag in _HEADINGS:
-            self.heading = True
         kind = _INLINE_KINDS.get(tag)
         if kind and (tag != "a" or (attributes or {}).get("href")):
             code = f'<a href="{attributes["href"]}">' if tag == "a" else f"<{tag}>"
@@ -73,40 +109,42 @@ class _BlockCollector:
                 _, kind, start, code = self.open.pop(at)
                 self.spans.append((start, self.length, kind, code, f"</{tag}>"))
         if tag in _BLOCK_TAGS:
-            if tag in _HEADINGS:
-                self.heading = True
             self.flush()
 
-    def text(self, chunk: str, link: bool) -> None:
+    def text(self, chunk: str, template: bool) -> None:
+        """Text inside (template) or outside a template region; a change between the two ends the block."""
+        if template != self.template:
+            self.flush()
+            self.template = template
         self.pieces.append(chunk)
         self.length += len(chunk)
-        if link:
-            self.link_chars += len(chunk.strip())
 
 
 def _walk_tree(root, out: _BlockCollector) -> int:
     """Feed an lxml tree to `out` in document order, without recursion; return its depth."""
     deepest = 0
-    stack = [(root, False, False, 0)]  # element, inside a link, children done, depth
+    # element, inside the template, inside the content (article/main), children done, depth
+    stack = [(root, False, False, False, 0)]
     while stack:
-        el, in_link, done, depth = stack.pop()
+        el, in_template, in_content, done, depth = stack.pop()
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if done:
             out.end(tag)
             if el.tail:
-                out.text(el.tail, in_link)
+                out.text(el.tail, in_template)
             continue
         if not tag or tag in _SKIP_TAGS:  # comments, processing instructions, invisible elements
             if tag != "head" and el.tail:
-                out.text(el.tail, in_link)
+                out.text(el.tail, in_template)
             continue
         deepest = max(deepest, depth)
+        template = in_template or is_template(tag, el.attrib, in_content)
+        content = in_content or tag in _CONTENT_TAGS
         out.start(tag, el.attrib)
-        link = in_link or tag == "a"
         if el.text:
-            out.text(el.text, link)
-        stack.append((el, in_link, True, depth))
-        stack.extend((child, link, False, depth + 1) for child in reversed(el))
+            out.text(el.text, template)
+        stack.append((el, in_template, in_content, True, depth))
+        stack.extend((child, template, content, False, depth + 1) for child in reversed(el))
     return deepest
 
 
@@ -116,39 +154,39 @@ def _scan_flat(text: str, out: _BlockCollector) -> None:
 
     class Scanner(HTMLParser):
         skipping = 0
-        links = 0
+        content = 0
+        template: list[str] = []  # tags of the open template regions (closed by their own end tag)
 
         def handle_starttag(self, tag, attrs):
             if tag in _SKIP_TAGS:
                 self.skipping += 1
             elif not self.skipping:
+                if is_template(tag, dict(attrs), self.content > 0):
+                    self.template.append(tag)
+                self.content += tag in _CONTENT_TAGS
                 out.start(tag, dict(attrs))
-                self.links += tag == "a"
 
         def handle_endtag(self, tag):
             if tag in _SKIP_TAGS:
                 self.skipping = max(0, self.skipping - 1)
             elif not self.skipping:
+                if self.template and self.template[-1] == tag:
+                    self.template.pop()
+                if tag in _CONTENT_TAGS:
+                    self.content = max(0, self.content - 1)
                 out.end(tag)
-                if tag == "a":
-                    self.links = max(0, self.links - 1)
 
         def handle_data(self, data):
             if not self.skipping:
-                out.text(data, self.links > 0)
+                out.text(data, bool(self.template))
 
     scanner = Scanner(convert_charrefs=True)
     scanner.feed(text)
     scanner.close()
 
 
-def html_blocks(text: str) -> tuple[list[str], int]:
-    """Visible text of an HTML page, one string per block element; and how many navigation blocks were dropped.
-
-    Navigation boilerplate ("Go back", "Back to the section", menus) is short
-    text that is all link, or short text that repeats on the page; neither is
-    taken for content (headings are kept even when they are links).
-    """
+def raw_blocks(text: str) -> list[tuple[str, bool]]:
+    """Blocks of visible text of an HTML page, in order, each with whether it lies in a template region."""
     import lxml.html
     from lxml import etree
 
@@ -157,23 +195,58 @@ def html_blocks(text: str) -> tuple[list[str], int]:
         # huge_tree: past 255 levels (pages with many unclosed <font> tags) libxml2 would drop the rest.
         root = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):
-        return [], 0
+        return []
     out = _BlockCollector()
     if _walk_tree(root, out) >= PARSER_MAX_DEPTH - 1:
         out = _BlockCollector()
         _scan_flat(text, out)
     out.flush()
-    counts = Counter(b[0] for b in out.blocks)
-    kept = [body for body, link_chars, heading in out.blocks
-            if not _is_navigation(body, link_chars, heading, counts[body])]
-    return kept, len(out.blocks) - len(kept)
+    return out.blocks
 
 
-def _is_navigation(body: str, link_chars: int, heading: bool, repeats: int) -> bool:
-    if heading or len(body.split()) > NAV_MAX_WORDS or re.search(r"[.!?…:;,]$", body):
-        return False
-    all_link = link_chars >= len(body.replace(" ", "")) * 0.9
-    return all_link or repeats > 1
+def html_blocks(text: str, template: Iterable[str] = ()) -> tuple[list[str], int]:
+    """Visible text of an HTML page, one string per block element, the site template left out (see the
+    module's docstring); and how many template blocks were left out. `template`: texts a batch repeats."""
+    blocks = raw_blocks(text)
+    counts = Counter(body for body, _ in blocks)
+    template = set(template)
+    kept = [body for body, in_template in blocks
+            if not (in_template or body in template or _repeated(body, counts[body]))]
+    return kept, len(blocks) - len(kept)
+
+
+def _repeated(body: str, times: int) -> bool:
+    """A short block that is no sentence, repeated on its page: "Back to the section" under every item."""
+    return times > 1 and len(body) <= REPEAT_MAX_CHARS and not re.search(r"[.!?…:;,]$", body)
+
+
+def batch_template(jobs, min_pages: int = 3, share: float = 0.5) -> tuple[str, ...]:
+    """Blocks the HTML pages of a batch repeat: on `share` of one side's pages and on `min_pages` at least.
+
+    Each side (the jobs' sources, their targets) is counted apart: a site's
+    footer is on every Russian page and its translation on every English one.
+    A page that cannot be read is skipped here; its job reports it.
+    """
+    from tmforge.align.readers import READERS, read_bytes
+    from tmforge.errors import TmforgeError
+
+    found: set[str] = set()
+    for side in ("src", "tgt"):
+        paths = [getattr(job, side) for job in jobs if getattr(job, side, None) is not None]
+        paths = [p for p in paths if Path(p).suffix.lower() in READERS.get("html").extensions]
+        needed = max(min_pages, math.ceil(share * len(paths)))
+        if len(paths) < needed:
+            continue
+        counts: Counter = Counter()
+        for path in paths:
+            try:
+                data = read_bytes(path)
+                text, _ = decode_text(data, str(path), None, declared_charset(data))
+            except TmforgeError:
+                continue
+            counts.update({body for body, in_template in raw_blocks(text) if not in_template})
+        found.update(body for body, n in counts.items() if n >= needed)
+    return tuple(sorted(found))
 
 
 class HtmlReader(TextReader):
@@ -191,6 +264,8 @@ class HtmlReader(TextReader):
         return declared_charset(data)
 
     def parse(self, text: str, source: str) -> Parsed:
-        blocks, dropped = html_blocks(text)
-        warnings = [f"{source}: skipped {dropped} navigation blocks (menus, 'Go back' links)"] if dropped else []
-        return Parsed(*join_blocks((b, None) for b in blocks), warnings)
+        return self.parse_with(text, source, ReadingOptions())
+
+    def parse_with(self, text: str, source: str, options: ReadingOptions) -> Parsed:
+        blocks, _ = html_blocks(text, options.template)
+        return Parsed(*join_blocks((b, None) for b in blocks))

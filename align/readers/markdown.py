@@ -1,4 +1,10 @@
-"""Markdown: the text a reader sees, markup removed; headings, list items and table cells apart, code skipped."""
+"""Markdown: the text a reader sees, markup removed; headings, list items and table cells apart, code skipped.
+
+Tables as GitHub and real documentation write them: with or without leading
+pipes, delimiter rows of any number of dashes (`|:-|:-:|`), `<br>` inside
+cells. Comments inside fenced code blocks are read on request
+(ReadingOptions.code_comments), since translators translate them.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,15 @@ import re
 
 from tmforge.align.inline import (MAX_MARKS, closer as close_sentinel, has_sentinels, opener as open_sentinel,
                                   take_sentinels)
-from tmforge.align.readers.base import MAX_PARAGRAPH, Parsed, TextReader, join_blocks, text_head
+from tmforge.align.readers.base import MAX_PARAGRAPH, Parsed, ReadingOptions, TextReader, join_blocks, text_head
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w+#.-]*)")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+# A table's delimiter row: cells of one or more dashes, colons for alignment ("|:-|:-:|", "--- | ---").
+_DELIMITER_CELL = re.compile(r"^\s*:?-+:?\s*$")
+_THEMATIC_BREAK = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")  # an escaped \| is a pipe inside a cell
 # Constructs plain prose does not have; a file without an extension showing
 # two different ones is taken for Markdown (one alone, e.g. a "# " line, is not enough).
 _SIGNS = (re.compile(r"^#{1,6}\s+\S", re.M), re.compile(r"^\s*(```|~~~)", re.M),
@@ -21,12 +30,15 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}[ \t]+(.*)$")
 # Links, images and tags in linear time: each bracket class excludes its own opener, so a
 # paragraph of many '[' (or '<', '(') without a closer is scanned once, not once per opener.
 _INLINE = [
-    (re.compile(r"!\[([^\[\]]*)\]\([^()]*\)"), r"\1"),       # image: keep its alt text
     (re.compile(r"\[([^\[\]]+)\]\([^()]*\)"), r"\1"),        # link: keep its text
     (re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]"), r"\1"),      # reference link
     (re.compile(r"`([^`]+)`"), r"\1"),
 ]
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()]*\)")
+_EMPTY_LINK = re.compile(r"\[\s*\]\([^()]*\)")  # what a linked image leaves: [](target)
+_BREAK_TAG = re.compile(r"<(br|p|/p|div|/div|li|/li)\b[^<>\n]*>", re.I)  # tags that separate words
 _LINK = re.compile(r"\[([^\[\]]+)\]\(([^()]*)\)")
+_REFERENCE_LINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
 _CODE = re.compile(r"`([^`]+)`")
 _FOOTNOTE_REF = re.compile(r"\[\^[^\[\]\s]+\](?!:)")     # [^1]: a footnote reference, not its definition
 _TAG = re.compile(r"<[^<>\n]+>")                            # inline HTML tags
@@ -95,13 +107,29 @@ def _emphasis(text: str, kinds: list | None = None) -> str:
     return "".join(parts)
 
 
+def _images(text: str) -> str:
+    """Text without its images; an image's alt text only where the images are all there is.
+
+    Documentation puts an icon before the word it shows (`![Add](add.svg) **Add**`):
+    keeping both alt text and word doubled the word, which the translation does not.
+    """
+    if "![" not in text:
+        return text
+    alts: list[str] = []
+    rest = _EMPTY_LINK.sub(" ", _IMAGE.sub(lambda m: alts.append(m.group(1)) or " ", text))
+    if re.search(r"\w", _TAG.sub("", rest)):
+        return rest
+    return " ".join(a.strip() for a in alts if a.strip())
+
+
 def _markdown_inline(text: str) -> str:
     """The text of inline Markdown, as a MarkedText whose marks are its links, inline code, emphasis
-    and footnote references (align/inline.py)."""
+    and footnote references (align/inline.py); `<br>` separates words, icons are not read twice."""
+    text = _BREAK_TAG.sub(" ", _images(text))
     if has_sentinels(text):       # private-use characters of our own in the input: no marks
         for pattern, repl in _INLINE:
             text = pattern.sub(repl, text)
-        return _TAG.sub("", _emphasis(text))
+        return " ".join(_TAG.sub("", _emphasis(text)).split())
     kinds: list[tuple[str, str, str]] = []
 
     def mark(kind: str, open_code: str, close_code: str, inner: str) -> str:
@@ -110,19 +138,122 @@ def _markdown_inline(text: str) -> str:
         kinds.append((kind, open_code, close_code))
         return open_sentinel(len(kinds) - 1) + inner + close_sentinel(len(kinds) - 1)
 
-    text = _INLINE[0][0].sub(_INLINE[0][1], text)      # images: their alt text
     text = _LINK.sub(lambda m: mark("link", "[", f"]({m.group(2)})", m.group(1)), text)
-    text = _INLINE[2][0].sub(_INLINE[2][1], text)      # reference links
+    text = _REFERENCE_LINK.sub(r"\1", text)
     text = _CODE.sub(lambda m: mark("code", "`", "`", m.group(1)), text)
     text = _FOOTNOTE_REF.sub(lambda m: mark("fnote", m.group(), "", ""), text)
-    return take_sentinels(_TAG.sub("", _emphasis(text, kinds)), kinds)
+    # White space collapses with the sentinels still in place, so the marks move along with it.
+    return take_sentinels(" ".join(_TAG.sub("", _emphasis(text, kinds)).split()), kinds)
 
 
-def markdown_blocks(text: str) -> list[str]:
-    """Paragraphs of Markdown as plain text: headings, list items and table cells apart; code skipped."""
+def _cells(row: str) -> list[str]:
+    """The cells of a table row, with or without outer pipes; an escaped \\| stays in its cell."""
+    row = row.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    return [c.strip().replace("\\|", "|") for c in _CELL_SPLIT.split(row)]
+
+
+def _is_delimiter_row(line: str) -> bool:
+    """A table's delimiter row: pipes and cells of dashes. Without a pipe, only `---` or longer counts
+    (a thematic break, also dropped), so a lone "-" or "--" stays text."""
+    if "|" not in line:
+        return bool(re.fullmatch(r"\s*:?-{3,}:?\s*", line))
+    cells = _cells(line)
+    return bool(cells) and all(_DELIMITER_CELL.match(c) for c in cells)
+
+
+# Line comments of the languages documentation shows, by the fence's info string; other or no
+# language: "#" and "//". A comment after code needs white space before it (not "a//b", "x#1").
+_COMMENT_MARKERS = {
+    "#": ("python", "py", "sh", "bash", "shell", "zsh", "console", "r", "ruby", "rb", "perl", "yaml", "yml",
+          "toml", "ini", "conf", "powershell", "ps1", "dockerfile", "makefile", "cmake", "nim", "julia"),
+    "//": ("js", "javascript", "ts", "typescript", "java", "c", "cpp", "c++", "cs", "csharp", "go", "rust",
+           "kotlin", "swift", "php", "scala", "dart", "groovy", "json5", "jsonc", "pascal", "delphi"),
+    "--": ("sql", "lua", "haskell", "hs", "plsql", "tsql", "mysql", "postgresql", "psql", "ada", "elm"),
+    "'": ("vb", "vbnet", "vbscript", "vba", "basic"),
+}
+
+
+def _comment_markers(language: str) -> tuple[str, ...]:
+    language = language.lower()
+    found = tuple(marker for marker, names in _COMMENT_MARKERS.items() if language in names)
+    return found or ("#", "//")
+
+
+def _line_comment(line: str, markers: tuple[str, ...]) -> str | None:
+    """The text of a line's comment (after its marker), or None; markers inside quotes are not comments."""
+    quote = None
+    for k, ch in enumerate(line):
+        if quote:
+            if ch == quote and line[k - 1:k] != "\\":
+                quote = None
+            continue
+        if ch in "\"'`" and not (ch == "'" and "'" in markers):
+            quote = ch
+            continue
+        for marker in markers:
+            if line.startswith(marker, k) and (k == 0 or line[k - 1].isspace()):
+                body = line[k + len(marker):].lstrip(marker[0]).strip()
+                return body if re.search(r"[^\W\d_]", body) else None
+    return None
+
+
+def code_comments(code: list[str], language: str) -> list[str]:
+    """Comments of a fenced code block, one paragraph per comment: line comments in a row join;
+    /* ... */ blocks are one comment each."""
+    markers = _comment_markers(language)
+    comments: list[str] = []
+    run: list[str] = []
+    block: list[str] | None = None
+    for line in code:
+        if block is not None:
+            end = line.find("*/")
+            block.append((line if end < 0 else line[:end]).strip().lstrip("*").strip())
+            if end >= 0:
+                comments.append(" ".join(b for b in block if b))
+                block = None
+            continue
+        start = line.find("/*") if "//" in markers else -1
+        if start >= 0 and (start == 0 or line[start - 1].isspace()):
+            if run:
+                comments.append(" ".join(run))
+                run = []
+            end = line.find("*/", start + 2)
+            if end >= 0:
+                comments.append(line[start + 2:end].strip().strip("*").strip())
+            else:
+                block = [line[start + 2:].strip().lstrip("*").strip()]
+            continue
+        comment = _line_comment(line, markers)
+        if comment is None:
+            if run:
+                comments.append(" ".join(run))
+                run = []
+            continue
+        if line.lstrip().startswith(comment) or not line.split(comment)[0].strip(" #/-'"):
+            run.append(comment)  # a comment line of its own continues the comment above
+        else:
+            if run:
+                comments.append(" ".join(run))
+                run = []
+            comments.append(comment)  # a comment after code stands alone
+    if run:
+        comments.append(" ".join(run))
+    if block:
+        comments.append(" ".join(b for b in block if b))
+    return [c for c in comments if re.search(r"[^\W\d_]", c)]
+
+
+def markdown_blocks(text: str, comments: bool = False) -> list[str]:
+    """Paragraphs of Markdown as plain text: headings, list items and table cells apart; code skipped
+    (its comments read when `comments`)."""
     blocks: list[str] = []
     current: list[str] = []
-    fenced = False
+    fence: str | None = None  # the fence that opened the code block we are in
+    language, code = "", []
     lines = text.split("\n")
     if lines and lines[0].strip() == "---":  # YAML front matter
         end = next((k for k in range(1, len(lines)) if lines[k].strip() in ("---", "...")), None)
@@ -137,32 +268,68 @@ def markdown_blocks(text: str) -> list[str]:
             blocks.append(joined if len(joined) > MAX_PARAGRAPH else _markdown_inline(joined))
             current.clear()
 
-    for line in lines:
-        if _FENCE.match(line):
-            flush()
-            fenced = not fenced
+    def unquoted(line: str) -> str:
+        return re.sub(r"^\s*(>\s?)+", "", line).strip()
+
+    in_table = in_list = False
+    for k, line in enumerate(lines):
+        opener = _FENCE.match(line)
+        if fence is not None:
+            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) \
+                    and not line.strip()[len(opener.group(1)):].strip():
+                fence = None
+                if comments:
+                    blocks.extend(code_comments(code, language))
+            else:
+                code.append(line)
             continue
-        if fenced or line.startswith(("    ", "\t")) and not current:
-            continue  # code
-        stripped = re.sub(r"^\s*(>\s?)+", "", line).strip()
+        if opener:
+            flush()
+            rest = line.strip()[len(opener.group(1)):]
+            if opener.group(1)[0] == "`" and "`" in rest:  # ```code``` on one line: inline code, not a block
+                current.append(unquoted(line))
+                continue
+            fence, language, code, in_table = opener.group(1), opener.group(2), [], False
+            continue
+        indented = line.startswith(("    ", "\t"))
+        if indented and not current and not in_table and not in_list:
+            continue  # indented code (inside a list, indented lines are its items and their text)
+        stripped = unquoted(line)
+        if stripped and not indented and not _LIST_ITEM.match(stripped) and not current:
+            in_list = False
         if not stripped or stripped.startswith("<!--"):
             flush()
+            in_table = False
+        elif in_table or ("|" in stripped and k + 1 < len(lines) and "|" in lines[k + 1]
+                          and _is_delimiter_row(unquoted(lines[k + 1]))):
+            flush()  # a table: its header row, then rows until a blank line
+            if not in_table:
+                in_table = True
+            if not _is_delimiter_row(stripped):
+                blocks.extend(_markdown_inline(c) for c in _cells(stripped))
+        elif _is_delimiter_row(stripped) or _THEMATIC_BREAK.match(stripped):
+            if current and _SETEXT.match(stripped):
+                flush()  # underline of the heading just read
+            else:
+                flush()  # a thematic break
         elif _SETEXT.match(stripped) and current:
             flush()  # underline of the heading just read
         elif heading := _HEADING.match(stripped):
             flush()
             blocks.append(_markdown_inline(heading.group(1).rstrip().rstrip("#").rstrip()))
-        elif stripped.startswith("|") or _TABLE_RULE.match(stripped):
-            flush()
-            if not _TABLE_RULE.match(stripped):
-                blocks.extend(_markdown_inline(c.strip()) for c in stripped.strip("|").split("|"))
+        elif stripped.startswith("|"):
+            flush()  # a row with leading pipes but no delimiter row: still a row of cells
+            blocks.extend(_markdown_inline(c) for c in _cells(stripped))
         elif _LIST_ITEM.match(stripped):
             flush()
+            in_list = True
             current.append(_LIST_ITEM.sub("", stripped, count=1))
         else:
             current.append(stripped)
     flush()
-    return blocks
+    if fence is not None and comments:
+        blocks.extend(code_comments(code, language))
+    return [b for b in blocks if b.strip()]
 
 
 class MarkdownReader(TextReader):
@@ -176,3 +343,6 @@ class MarkdownReader(TextReader):
 
     def parse(self, text: str, source: str) -> Parsed:
         return Parsed(*join_blocks((b, None) for b in markdown_blocks(text)))
+
+    def parse_with(self, text: str, source: str, options: ReadingOptions) -> Parsed:
+        return Parsed(*join_blocks((b, None) for b in markdown_blocks(text, options.code_comments)))

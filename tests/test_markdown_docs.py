@@ -1,0 +1,120 @@
+"""Markdown as real product documentation writes it (issue 17): tables without leading pipes,
+short delimiter rows, <br> in cells, icons before the word they show, comments in code blocks.
+
+Each page here is written the way the help pages of a real product are (a parameter table,
+a toolbar list with icons, a code sample with translated comments); every test failed on the
+reader before issue 17.
+"""
+
+from __future__ import annotations
+
+from tmforge.align.readers import READERS, ReadingOptions, read_document
+from tmforge.align.readers.markdown import code_comments, markdown_blocks
+
+
+def test_a_table_without_leading_pipes_is_cells_not_one_paragraph():
+    page = ("Параметры узла:\n\n"
+            "Параметр | Описание\n"
+            "--- | ---\n"
+            "Логин | Имя пользователя для входа в систему.\n"
+            "Порт | Номер порта сервера.\n\n"
+            "После таблицы идёт текст.\n")
+    assert markdown_blocks(page) == ["Параметры узла:", "Параметр", "Описание", "Логин",
+                                     "Имя пользователя для входа в систему.", "Порт", "Номер порта сервера.",
+                                     "После таблицы идёт текст."]
+
+
+def test_delimiter_rows_of_one_or_two_dashes_are_not_units():
+    page = ("|Параметр|Значение по умолчанию|Описание|\n"
+            "|:-|:--:|-:|\n"
+            "|Хост||Доменное имя хоста.|\n"
+            "|Порт|389|Номер порта.|\n")
+    blocks = markdown_blocks(page)
+    assert blocks == ["Параметр", "Значение по умолчанию", "Описание", "Хост", "Доменное имя хоста.",
+                      "Порт", "389", "Номер порта."]
+    assert not any(set(b) <= set(":-| ") for b in blocks)
+
+
+def test_a_pipe_in_prose_or_a_list_is_not_a_table():
+    page = ("* Имя_поля|Прогноз — прогнозируемые значения ряда.\n"
+            "* Имя_поля|Ошибка — остатки модели.\n\n"
+            "Составная метка \"ROOT|PERSON\" будет сформирована.\n\n"
+            "Текст\n\n--\n")
+    assert markdown_blocks(page) == ["Имя_поля|Прогноз — прогнозируемые значения ряда.",
+                                     "Имя_поля|Ошибка — остатки модели.",
+                                     "Составная метка \"ROOT|PERSON\" будет сформирована.", "Текст", "--"]
+
+
+def test_br_inside_cells_and_lines_separates_words():
+    page = ("| Ключ | Значение |\n|---|---|\n| Режим | Первая строка.<br>Вторая строка.<br/>Третья |\n\n"
+            "Необязательный вход.<br>\n")
+    assert markdown_blocks(page) == ["Ключ", "Значение", "Режим", "Первая строка. Вторая строка. Третья",
+                                     "Необязательный вход."]
+
+
+def test_an_icon_before_its_word_is_not_read_twice():
+    page = ("# ![Пользователи](./images/users.svg) Пользователи\n\n"
+            "* ![Добавить](./images/plus.svg) **Добавить** — добавить нового пользователя;\n"
+            "* [![Удалить](./images/delete.svg)](#delete) *Удалить* — удалить пользователя.\n\n"
+            "![Схема сценария: импорт, обработка, экспорт](./images/scheme.png)\n")
+    assert markdown_blocks(page) == ["Пользователи", "Добавить — добавить нового пользователя;",
+                                     "Удалить — удалить пользователя.",
+                                     "Схема сценария: импорт, обработка, экспорт"]
+
+
+CODE_PAGE = """Пример кода:
+
+```javascript
+// Вычисление суммы полей
+// двух входных столбцов
+var s = x + y;  // результат в поле калькулятора
+var url = "http://example.ru"; // адрес сервера
+/* Многострочный
+ * комментарий */
+```
+
+```python
+# Проверка значения свойства
+print("# не комментарий")
+```
+
+```
+x = 1 # комментарий без языка
+```
+
+Текст после кода.
+"""
+
+
+def test_code_is_skipped_by_default_and_its_comments_read_on_request(tmp_path):
+    assert markdown_blocks(CODE_PAGE) == ["Пример кода:", "Текст после кода."]
+    path = tmp_path / "page.md"
+    path.write_text(CODE_PAGE, encoding="utf-8")
+    doc = read_document(path, options=ReadingOptions(code_comments=True))
+    assert [p.text for p in doc.paragraphs] == [
+        "Пример кода:", "Вычисление суммы полей двух входных столбцов", "результат в поле калькулятора",
+        "адрес сервера", "Многострочный комментарий", "Проверка значения свойства", "комментарий без языка",
+        "Текст после кода."]
+    assert READERS.get("markdown").read(path.read_bytes(), "page.md").paragraphs[1].text == "Текст после кода."
+
+
+def test_comment_markers_follow_the_fence_language():
+    assert code_comments(["SELECT 1 -- первая строка", "# не SQL"], "sql") == ["первая строка"]
+    assert code_comments(["Dim a = 1 ' комментарий VB"], "vb") == ["комментарий VB"]
+    assert code_comments(["x = 5 # 10"], "python") == []  # a number is no text to translate
+
+
+def test_one_line_triple_backticks_are_inline_code_not_a_fence():
+    page = "```cmd.exe /C mkdir D:\\Dir```\n\nПример макроподстановки:\n\nТекст.\n"
+    blocks = markdown_blocks(page)
+    assert blocks[1:] == ["Пример макроподстановки:", "Текст."]
+
+
+def test_indented_list_items_are_read_not_taken_for_code():
+    page = ("* Выход — таблица с полями:\n"
+            "    * Имя_поля|Прогноз — прогнозируемые значения.\n"
+            "    * Имя_поля|Ошибка — остатки модели.\n\n"
+            "Абзац.\n\n"
+            "    print('код')\n")
+    assert markdown_blocks(page) == ["Выход — таблица с полями:", "Имя_поля|Прогноз — прогнозируемые значения.",
+                                     "Имя_поля|Ошибка — остатки модели.", "Абзац."]
