@@ -18,10 +18,9 @@ from typing import Iterable, Mapping
 
 from lxml import etree
 
-from tmforge.atomic import atomic_path
-from tmforge.tm.model import now_utc
 from tmforge.tm.options import WriteOptions, WriteReport
-from tmforge.tm.tmx import LONG_SEGMENT, XML_LANG, _add_prop, _header, _lang, _seg, clean_segment, tmx_date
+from tmforge.tm.tmx import (LONG_SEGMENT, XML_LANG, _add_prop, _lang, _seg, clean_segment, tmx_date,
+                            write_tmx_elements)
 
 
 @dataclass(frozen=True)
@@ -61,25 +60,9 @@ def write_multilingual_tmx(units: Iterable[MultilingualUnit], path: str | Path, 
     codes = options.lang_codes
     srclang = _lang(options.srclang or (first.source.lang if first else "en"), codes)
     report = WriteReport()
-    created = tmx_date(now_utc())
-    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-        fh.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
-        with etree.xmlfile(fh, encoding="UTF-8", buffered=True) as xf:
-            with xf.element("tmx", version="1.4"):
-                xf.write("\n")
-                xf.write(_header(srclang, created, dict(meta or {}), options, report), pretty_print=True)
-                with xf.element("body"):
-                    xf.write("\n")
-                    for unit in chain([first] if first is not None else [], stream):
-                        tu = _unit_element(unit, srclang, options, report)
-                        if tu is not None:
-                            xf.write(tu, pretty_print=True)
-                xf.write("\n")
-    if report.dropped_chars:
-        report.warnings.append(f"removed {report.dropped_chars} characters that XML 1.0 forbids")
-    if report.long_segments:
-        report.warnings.append(f"{report.long_segments} segments exceed {LONG_SEGMENT} characters; "
-                               "some CAT tools (Trados Cloud) skip them")
+    elements = (_unit_element(unit, srclang, options, report)
+                for unit in chain([first] if first is not None else [], stream))
+    write_tmx_elements(path, srclang, dict(meta or {}), elements, options, report)
     return report
 
 

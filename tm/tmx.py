@@ -100,6 +100,17 @@ def write_tmx(units: TranslationMemory | Iterable[TranslationUnit], path: str | 
     else:
         srclang = apply_lang_codes("en", codes)
     report = WriteReport()
+    elements = (_unit_element(unit, srclang, options, report)
+                for unit in chain([first] if first is not None else [], stream))
+    write_tmx_elements(path, srclang, header_props, elements, options, report)
+    return report
+
+
+def write_tmx_elements(path: str | Path, srclang: str, header_props: Mapping[str, str],
+                       elements: Iterable[etree._Element | None], options: WriteOptions,
+                       report: WriteReport) -> None:
+    """The TMX document around `elements` (tu elements; None for a unit left out), written
+    atomically as they come, with the report's warnings added. Every TMX writer goes through here."""
     created = tmx_date(now_utc())
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         # The declaration in double quotes, as importers' examples show it (lxml would use single ones).
@@ -110,8 +121,7 @@ def write_tmx(units: TranslationMemory | Iterable[TranslationUnit], path: str | 
                 xf.write(_header(srclang, created, header_props, options, report), pretty_print=True)
                 with xf.element("body"):
                     xf.write("\n")
-                    for unit in chain([first] if first is not None else [], stream):
-                        tu = _unit_element(unit, srclang, options, report)
+                    for tu in elements:
                         if tu is not None:
                             xf.write(tu, pretty_print=True)
                 xf.write("\n")
@@ -123,7 +133,6 @@ def write_tmx(units: TranslationMemory | Iterable[TranslationUnit], path: str | 
     if report.markup_errors:
         report.warnings.append(f"{report.markup_errors} segments had broken inline markup; "
                                "written as plain text")
-    return report
 
 
 def _lang(tag: str | None, codes: Mapping[str, str]) -> str:
