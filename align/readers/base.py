@@ -120,6 +120,22 @@ class TextReader(Reader):
         return self.document(source, parsed.text, parsed.paragraphs, used, parsed.warnings)
 
 
+class BlockReader(Reader):
+    """A container format (DOCX, PDF, EPUB ...): the file gives blocks of text with their props,
+    which become the document's paragraphs. Subclasses implement `blocks`."""
+
+    @abstractmethod
+    def blocks(self, data: bytes, source: str, options: ReadingOptions) -> Iterable[tuple]:
+        """(text, props or None) of every block, in reading order; TmforgeError on a damaged file."""
+
+    def read(self, data: bytes, source: str, encoding: str | None = None,
+             options: ReadingOptions | None = None) -> Document:
+        if not data.strip():
+            raise TmforgeError(f"{source} is empty; give a file with text in it")
+        text, paragraphs = join_blocks(self.blocks(data, source, options or ReadingOptions()))
+        return self.document(source, text, paragraphs)
+
+
 def join_blocks(blocks: Iterable[tuple]) -> tuple[str, list[Paragraph]]:
     """Text of extracted blocks, one per paragraph separated by blank lines, with offsets into it.
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from typing import Iterable
 
 from tmforge.align.encodings import normalize
 from tmforge.align.inline import same_text
-from tmforge.align.readers.base import Document, Reader, ReadingOptions, join_blocks
+from tmforge.align.readers.base import BlockReader, ReadingOptions
 from tmforge.align.readers.docx_runs import docx_paragraph
 from tmforge.errors import TmforgeError
 
@@ -119,7 +120,7 @@ def _read_docx(data: bytes, source: str, collect) -> None:
                            "in Word or LibreOffice") from None
 
 
-class DocxReader(Reader):
+class DocxReader(BlockReader):
     name = "docx"
     label = "DOCX"
     extensions = (".docx",)
@@ -127,9 +128,5 @@ class DocxReader(Reader):
     def sniff(self, data: bytes) -> float:
         return 1.0 if data.startswith(b"PK\x03\x04") and b"word/" in data[:65536] else 0.0
 
-    def read(self, data: bytes, source: str, encoding: str | None = None,
-             options: ReadingOptions | None = None) -> Document:
-        if not data.strip():
-            raise TmforgeError(f"{source} is empty; give a file with text in it")
-        text, paragraphs = join_blocks((same_text(b, normalize(b)), props) for b, props in docx_parts(data, source))
-        return self.document(source, text, paragraphs)
+    def blocks(self, data: bytes, source: str, options: ReadingOptions) -> Iterable[tuple]:
+        return ((same_text(b, normalize(b)), props) for b, props in docx_parts(data, source))

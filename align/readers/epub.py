@@ -22,10 +22,11 @@ import posixpath
 import re
 import zipfile
 import zlib
+from typing import Iterable
 from urllib.parse import unquote
 
 from tmforge.align.encodings import normalize
-from tmforge.align.readers.base import Document, Reader, ReadingOptions, join_blocks
+from tmforge.align.readers.base import BlockReader, ReadingOptions
 from tmforge.errors import TmforgeError
 
 _MIMETYPE = b"application/epub+zip"
@@ -178,7 +179,7 @@ def epub_parts(data: bytes, source: str) -> list[tuple[str, dict[str, str] | Non
             + [(normalize(t), {"part": "notes"}) for t in found["notes"]])
 
 
-class EpubReader(Reader):
+class EpubReader(BlockReader):
     name = "epub"
     label = "EPUB"
     extensions = (".epub",)
@@ -186,9 +187,5 @@ class EpubReader(Reader):
     def sniff(self, data: bytes) -> float:
         return 1.0 if data.startswith(b"PK\x03\x04") and _MIMETYPE in data[:200] else 0.0
 
-    def read(self, data: bytes, source: str, encoding: str | None = None,
-             options: ReadingOptions | None = None) -> Document:
-        if not data.strip():
-            raise TmforgeError(f"{source} is empty; give a file with text in it")
-        text, paragraphs = join_blocks(epub_parts(data, source))
-        return self.document(source, text, paragraphs)
+    def blocks(self, data: bytes, source: str, options: ReadingOptions) -> Iterable[tuple]:
+        return epub_parts(data, source)

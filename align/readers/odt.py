@@ -13,9 +13,10 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from typing import Iterable
 
 from tmforge.align.encodings import normalize
-from tmforge.align.readers.base import Document, Reader, ReadingOptions, join_blocks
+from tmforge.align.readers.base import BlockReader, ReadingOptions
 from tmforge.errors import TmforgeError
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -128,7 +129,7 @@ def odt_parts(data: bytes, source: str) -> list[tuple[str, dict[str, str] | None
     return [(t, None) for t in collector.body] + collector.notes + unique_furniture
 
 
-class OdtReader(Reader):
+class OdtReader(BlockReader):
     name = "odt"
     label = "ODT"
     extensions = (".odt",)
@@ -136,9 +137,5 @@ class OdtReader(Reader):
     def sniff(self, data: bytes) -> float:
         return 1.0 if data.startswith(b"PK\x03\x04") and _MIMETYPE in data[:200] else 0.0
 
-    def read(self, data: bytes, source: str, encoding: str | None = None,
-             options: ReadingOptions | None = None) -> Document:
-        if not data.strip():
-            raise TmforgeError(f"{source} is empty; give a file with text in it")
-        text, paragraphs = join_blocks(odt_parts(data, source))
-        return self.document(source, text, paragraphs)
+    def blocks(self, data: bytes, source: str, options: ReadingOptions) -> Iterable[tuple]:
+        return odt_parts(data, source)

@@ -22,9 +22,10 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 from tmforge.align.encodings import normalize
-from tmforge.align.readers.base import Document, Reader, ReadingOptions, join_blocks
+from tmforge.align.readers.base import BlockReader, ReadingOptions
 from tmforge.errors import TmforgeError
 
 EDGE_LINES = 3  # lines at each end of a page that may be a running header or footer
@@ -245,7 +246,7 @@ def paragraphs_of(pages: list[list[Line]]) -> list[str]:
     return paragraphs
 
 
-class PdfReader(Reader):
+class PdfReader(BlockReader):
     name = "pdf"
     label = "PDF"
     extensions = (".pdf",)
@@ -253,13 +254,9 @@ class PdfReader(Reader):
     def sniff(self, data: bytes) -> float:
         return 1.0 if data[:1024].lstrip().startswith(b"%PDF-") else 0.0
 
-    def read(self, data: bytes, source: str, encoding: str | None = None,
-             options: ReadingOptions | None = None) -> Document:
-        if not data.strip():
-            raise TmforgeError(f"{source} is empty; give a file with text in it")
+    def blocks(self, data: bytes, source: str, options: ReadingOptions) -> Iterable[tuple]:
         pages = page_lines(data, source)
         if not any(_LETTER.search(line.text) for page in pages for line in page):
             raise TmforgeError(f"{source} has no text layer (a scanned PDF?); run OCR on it first "
                                "(e.g. ocrmypdf -l rus+eng in.pdf out.pdf) and align the result")
-        text, paragraphs = join_blocks((p, None) for p in paragraphs_of(strip_page_furniture(pages)))
-        return self.document(source, text, paragraphs)
+        return ((p, None) for p in paragraphs_of(strip_page_furniture(pages)))

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Iterable
 
 from tmforge.align.encodings import normalize
-from tmforge.align.readers.base import Document, Reader, ReadingOptions, join_blocks
+from tmforge.align.readers.base import BlockReader, ReadingOptions
 from tmforge.errors import TmforgeError
 
 
@@ -61,7 +62,7 @@ def slide_texts(data: bytes, source: str) -> list[tuple[str, dict[str, str]]]:
     return slides + notes
 
 
-class PptxReader(Reader):
+class PptxReader(BlockReader):
     name = "pptx"
     label = "PPTX"
     extensions = (".pptx",)
@@ -69,9 +70,5 @@ class PptxReader(Reader):
     def sniff(self, data: bytes) -> float:
         return 1.0 if data.startswith(b"PK\x03\x04") and b"ppt/" in data[:65536] else 0.0
 
-    def read(self, data: bytes, source: str, encoding: str | None = None,
-             options: ReadingOptions | None = None) -> Document:
-        if not data.strip():
-            raise TmforgeError(f"{source} is empty; give a file with text in it")
-        text, paragraphs = join_blocks(slide_texts(data, source))
-        return self.document(source, text, paragraphs)
+    def blocks(self, data: bytes, source: str, options: ReadingOptions) -> Iterable[tuple]:
+        return slide_texts(data, source)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from typing import Iterable
 
 from tmforge.align.encodings import normalize
-from tmforge.align.readers.base import Document, Reader, ReadingOptions, join_blocks
+from tmforge.align.readers.base import BlockReader, ReadingOptions
 from tmforge.errors import TmforgeError
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -66,7 +67,7 @@ def sheet_cells(data: bytes, source: str, sheet: str | None = None) -> list[tupl
     return cells
 
 
-class XlsxReader(Reader):
+class XlsxReader(BlockReader):
     name = "xlsx"
     label = "XLSX"
     extensions = (".xlsx", ".xlsm")
@@ -74,10 +75,5 @@ class XlsxReader(Reader):
     def sniff(self, data: bytes) -> float:
         return 1.0 if data.startswith(b"PK\x03\x04") and b"xl/" in data[:65536] else 0.0
 
-    def read(self, data: bytes, source: str, encoding: str | None = None,
-             options: ReadingOptions | None = None) -> Document:
-        if not data.strip():
-            raise TmforgeError(f"{source} is empty; give a file with text in it")
-        sheet = (options or ReadingOptions()).sheet
-        text, paragraphs = join_blocks(sheet_cells(data, source, sheet))
-        return self.document(source, text, paragraphs)
+    def blocks(self, data: bytes, source: str, options: ReadingOptions) -> Iterable[tuple]:
+        return sheet_cells(data, source, options.sheet)
