@@ -16,7 +16,7 @@ import signal
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Protocol, Sequence
+from typing import Iterator, Protocol, Sequence
 
 from tmforge import signals
 from tmforge.align.readers.base import ReadingOptions

@@ -29,7 +29,6 @@ from typing import List, Optional
 
 import typer
 
-from tmforge import signals
 from tmforge.inputs import MAX_INPUT_ENV, parse_size
 from tmforge.threads import cap_thread_env
 

@@ -33,7 +33,7 @@ from tmforge.align.pipeline import signature, span_embeddings  # noqa: E402
 from tmforge.align.confidence import (bead_similarities, confidence, document_share, reference_mean,  # noqa: E402
                                      rescore)
 from tmforge.align.realign import align_passes  # noqa: E402
-from tmforge.align.search import SearchParams, search  # noqa: E402
+from tmforge.align.search import SearchParams  # noqa: E402
 from benchmarks.docgen import PseudoDocument, make_documents  # noqa: E402
 from benchmarks.report import ROOT, SHARED, table, write_section  # noqa: E402
 from benchmarks.spancache import cached_spans  # noqa: E402

@@ -11,7 +11,6 @@ from tmforge.align.multi import multilingual_units, source_runs
 from tmforge.align.pipeline import align_files
 from tmforge.align.segment import split_sentences
 from tmforge.errors import TmforgeError
-from tmforge.tm.multilingual import write_multilingual_tmx
 from tmforge.tm.tmx import read_tmx
 from tmforge.types import Alignment, Sentence
 

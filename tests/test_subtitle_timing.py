@@ -7,7 +7,7 @@ from tmforge.align.cuetime import TimeScorer, cue_times, fit_clock, millis
 from tmforge.align.pipeline import align_files, to_memory
 from tmforge.align.readers import read_document
 from tmforge.align.review import review_html
-from tmforge.types import Bead, Paragraph
+from tmforge.types import Bead
 
 # A scene as two subtitlers time it: (start ms, end ms, Russian, English). The Russian cue at
 # index 4 is one line; the English subtitler split it in two (cues 4 and 5 there).

@@ -14,7 +14,6 @@ import socket
 import threading
 import time
 from importlib import resources
-from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
