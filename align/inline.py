@@ -53,13 +53,21 @@ def sentence_offsets(sentences: Sequence[Sentence], paragraphs: Sequence[Paragra
     return offsets
 
 
+def inline_marks(paragraph: Paragraph) -> list[InlineMark]:
+    """The paragraph's marks without those that enclose all of its text: a paragraph set in bold or a
+    list item that is one link is formatted as a block, and CAT tools (OmegaT) take such tags out of
+    the segment, so a unit that kept them would never be an exact match."""
+    length = len(paragraph.text)
+    return [m for m in paragraph.marks if m.start == m.end or m.start > 0 or m.end < length]
+
+
 def sentence_tags(sentence: Sentence, paragraph: Paragraph, offset: int | None) -> list[_Tag]:
     """The marks of `paragraph` inside `sentence`, clipped to it, in the order they start."""
     if offset is None:
         return []
     end = offset + len(sentence.text)
     tags = []
-    for mark in paragraph.marks:
+    for mark in inline_marks(paragraph):
         if mark.start == mark.end:
             if offset <= mark.start <= end:
                 tags.append(_Tag(mark.start - offset, mark.start - offset, mark))
@@ -90,17 +98,19 @@ def pair_numbers(src: Sequence[_Tag], tgt: Sequence[_Tag]) -> tuple[list[int], l
 
 def tmx_markup(text: str, tags: Sequence[_Tag], numbers: Sequence[int]) -> str:
     """`text` escaped for a TMX seg, with its tags as bpt/ept/ph (`numbers` are their i and x)."""
-    events: list[tuple[int, int, str]] = []   # position, order at that position, markup
-    for tag, n in zip(tags, numbers):
+    # position, then at one position: closings (the innermost first), points, openings (the outermost
+    # first), so tags that nest in the document nest in the segment: <b>..<i>..</i></b>, never </b></i>.
+    events: list[tuple[int, int, int, int, str]] = []
+    for k, (tag, n) in enumerate(zip(tags, numbers)):
         kind = quoteattr(TMX_TYPES.get(tag.mark.kind, "x-" + tag.mark.kind))
         if tag.start == tag.end:
-            events.append((tag.start, 1, f'<ph x="{n}" type={kind}>{escape(tag.mark.open)}</ph>'))
+            events.append((tag.start, 1, 0, k, f'<ph x="{n}" type={kind}>{escape(tag.mark.open)}</ph>'))
         else:
-            events.append((tag.start, 2, f'<bpt i="{n}" x="{n}" type={kind}>{escape(tag.mark.open)}</bpt>'))
-            events.append((tag.end, 0, f'<ept i="{n}">{escape(tag.mark.close)}</ept>'))
-    events.sort(key=lambda e: (e[0], e[1]))
+            events.append((tag.start, 2, -tag.end, k, f'<bpt i="{n}" x="{n}" type={kind}>{escape(tag.mark.open)}</bpt>'))
+            events.append((tag.end, 0, -tag.start, -k, f'<ept i="{n}">{escape(tag.mark.close)}</ept>'))
+    events.sort(key=lambda e: e[:4])
     parts, pos = [], 0
-    for at, _, markup in events:
+    for at, _, _, _, markup in events:
         parts.append(escape(text[pos:at]))
         parts.append(markup)
         pos = at

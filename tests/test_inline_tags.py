@@ -49,6 +49,28 @@ def test_a_tag_on_one_side_only_gets_its_own_number():
     assert tmx_markup("Text.", tags, [1]) == 'Text<ph x="1" type="fnote">&lt;w:footnoteReference w:id="2"/&gt;</ph>.'
 
 
+def test_nested_tags_close_in_reverse_order_and_block_formatting_is_no_tag():
+    # "<b>кнопку <i>Пуск</i></b>": both end on the same character; the inner one closes first.
+    para = Paragraph("Нажмите кнопку Пуск внизу.", 0, 26,
+                     marks=(InlineMark(8, 19, "bold", "<b>", "</b>"), InlineMark(15, 19, "italic", "<i>", "</i>")))
+    tags = sentence_tags(Sentence(para.text, 0), para, 0)
+    assert tmx_markup(para.text, tags, [1, 2]) == (
+        'Нажмите <bpt i="1" x="1" type="bold">&lt;b&gt;</bpt>кнопку <bpt i="2" x="2" type="italic">&lt;i&gt;</bpt>'
+        'Пуск<ept i="2">&lt;/i&gt;</ept><ept i="1">&lt;/b&gt;</ept> внизу.')
+    # "<b><i>Start</i> button</b>": both open on the same character; the outer one opens first.
+    para = Paragraph("Click the Start button now.", 0, 27,
+                     marks=(InlineMark(10, 15, "italic", "<i>", "</i>"), InlineMark(10, 22, "bold", "<b>", "</b>")))
+    tags = sentence_tags(Sentence(para.text, 0), para, 0)
+    assert [t.mark.kind for t in tags] == ["bold", "italic"]
+    assert '<bpt i="1" x="1" type="bold">&lt;b&gt;</bpt><bpt i="2"' in tmx_markup(para.text, tags, [1, 2])
+    # A paragraph set in bold (a list item that is one link) is a block's formatting: no tag in the unit
+    # (CAT tools take it out of the segment); the same bold on one sentence of two stays.
+    whole = Paragraph("Раздел устарел. Читайте новый.", 0, 30, marks=(InlineMark(0, 30, "bold", "<b>", "</b>"),))
+    assert sentence_tags(Sentence("Раздел устарел.", 0), whole, 0) == []
+    part = Paragraph("Раздел устарел. Читайте новый.", 0, 30, marks=(InlineMark(0, 15, "bold", "<b>", "</b>"),))
+    assert len(sentence_tags(Sentence("Раздел устарел.", 0), part, 0)) == 1
+
+
 def test_marks_follow_collapsed_white_space():
     text, marks = collapse_marks("  Press \n <the>   key  ", (InlineMark(9, 18, "bold", "<b>", "</b>"),))
     assert text == "Press <the> key"
@@ -60,15 +82,17 @@ def test_marks_follow_collapsed_white_space():
 RU_HTML = """<html><body><h1>Отчёты</h1>
 <p>Нажмите <b>Сохранить</b>, чтобы записать отчёт на диск.</p>
 <p>Подробности смотрите в <a href="/help/reports">руководстве по отчётам</a>.</p>
-<p>Скрипт <code>export.sh</code> выгружает данные каждую ночь.</p>
+<p>Скрипт <code>export.sh</code> выгружает данные каждую ночь.<sup id="fnref1"><a href="#fn1">1</a></sup></p>
 <p>Узел <i>Фильтр</i> отбирает строки по условию.</p>
-<p>Таблица обновляется автоматически.</p></body></html>"""
+<p>Таблица обновляется автоматически.</p>
+<p id="fn1">По времени сервера.</p></body></html>"""
 EN_HTML = """<html><body><h1>Reports</h1>
 <p>Click <b>Save</b> to write the report to disk.</p>
 <p>For details, see the <a href="/help/reports">reports guide</a>.</p>
-<p>The <code>export.sh</code> script exports the data every night.</p>
+<p>The <code>export.sh</code> script exports the data every night.<a href="#fn1" class="footnote-ref">[1]</a></p>
 <p>The <i>Filter</i> node selects rows by a condition.</p>
-<p>The table is updated automatically.</p></body></html>"""
+<p>The table is updated automatically.</p>
+<p id="fn1">Server time.</p></body></html>"""
 RU_MD = """# Отчёты
 
 Нажмите **Сохранить**, чтобы записать отчёт на диск.
@@ -189,8 +213,10 @@ def test_formatting_becomes_paired_tmx_tags_valid_and_read_by_translate_toolkit(
     code = units[next(k for k in units if k.startswith("Скрипт"))]
     src, tgt = code.iterfind("tuv/seg")
     assert [t for t in _tags(src) if t[2] == "x-code"] == [t for t in _tags(tgt) if t[2] == "x-code"] != []
-    if ru.suffix != ".html":        # footnote references: [^1] in Markdown, w:footnoteReference in DOCX
-        assert ("ph", "2", "fnote") in _tags(src) and ("ph", "2", "fnote") in _tags(tgt)
+    # footnote references: [^1] in Markdown, w:footnoteReference in DOCX, <sup><a href="#fn1"> in HTML;
+    # their label (1, [1]) is no text of the sentence
+    assert ("ph", "2", "fnote") in _tags(src) and ("ph", "2", "fnote") in _tags(tgt)
+    assert _words(src).endswith("каждую ночь.") and _words(tgt).endswith("every night.")
     # translate-toolkit reads the tagged memory; its text is the words, tags apart.
     store = ttk_tmx.tmxfile.parsefile(str(out))
     sources = [u.source for u in store.units]
