@@ -261,3 +261,62 @@ def test_xliff2_output_gets_the_tags_as_codes(pair, aligned, tmp_path):
         assert [c.get("id") for c in source.iter("{*}sc")] == [c.get("id") for c in target.iter("{*}sc")]
     native = {"**", "`", "["} if pair[0].suffix == ".md" else {"<b>", "<code>"}
     assert {c.get("disp") for c in tree.iter("{*}sc")} >= native
+
+
+def test_xliff12_output_gets_the_tags_as_codes_and_flags_low_confidence(pair, aligned, tmp_path):
+    from translate.storage import xliff as ttk_xliff
+
+    from test_tm_pretranslate import xliff_schema
+
+    scores = sorted(b.score for b in aligned.beads)
+    low = scores[len(scores) // 2]          # half the units under it: both states present
+    out = tmp_path / "m.xlf"
+    write_alignment(aligned, out, WriteOptions(inline_markup=True, review_below=low))
+    tree = etree.parse(str(out))
+    schema = xliff_schema()
+    assert schema.validate(tree), schema.error_log
+    xlf = "{urn:oasis:names:tc:xliff:document:1.2}"
+    for tu in tree.iter(f"{xlf}trans-unit"):
+        source, target = tu.find(f"{xlf}source"), tu.find(f"{xlf}target")
+        codes = [(c.tag, c.get("id"), c.get("ctype")) for c in source]
+        assert codes == [(c.tag, c.get("id"), c.get("ctype")) for c in target]
+        score = float(next(n.text for n in tu.iter(f"{xlf}note") if n.text.startswith("score: "))[7:])
+        assert target.get("state") == ("needs-review-translation" if score < low else "translated")
+    save = next(tu for tu in tree.iter(f"{xlf}trans-unit") if "Сохранить" in "".join(tu.find(f"{xlf}source").itertext()))
+    bold = save.find(f"{xlf}target/{xlf}bpt")
+    assert bold.get("ctype") == "bold" and bold.tail == "Save" and bold.get("rid") == bold.getnext().get("rid")
+    if pair[0].suffix != ".docx":           # the native code: <b> or **
+        assert bold.text in ("<b>", "**")
+    assert {c.get("ctype") for c in tree.iter(f"{xlf}ph")} == {"x-fnote"}
+    # translate-toolkit reads it: states, and the text around the codes
+    store = ttk_xliff.xlifffile.parsefile(str(out))
+    flagged = [u for u in store.units if u.get_state_n() == u.S_NEEDS_REVIEW]
+    assert len(flagged) == sum(s < low for s in scores) > 0
+    assert any("Save" in u.target for u in store.units)
+    # tmforge reads the codes back as TMX tags (type kept) and the text as plain text by default
+    kept = [u.target for u in read_memory(out, inline="keep").units()]
+    assert any('type="bold">' in t and "Save<ept" in t for t in kept)
+    assert any(u.target.startswith("Click Save") for u in read_memory(out).units())
+
+
+def test_xliff2_output_flags_low_confidence_with_a_substate(aligned, tmp_path):
+    from translate.storage import xliff2 as ttk_xliff2
+
+    from test_tm_xliff2_format import xliff2_schema
+
+    scores = sorted(b.score for b in aligned.beads)
+    low = scores[len(scores) // 2]
+    out = tmp_path / "m.xlf2"
+    write_alignment(aligned, out, WriteOptions(inline_markup=True, review_below=low))
+    tree = etree.parse(str(out))
+    schema = xliff2_schema()
+    assert schema.validate(tree), schema.error_log
+    states = []
+    for unit in tree.iter("{*}unit"):
+        score = float(next(m.text for m in unit.iter("{*}meta") if m.get("type") == "score"))
+        segment = unit.find("{*}segment")
+        states.append((segment.get("state"), segment.get("subState"), score < low))
+    assert {(s, sub) for s, sub, under in states if under} == {("translated", "tmforge:needs-review")}
+    assert {(s, sub) for s, sub, under in states if not under} == {("translated", None)}
+    assert len(ttk_xliff2.Xliff2File.parsefile(str(out)).units) >= len(states)
+    assert len(list(read_memory(out).units())) == len(states)     # flagged units are still read as translated
