@@ -68,12 +68,35 @@ def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str
         src_centre, tgt_centre = centres(src_spans, tgt_spans, params, references)
         xs, ys = centered(src_spans[:1], src_centre)[0], centered(tgt_spans[:1], tgt_centre)[0]
 
+        near_src, near_tgt = (NearestMean(xs, ys, params.cross_knn), NearestMean(ys, xs, params.cross_knn)) \
+            if params.cross_knn else (None, None)
+
         def pair_score(i: np.ndarray, j: np.ndarray) -> np.ndarray:
             cos = np.einsum("kd,kd->k", xs[i], ys[j])
+            if near_src is not None:     # margin: what the pair shares beyond what each shares with anything
+                cos = cos - (near_src(i) + near_tgt(j)) / 2
             return cos + (scorer.pair_gain(i, j) if scorer is not None else 0.0)
 
         beads = cross_repair(beads, pair_score, confidence, params.cross_margin, params.skip, params.cross_window)
     return beads
+
+
+class NearestMean:
+    """Mean cosine of a sentence with its k nearest sentences on the other side (the margin of bitext
+    mining), computed for the sentences asked about only, once each."""
+
+    def __init__(self, vectors: np.ndarray, other: np.ndarray, k: int):
+        self.vectors, self.other, self.k = vectors, other, min(k, other.shape[0])
+        self.known: dict[int, float] = {}
+
+    def __call__(self, idx: np.ndarray) -> np.ndarray:
+        missing = np.unique([i for i in np.asarray(idx).tolist() if i not in self.known])
+        for start in range(0, missing.size, 512):
+            rows = missing[start:start + 512]
+            sims = self.vectors[rows] @ self.other.T
+            top = np.partition(sims, sims.shape[1] - self.k, axis=1)[:, -self.k:]
+            self.known.update(zip(rows.tolist(), top.mean(axis=1).tolist()))
+        return np.array([self.known[i] for i in np.asarray(idx).tolist()], dtype=np.float64)
 
 
 def _timing(first: list[Bead], times, params: SearchParams) -> TimeScorer | None:

@@ -77,6 +77,9 @@ class SearchParams:
     # both sides within cross_window beads pair up, when that scores this much higher; 0 leaves it out.
     cross_margin: float = 0.8
     cross_window: int = 6
+    # The repair's pair score less the mean cosine of each sentence with its cross_knn nearest sentences on
+    # the other side (the margin of bitext mining); 0: the centred cosine alone.
+    cross_knn: int = 0
     # Subtitles (align/cuetime.py): a bead gains time_weight * (overlap of its cues' time spans - time_offset)
     # in a second search, once the two files' clocks are matched; 0 leaves timing out.
     time_weight: float = 1.0
