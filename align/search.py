@@ -84,6 +84,9 @@ class SearchParams:
     # sentence's mean cosine with its knn nearest sentences on the other side; 0 leaves it out.
     knn_weight: float = 0.0
     knn: int = 4
+    # Skips decided per sentence: leaving a sentence out is worth skip less skip_weight times how far its
+    # best cosine with any sentence of the other side lies above the side's average best; 0: one value.
+    skip_weight: float = 0.0
     # Subtitles (align/cuetime.py): a bead gains time_weight * (overlap of its cues' time spans - time_offset)
     # in a second search, once the two files' clocks are matched; 0 leaves timing out.
     time_weight: float = 1.0
@@ -137,6 +140,7 @@ class _Side:
     cum_len: np.ndarray    # (n + 1,) cumulative character lengths
     para: np.ndarray       # (n,) paragraph number of each sentence, non-decreasing
     near: np.ndarray | None = None   # (n + 1,) cumulative k-nearest-neighbour means (knn_weight), or None
+    skips: np.ndarray | None = None  # (n,) value of leaving each sentence out (skip_weight), or None
 
     @classmethod
     def build(cls, spans: np.ndarray, lengths: np.ndarray, para: np.ndarray) -> "_Side":
@@ -171,7 +175,8 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
         if i == 0 and lo[0] == 0:
             best[0] = 0.0
         if (1, 0) in codes and i >= 1:
-            _relax(best, code, cols, values[i - 1], lo[i - 1], p.skip, codes[(1, 0)])
+            _relax(best, code, cols, values[i - 1], lo[i - 1], p.skip if src.skips is None else src.skips[i - 1],
+                   codes[(1, 0)])
         for a, b in pairs:
             i0 = i - a
             if i0 < 0:
@@ -204,7 +209,8 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
         if (0, 1) in codes and cols.size > 1:
             # Insertions chain along the row, best[k] = max(best[k], best[k-1] + skip),
             # solved at once as k*skip + running max of (best - k*skip).
-            steps = np.arange(cols.size) * p.skip
+            steps = np.arange(cols.size) * p.skip if tgt.skips is None else \
+                np.concatenate([[0.0], np.cumsum(tgt.skips[cols[1:] - 1])])
             chained = np.maximum.accumulate(best - steps) + steps
             moved = chained > best + 1e-12
             best = np.where(moved, chained, best)
@@ -372,6 +378,10 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
             src, tgt = _Side.build(src_spans, xl, xp), _Side.build(tgt_spans, yl, yp)
             if params.knn_weight:
                 src.near, tgt.near = _nearest_means(src_spans[0], tgt_spans[0], params.knn)
+            if params.skip_weight:
+                best_x, best_y = _nearest_means(src_spans[0], tgt_spans[0], 1)
+                src.skips = params.skip - params.skip_weight * np.diff(best_x)
+                tgt.skips = params.skip - params.skip_weight * np.diff(best_y)
             beads = params.beads
             if extra is not None:
                 extra.prepare(lo, hi)
