@@ -89,8 +89,8 @@ def tuned(corpus: Corpus, grid: list[SearchParams], batch: bool) -> tuple[Search
 def knobs(params: SearchParams) -> str:
     out = [f"lex_weight {params.lex_weight:g}" if params.lex_weight else "no lexicon",
            f"cross_margin {params.cross_margin:g}" if params.cross_margin else "no repair"]
-    out += [f"{k} {getattr(params, k):g}" for k in ("part_penalty", "part_margin", "knn_weight", "skip_weight", "cross_knn")
-            if getattr(params, k)]
+    out += [f"{k} {getattr(params, k):g}"
+            for k in ("part_penalty", "part_margin", "knn_weight", "skip_weight", "cross_knn") if getattr(params, k)]
     return ", ".join(out)
 
 
@@ -126,7 +126,8 @@ def quality_section(encoder) -> str:
     tb = dict(textberg())
     half_a = Corpus([tb[n] for n in ("001", "002", "003", "004")], encoder, ("de", "fr"))
     half_b = Corpus([tb[n] for n in ("005", "006", "007")], encoder, ("de", "fr"))
-    ru = {"sample": Corpus([sample()], encoder, ("en", "ru")), "Tatoeba": Corpus(tatoeba_docs(1), encoder, ("ru", "en")),
+    ru = {"sample": Corpus([sample()], encoder, ("en", "ru")),
+          "Tatoeba": Corpus(tatoeba_docs(1), encoder, ("ru", "en")),
           "WMT22": Corpus(wmt_docs(1), encoder, ("ru", "en"))}
     rows = []
     for label, (grid, batch) in variants().items():
@@ -203,7 +204,8 @@ def main() -> None:
             "Tatoeba pair of unrelated sentences left out on both sides is paired. The lexicon stays off by "
             "default (SearchParams.lex_weight = 0). Merge check everywhere: part_penalty 0.5 / 1 / 2 with "
             "part_margin 0 / -0.1 (the short-document check off); k-nearest-neighbour margin in the search: "
-            "knn_weight 0.25 / 0.5 / 1 (k = 4); in the repair: cross_knn 4 with cross_margin 0.1 to 0.5; skips per sentence: skip_weight 0.1 / 0.25 / 0.5 / 1. "
+            "knn_weight 0.25 / 0.5 / 1 (k = 4); in the repair: cross_knn 4 with cross_margin 0.1 to 0.5; "
+            "skips per sentence: skip_weight 0.1 / 0.25 / 0.5 / 1. "
             "centre_prior 8, short_part_penalty 4 and short_part_power 2 (the default) were chosen on "
             "separately seeded Russian-English pseudo-documents (seed 101) with Text+Berg 001-004 not to drop; "
             "they leave every Text+Berg file as it was.\n\n"
