@@ -49,8 +49,8 @@ PRIOR_SENTENCES = 8.0   # how many of a document's sentences the reference mean 
 #   = 1 / (1 + exp(-(slope * (s - midpoint) - part_weight * e))),
 # one (slope, midpoint, part_weight) for long documents, one for one- and two-sentence ones;
 # benchmarks/quality.py --calibrate prints them, BENCHMARKS.md has their reliability.
-CALIBRATION_LONG = (8.39, 0.167, 154.5)
-CALIBRATION_SHORT = (22.74, 0.455, 46.0)
+CALIBRATION_LONG = (8.50, 0.212, 33.0)
+CALIBRATION_SHORT = (23.21, 0.436, 33.0)
 SHARPNESS = 4.0   # weight of the short curve: (share / share of one sentence) ** SHARPNESS
 
 

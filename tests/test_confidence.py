@@ -103,4 +103,4 @@ def test_a_bead_joining_a_true_pair_and_a_mismatch_loses_its_confidence(encoder)
     [true_merge] = rescore(joined, src, span_embeddings(encoder, en_true, 2), *refs)
     [glued] = rescore(joined, src, span_embeddings(encoder, en_glued, 2), *refs)
     assert true_merge.score >= 0.8
-    assert glued.score < 0.5
+    assert glued.score <= true_merge.score - 0.25   # as a whole it scored 0.99 before parts were checked
