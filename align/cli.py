@@ -221,7 +221,7 @@ def align(
     show: int = typer.Option(3, metavar="N", rich_help_panel=SCREEN,
                              help="How many aligned pairs to print in the summary."),
     low: float = typer.Option(0.5, metavar="SCORE", rich_help_panel=SCREEN,
-                              help="Beads scoring below this count as low confidence (summary, review page)."),
+                              help="Beads scoring below this count as low confidence (summary, review page; XLIFF flags them for review)."),
 ) -> None:
     """Align SRC and TGT into a translation memory.
 
@@ -245,7 +245,7 @@ def align(
     inputs = tuple(p for j in plan.jobs for p in (j.src, j.tgt) if p is not None)
     # Refuse bad language codes and outputs before the long work.
     write_options = WriteOptions(lang_codes=lang_code, props=props, whitespace=whitespace,
-                                 include_empty=include_empty, inline_markup=tags)
+                                 include_empty=include_empty, inline_markup=tags, review_below=low)
     extension = registry.named(out_format, beads=True).extensions[0] if split_output else None
     src_lang = normalise_flag(src_lang, "--src-lang", any_language=model is not None)
     tgt_lang = normalise_flag(tgt_lang, "--tgt-lang", any_language=model is not None)

@@ -53,13 +53,21 @@ def sentence_offsets(sentences: Sequence[Sentence], paragraphs: Sequence[Paragra
     return offsets
 
 
+def inline_marks(paragraph: Paragraph) -> list[InlineMark]:
+    """The paragraph's marks without those that enclose all of its text: a paragraph set in bold or a
+    list item that is one link is formatted as a block, and CAT tools (OmegaT) take such tags out of
+    the segment, so a unit that kept them would never be an exact match."""
+    length = len(paragraph.text)
+    return [m for m in paragraph.marks if m.start == m.end or m.start > 0 or m.end < length]
+
+
 def sentence_tags(sentence: Sentence, paragraph: Paragraph, offset: int | None) -> list[_Tag]:
     """The marks of `paragraph` inside `sentence`, clipped to it, in the order they start."""
     if offset is None:
         return []
     end = offset + len(sentence.text)
     tags = []
-    for mark in paragraph.marks:
+    for mark in inline_marks(paragraph):
         if mark.start == mark.end:
             if offset <= mark.start <= end:
                 tags.append(_Tag(mark.start - offset, mark.start - offset, mark))
@@ -90,17 +98,19 @@ def pair_numbers(src: Sequence[_Tag], tgt: Sequence[_Tag]) -> tuple[list[int], l
 
 def tmx_markup(text: str, tags: Sequence[_Tag], numbers: Sequence[int]) -> str:
     """`text` escaped for a TMX seg, with its tags as bpt/ept/ph (`numbers` are their i and x)."""
-    events: list[tuple[int, int, str]] = []   # position, order at that position, markup
-    for tag, n in zip(tags, numbers):
+    # position, then at one position: closings (the innermost first), points, openings (the outermost
+    # first), so tags that nest in the document nest in the segment: <b>..<i>..</i></b>, never </b></i>.
+    events: list[tuple[int, int, int, int, str]] = []
+    for k, (tag, n) in enumerate(zip(tags, numbers)):
         kind = quoteattr(TMX_TYPES.get(tag.mark.kind, "x-" + tag.mark.kind))
         if tag.start == tag.end:
-            events.append((tag.start, 1, f'<ph x="{n}" type={kind}>{escape(tag.mark.open)}</ph>'))
+            events.append((tag.start, 1, 0, k, f'<ph x="{n}" type={kind}>{escape(tag.mark.open)}</ph>'))
         else:
-            events.append((tag.start, 2, f'<bpt i="{n}" x="{n}" type={kind}>{escape(tag.mark.open)}</bpt>'))
-            events.append((tag.end, 0, f'<ept i="{n}">{escape(tag.mark.close)}</ept>'))
-    events.sort(key=lambda e: (e[0], e[1]))
+            events.append((tag.start, 2, -tag.end, k, f'<bpt i="{n}" x="{n}" type={kind}>{escape(tag.mark.open)}</bpt>'))
+            events.append((tag.end, 0, -tag.start, -k, f'<ept i="{n}">{escape(tag.mark.close)}</ept>'))
+    events.sort(key=lambda e: e[:4])
     parts, pos = [], 0
-    for at, _, markup in events:
+    for at, _, _, _, markup in events:
         parts.append(escape(text[pos:at]))
         parts.append(markup)
         pos = at
@@ -111,18 +121,37 @@ def tmx_markup(text: str, tags: Sequence[_Tag], numbers: Sequence[int]) -> str:
 def _side(indices: Iterable[int], sentences: Sequence[Sentence], paragraphs: Sequence[Paragraph],
           offsets: Sequence[int | None]) -> tuple[str, list[_Tag]]:
     """One side of a bead as one text (sentences joined by a space) with its tags shifted into it."""
-    text, tags = "", []
+    pieces = []
     for i in indices:
-        if text:
-            text += " "
         sentence = sentences[i]
         paragraph = paragraphs[sentence.paragraph] if sentence.paragraph < len(paragraphs) else None
-        if paragraph is not None:
-            shift = len(text)
-            tags += [_Tag(t.start + shift, t.end + shift, t.mark)
-                     for t in sentence_tags(sentence, paragraph, offsets[i])]
-        text += sentence.text
+        pieces.append((sentence.text, sentence_tags(sentence, paragraph, offsets[i]) if paragraph else []))
+    return join_tagged(pieces)
+
+
+def join_tagged(pieces: Iterable[tuple[str, Sequence[_Tag]]]) -> tuple[str, list[_Tag]]:
+    """Sentences with their tags joined by a space into one side of a unit, the tags shifted along."""
+    text, tags = "", []
+    for piece, piece_tags in pieces:
+        if text:
+            text += " "
+        tags += [_Tag(t.start + len(text), t.end + len(text), t.mark) for t in piece_tags]
+        text += piece
     return text, tags
+
+
+def pair_markup(src: tuple[str, Sequence[_Tag]], tgt: tuple[str, Sequence[_Tag]]) -> tuple[str, str]:
+    """Both sides of a unit as TMX markup, their tags paired (pair_numbers)."""
+    src_numbers, tgt_numbers = pair_numbers(src[1], tgt[1])
+    return tmx_markup(src[0], src[1], src_numbers), tmx_markup(tgt[0], tgt[1], tgt_numbers)
+
+
+def tags_to_json(tags: Sequence[_Tag]) -> list[list]:
+    return [[t.start, t.end, t.mark.kind, t.mark.open, t.mark.close] for t in tags]
+
+
+def tags_from_json(rows: Iterable[Sequence]) -> list[_Tag]:
+    return [_Tag(int(s), int(e), InlineMark(int(s), int(e), str(k), str(o), str(c))) for s, e, k, o, c in rows]
 
 
 class BeadMarkup:
@@ -135,10 +164,21 @@ class BeadMarkup:
 
     def __call__(self, bead) -> tuple[str, str]:
         al = self.alignment
-        src_text, src_tags = _side(bead.src, al.src, al.src_paragraphs, self.src_offsets)
-        tgt_text, tgt_tags = _side(bead.tgt, al.tgt, al.tgt_paragraphs, self.tgt_offsets)
-        src_numbers, tgt_numbers = pair_numbers(src_tags, tgt_tags)
-        return tmx_markup(src_text, src_tags, src_numbers), tmx_markup(tgt_text, tgt_tags, tgt_numbers)
+        return pair_markup(_side(bead.src, al.src, al.src_paragraphs, self.src_offsets),
+                           _side(bead.tgt, al.tgt, al.tgt_paragraphs, self.tgt_offsets))
+
+    def sentence_tags(self, side: str) -> dict[int, list[_Tag]]:
+        """Each sentence's tags (sentences that have some), by index: what a saved project keeps."""
+        al = self.alignment
+        sentences, paragraphs, offsets = ((al.src, al.src_paragraphs, self.src_offsets) if side == "src"
+                                          else (al.tgt, al.tgt_paragraphs, self.tgt_offsets))
+        found = {}
+        for i, sentence in enumerate(sentences):
+            if sentence.paragraph < len(paragraphs):
+                tags = sentence_tags(sentence, paragraphs[sentence.paragraph], offsets[i])
+                if tags:
+                    found[i] = tags
+        return found
 
 
 def marks_of(spans: Iterable[tuple[int, int, str, str, str]]) -> tuple[InlineMark, ...]:

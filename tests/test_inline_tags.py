@@ -49,6 +49,28 @@ def test_a_tag_on_one_side_only_gets_its_own_number():
     assert tmx_markup("Text.", tags, [1]) == 'Text<ph x="1" type="fnote">&lt;w:footnoteReference w:id="2"/&gt;</ph>.'
 
 
+def test_nested_tags_close_in_reverse_order_and_block_formatting_is_no_tag():
+    # "<b>кнопку <i>Пуск</i></b>": both end on the same character; the inner one closes first.
+    para = Paragraph("Нажмите кнопку Пуск внизу.", 0, 26,
+                     marks=(InlineMark(8, 19, "bold", "<b>", "</b>"), InlineMark(15, 19, "italic", "<i>", "</i>")))
+    tags = sentence_tags(Sentence(para.text, 0), para, 0)
+    assert tmx_markup(para.text, tags, [1, 2]) == (
+        'Нажмите <bpt i="1" x="1" type="bold">&lt;b&gt;</bpt>кнопку <bpt i="2" x="2" type="italic">&lt;i&gt;</bpt>'
+        'Пуск<ept i="2">&lt;/i&gt;</ept><ept i="1">&lt;/b&gt;</ept> внизу.')
+    # "<b><i>Start</i> button</b>": both open on the same character; the outer one opens first.
+    para = Paragraph("Click the Start button now.", 0, 27,
+                     marks=(InlineMark(10, 15, "italic", "<i>", "</i>"), InlineMark(10, 22, "bold", "<b>", "</b>")))
+    tags = sentence_tags(Sentence(para.text, 0), para, 0)
+    assert [t.mark.kind for t in tags] == ["bold", "italic"]
+    assert '<bpt i="1" x="1" type="bold">&lt;b&gt;</bpt><bpt i="2"' in tmx_markup(para.text, tags, [1, 2])
+    # A paragraph set in bold (a list item that is one link) is a block's formatting: no tag in the unit
+    # (CAT tools take it out of the segment); the same bold on one sentence of two stays.
+    whole = Paragraph("Раздел устарел. Читайте новый.", 0, 30, marks=(InlineMark(0, 30, "bold", "<b>", "</b>"),))
+    assert sentence_tags(Sentence("Раздел устарел.", 0), whole, 0) == []
+    part = Paragraph("Раздел устарел. Читайте новый.", 0, 30, marks=(InlineMark(0, 15, "bold", "<b>", "</b>"),))
+    assert len(sentence_tags(Sentence("Раздел устарел.", 0), part, 0)) == 1
+
+
 def test_marks_follow_collapsed_white_space():
     text, marks = collapse_marks("  Press \n <the>   key  ", (InlineMark(9, 18, "bold", "<b>", "</b>"),))
     assert text == "Press <the> key"
@@ -60,15 +82,17 @@ def test_marks_follow_collapsed_white_space():
 RU_HTML = """<html><body><h1>Отчёты</h1>
 <p>Нажмите <b>Сохранить</b>, чтобы записать отчёт на диск.</p>
 <p>Подробности смотрите в <a href="/help/reports">руководстве по отчётам</a>.</p>
-<p>Скрипт <code>export.sh</code> выгружает данные каждую ночь.</p>
+<p>Скрипт <code>export.sh</code> выгружает данные каждую ночь.<sup id="fnref1"><a href="#fn1">1</a></sup></p>
 <p>Узел <i>Фильтр</i> отбирает строки по условию.</p>
-<p>Таблица обновляется автоматически.</p></body></html>"""
+<p>Таблица обновляется автоматически.</p>
+<p id="fn1">По времени сервера.</p></body></html>"""
 EN_HTML = """<html><body><h1>Reports</h1>
 <p>Click <b>Save</b> to write the report to disk.</p>
 <p>For details, see the <a href="/help/reports">reports guide</a>.</p>
-<p>The <code>export.sh</code> script exports the data every night.</p>
+<p>The <code>export.sh</code> script exports the data every night.<a href="#fn1" class="footnote-ref">[1]</a></p>
 <p>The <i>Filter</i> node selects rows by a condition.</p>
-<p>The table is updated automatically.</p></body></html>"""
+<p>The table is updated automatically.</p>
+<p id="fn1">Server time.</p></body></html>"""
 RU_MD = """# Отчёты
 
 Нажмите **Сохранить**, чтобы записать отчёт на диск.
@@ -189,8 +213,10 @@ def test_formatting_becomes_paired_tmx_tags_valid_and_read_by_translate_toolkit(
     code = units[next(k for k in units if k.startswith("Скрипт"))]
     src, tgt = code.iterfind("tuv/seg")
     assert [t for t in _tags(src) if t[2] == "x-code"] == [t for t in _tags(tgt) if t[2] == "x-code"] != []
-    if ru.suffix != ".html":        # footnote references: [^1] in Markdown, w:footnoteReference in DOCX
-        assert ("ph", "2", "fnote") in _tags(src) and ("ph", "2", "fnote") in _tags(tgt)
+    # footnote references: [^1] in Markdown, w:footnoteReference in DOCX, <sup><a href="#fn1"> in HTML;
+    # their label (1, [1]) is no text of the sentence
+    assert ("ph", "2", "fnote") in _tags(src) and ("ph", "2", "fnote") in _tags(tgt)
+    assert _words(src).endswith("каждую ночь.") and _words(tgt).endswith("every night.")
     # translate-toolkit reads the tagged memory; its text is the words, tags apart.
     store = ttk_tmx.tmxfile.parsefile(str(out))
     sources = [u.source for u in store.units]
@@ -235,3 +261,103 @@ def test_xliff2_output_gets_the_tags_as_codes(pair, aligned, tmp_path):
         assert [c.get("id") for c in source.iter("{*}sc")] == [c.get("id") for c in target.iter("{*}sc")]
     native = {"**", "`", "["} if pair[0].suffix == ".md" else {"<b>", "<code>"}
     assert {c.get("disp") for c in tree.iter("{*}sc")} >= native
+
+
+def test_xliff12_output_gets_the_tags_as_codes_and_flags_low_confidence(pair, aligned, tmp_path):
+    from translate.storage import xliff as ttk_xliff
+
+    from test_tm_pretranslate import xliff_schema
+
+    scores = sorted(b.score for b in aligned.beads)
+    low = scores[len(scores) // 2]          # half the units under it: both states present
+    out = tmp_path / "m.xlf"
+    write_alignment(aligned, out, WriteOptions(inline_markup=True, review_below=low))
+    tree = etree.parse(str(out))
+    schema = xliff_schema()
+    assert schema.validate(tree), schema.error_log
+    xlf = "{urn:oasis:names:tc:xliff:document:1.2}"
+    for tu in tree.iter(f"{xlf}trans-unit"):
+        source, target = tu.find(f"{xlf}source"), tu.find(f"{xlf}target")
+        codes = [(c.tag, c.get("id"), c.get("ctype")) for c in source]
+        assert codes == [(c.tag, c.get("id"), c.get("ctype")) for c in target]
+        score = float(next(n.text for n in tu.iter(f"{xlf}note") if n.text.startswith("score: "))[7:])
+        assert target.get("state") == ("needs-review-translation" if score < low else "translated")
+    save = next(tu for tu in tree.iter(f"{xlf}trans-unit") if "Сохранить" in "".join(tu.find(f"{xlf}source").itertext()))
+    bold = save.find(f"{xlf}target/{xlf}bpt")
+    assert bold.get("ctype") == "bold" and bold.tail == "Save" and bold.get("rid") == bold.getnext().get("rid")
+    if pair[0].suffix != ".docx":           # the native code: <b> or **
+        assert bold.text in ("<b>", "**")
+    assert {c.get("ctype") for c in tree.iter(f"{xlf}ph")} == {"x-fnote"}
+    # translate-toolkit reads it: states, and the text around the codes
+    store = ttk_xliff.xlifffile.parsefile(str(out))
+    flagged = [u for u in store.units if u.get_state_n() == u.S_NEEDS_REVIEW]
+    assert len(flagged) == sum(s < low for s in scores) > 0
+    assert any("Save" in u.target for u in store.units)
+    # tmforge reads the codes back as TMX tags (type kept) and the text as plain text by default
+    kept = [u.target for u in read_memory(out, inline="keep").units()]
+    assert any('type="bold">' in t and "Save<ept" in t for t in kept)
+    assert any(u.target.startswith("Click Save") for u in read_memory(out).units())
+
+
+def test_xliff2_output_flags_low_confidence_with_a_substate(aligned, tmp_path):
+    from translate.storage import xliff2 as ttk_xliff2
+
+    from test_tm_xliff2_format import xliff2_schema
+
+    scores = sorted(b.score for b in aligned.beads)
+    low = scores[len(scores) // 2]
+    out = tmp_path / "m.xlf2"
+    write_alignment(aligned, out, WriteOptions(inline_markup=True, review_below=low))
+    tree = etree.parse(str(out))
+    schema = xliff2_schema()
+    assert schema.validate(tree), schema.error_log
+    states = []
+    for unit in tree.iter("{*}unit"):
+        score = float(next(m.text for m in unit.iter("{*}meta") if m.get("type") == "score"))
+        segment = unit.find("{*}segment")
+        states.append((segment.get("state"), segment.get("subState"), score < low))
+    assert {(s, sub) for s, sub, under in states if under} == {("translated", "tmforge:needs-review")}
+    assert {(s, sub) for s, sub, under in states if not under} == {("translated", None)}
+    assert len(ttk_xliff2.Xliff2File.parsefile(str(out)).units) >= len(states)
+    assert len(list(read_memory(out).units())) == len(states)     # flagged units are still read as translated
+
+
+def test_editor_export_writes_the_tags_of_a_project_made_from_formatted_input(tmp_path, encoder):
+    from tmforge.align.editor.build import SpanRecorder, create_project
+    from tmforge.align.editor.export import export_project
+    from tmforge.align.editor.project import text_change
+    from tmforge.align.search import SearchParams
+
+    ru, en = tmp_path / "ru.html", tmp_path / "en.html"
+    ru.write_text(RU_HTML, encoding="utf-8")
+    en.write_text(EN_HTML, encoding="utf-8")
+    recorder, params = SpanRecorder(encoder), SearchParams()
+    alignment = align_files(ru, en, src_lang="ru", tgt_lang="en", encoder=recorder, params=params)
+    project = create_project(tmp_path / "help.tmfproj", alignment, recorder, params, [ru, en], "tester")
+    try:
+        direct = tmp_path / "direct.tmx"
+        write_alignment(alignment, direct, WriteOptions(inline_markup=True))
+        exported = tmp_path / "edited.tmx"
+        export_project(project, exported, WriteOptions(inline_markup=True))
+        # Before any edit the project's export carries the same tags as align's own output.
+        segs = lambda path: [etree.tostring(s, encoding="unicode", with_tail=False)
+                             for s in etree.parse(str(path)).iterfind(".//seg")]
+        assert segs(exported) == segs(direct)
+        # A sentence edited in the editor has no tags any more (its offsets are gone); the others keep theirs.
+        k = next(i for i, t in enumerate(project.sides["tgt"].texts) if t.startswith("Click Save"))
+        project.commit("text", [text_change("tgt", k, project.sides["tgt"].texts[k], "Press Save & go.")])
+        export_project(project, exported, WriteOptions(inline_markup=True))
+        tree = etree.parse(str(exported))
+        assert etree.DTD(str(TMX_DTD)).validate(tree)
+        targets = {_words(s): s for s in tree.iterfind(".//tuv[2]/seg")}
+        assert not len(targets["Press Save & go."])
+        assert _tags(targets["For details, see the reports guide."]) == [("bpt", "1", "link")]
+        # XLIFF 1.2 export gets them as codes; --no-tags and a plain format give text.
+        xlf = tmp_path / "edited.xlf"
+        export_project(project, xlf, WriteOptions(inline_markup=True))
+        assert "<bpt " in xlf.read_text(encoding="utf-8")
+        plain = tmp_path / "plain.tmx"
+        export_project(project, plain, WriteOptions(inline_markup=False))
+        assert not list(etree.parse(str(plain)).iterfind(".//seg/*"))
+    finally:
+        project.close()

@@ -9,6 +9,7 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -30,12 +31,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class Served(str):
+    """The server's base URL, with the pid of the `tmforge tm serve` process."""
+
+    pid: int
+
+
 @contextmanager
 def server(store, *extra):
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "tmforge", "tm", "serve", str(store), "--port", str(port),
                              "--no-semantic", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
+    base = Served(f"http://127.0.0.1:{port}")
+    base.pid = proc.pid
     try:
         for _ in range(300):
             try:
@@ -145,3 +153,36 @@ def test_units_are_added_only_with_the_write_token(tmp_path, store):
         assert status == 200 and matches[0]["target"] == "Save the file."
     with Store.open(store) as original:
         assert original.count() == 4          # the served copy changed, not the original
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in (Path(f"/proc/{pid}/task")).glob("*/children"):
+        found |= {int(child) for child in task.read_text().split()}
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from /proc (Linux)")
+def test_worker_processes_share_the_store_and_its_writes(tmp_path, store):
+    """Two worker processes: each answers, and a write through one is seen by every worker (a new language
+    pair included: no worker keeps a stale list); concurrent writes through both all land."""
+    copy = tmp_path / "copy.tmdb"
+    copy.write_bytes(store.read_bytes())
+    with server(copy, "--workers", "2", "--write-token", "t0k") as base:
+        serving = {get(base + "/api/v1/info")[1]["worker_pid"] for _ in range(20)}
+        assert serving <= _children(base.pid) and len(_children(base.pid)) >= 2    # answered by worker processes
+        unit = {"source": "Hallo Welt.", "target": "Hello world.", "src_lang": "de", "tgt_lang": "en"}
+        status, body = post(base + "/api/v1/units", json.dumps({"units": [unit]}).encode(), token="t0k")
+        assert status == 201 and body["added"] == 1
+        # Every new connection may land on either worker: all of them find the unit.
+        answers = [get(base + "/de/en/unit/" + quote("Hallo Welt.", safe="")) for _ in range(12)]
+        assert all(status == 200 and found and found[0]["target"] == "Hello world." for status, found in answers)
+        new = [{"source": f"Строка номер {k} сохранена.", "target": f"Line number {k} saved.",
+                "src_lang": "ru", "tgt_lang": "en"} for k in range(16)]
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(lambda u: post(base + "/api/v1/units", json.dumps({"units": [u]}).encode(),
+                                                   token="t0k"), new))
+        assert [(status, body["added"]) for status, body in results] == [(201, 1)] * 16
+    with Store.open(copy) as st:
+        assert st.count() == 4 + 1 + 16
+

@@ -94,6 +94,8 @@ def word_count(text: str) -> int:
 
 
 def _multiset_difference(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    if a == b:                    # the usual case (same punctuation, no tags): no Counters to build
+        return 0
     ca, cb = Counter(a), Counter(b)
     return max(sum((ca - cb).values()), sum((cb - ca).values()))
 

@@ -143,17 +143,20 @@ def fuzzy_matches(store: Store, text: str, pair_ids: Sequence[int], min_quality:
     lo, hi = fuzzy.length_bounds(len(q_tokens.folded), min_quality)
     # "+" keeps SQLite on the primary key: an index on pair_id would scan the whole pair.
     rows = store.conn.execute(
-        f"SELECT id, source FROM units WHERE id IN ({','.join('?' * len(ids))}) "
+        f"SELECT id, source, src_key FROM units WHERE id IN ({','.join('?' * len(ids))}) "
         f"AND +pair_id IN ({','.join('?' * len(pair_ids))}) AND +n_words BETWEEN ? AND ?",
         [*ids, *pair_ids, lo, hi]).fetchall()
-    wanted = fuzzy.normalise_space(text)
-    rows = [(uid, source) for uid, source in rows if fuzzy.normalise_space(source) != wanted]  # exact: elsewhere
+    # Exact matches are found elsewhere: leave out sources whose normalised text equals the query's. The
+    # stored hash of the normalised source tells them apart without normalising 500 texts per lookup.
+    key, wanted = source_key(text), fuzzy.normalise_space(text)
+    rows = [(uid, source) for uid, source, src_key in rows
+            if src_key != key or fuzzy.normalise_space(source) != wanted]
     closest = process.extract(text.lower(), [source.lower() for _, source in rows], scorer=fuzz.ratio,
                               limit=max(SCORED, limit))
     scored = []
     for _, _, k in closest:
         uid, source = rows[k]
-        quality = fuzzy.match_score(q_tokens, fuzzy.tokenize(source), query_text=text, stored_text=source)
+        quality = fuzzy.match_score(q_tokens, fuzzy.tokenize(source))     # not identical: tokens suffice
         if quality >= min_quality:
             scored.append((quality, uid))
     scored.sort(key=lambda qu: (-qu[0], qu[1]))

@@ -33,6 +33,9 @@ class WriteOptions:
     whitespace: str = "trim"        # "trim" leading/trailing whitespace of segments, or "keep" it
     include_empty: bool = False     # also write units with an empty side
     inline_markup: bool = False     # TMX: segments hold inline markup (bpt/ept/ph/it/hi) to write as tags
+    # XLIFF: units scoring below this are flagged as needing review (1.2 state needs-review-translation,
+    # 2.0 subState tmforge:needs-review); None flags nothing. align sets it from --low.
+    review_below: float | None = None
     # The direction where the units do not say it (an empty memory: a Moses pair still names its two
     # files). TMX also writes srclang into its header (default: the first unit's source language).
     srclang: str | None = None

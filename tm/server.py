@@ -18,13 +18,24 @@ Richer API (every match field; semantic matches when the store has vectors):
 
 Errors are JSON `{"error": "..."}` with a 4xx status for bad requests (never a
 traceback); 500 only for faults of the server itself, also as JSON.
+
+Worker processes: a lookup is mostly Python, so one process answers on one
+core at a time (the GIL). `serve` starts one uvicorn worker process per usable
+core by default, all on one listening socket, each with its own read-only
+connections; the store is a file, so they need nothing else in common. Writes
+(with a write token) take SQLite's write lock: a write in one worker waits for
+one in another (busy timeout), readers in every worker see a write once it is
+committed (pairs are reread per lookup).
 """
 
 from __future__ import annotations
 
 import hmac
+import importlib
 import json
+import os
 import queue
+import sys
 import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator
@@ -36,7 +47,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tmforge.errors import TmforgeError
-from tmforge.threads import usable_cores
+from tmforge.threads import thread_env, usable_cores
 from tmforge.tm import concordance as conc
 from tmforge.tm.langtags import canonical_tag
 from tmforge.tm.lookup import DEFAULT_MIN, DEFAULT_SEMANTIC_MIN, lookup
@@ -46,6 +57,8 @@ from tmforge.tm.store import Store, web_code
 MAX_TEXT = 2000          # characters of a query; longer ones are cut, as Weblate cuts at 500
 MAX_UNITS_PER_POST = 10_000
 MAX_BODY = 20 * 1024 * 1024
+WRITE_WAIT_S = 60        # how long a write waits for another worker's write to finish
+_WORKER_ENV = "TMFORGE_SERVE_WORKER"   # how the serving command tells its worker processes what to serve
 
 
 class _Stores:
@@ -104,7 +117,8 @@ class _Stores:
         return self._semantic[id(store)]
 
     def add(self, units: list[TranslationUnit]):
-        with self._write_lock, Store.open(self.path, readonly=False) as store:
+        # The lock orders this process's writes; SQLite's lock (waiting up to WRITE_WAIT_S) those of other workers.
+        with self._write_lock, Store.open(self.path, readonly=False, timeout=WRITE_WAIT_S) as store:
             return store.add_units(units, origin="api")
 
 
@@ -142,8 +156,8 @@ def _flag(request: Request, name: str) -> bool:
 
 
 def create_app(store_path, *, encoder_factory: Callable | None = None, write_token: str | None = None,
-               ) -> Starlette:
-    stores = _Stores(store_path, encoder_factory, write_token)
+               readers: int | None = None) -> Starlette:
+    stores = _Stores(store_path, encoder_factory, write_token, readers)
 
     def languages(request: Request) -> JSONResponse:
         with stores.reader() as store:
@@ -168,6 +182,7 @@ def create_app(store_path, *, encoder_factory: Callable | None = None, write_tok
             summary = store.summary()
             summary["semantic"] = stores.semantic(store) is not None
         summary["read_only"] = stores.write_token is None
+        summary["worker_pid"] = os.getpid()
         return JSONResponse(summary)
 
     def api_lookup(request: Request) -> JSONResponse:
@@ -262,8 +277,53 @@ def _units(payload) -> list[TranslationUnit]:
 
 
 def serve(store_path, host: str = "127.0.0.1", port: int = 8080, *, encoder_factory: Callable | None = None,
-          write_token: str | None = None, log_level: str = "warning") -> None:
+          write_token: str | None = None, log_level: str = "warning", workers: int | None = None) -> None:
+    """Serve until stopped: `workers` processes (default: one per usable core) on one socket."""
     import uvicorn
 
-    app = create_app(store_path, encoder_factory=encoder_factory, write_token=write_token)
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    cores = usable_cores()
+    workers = workers or cores
+    factory_path = _import_path(encoder_factory)
+    if workers > 1 and encoder_factory is not None and factory_path is None:
+        print("warning: the encoder cannot be loaded in worker processes; serving with one process",
+              file=sys.stderr)
+        workers = 1
+    # Each process gets its share of the cores: as many lookups at once, and as many threads for the encoder.
+    share = max(1, cores // workers)
+    if workers == 1:
+        app = create_app(store_path, encoder_factory=encoder_factory, write_token=write_token, readers=share)
+        uvicorn.run(app, host=host, port=port, log_level=log_level)
+        return
+    Store.open(store_path).close()    # a bad store fails here, once, not in every worker
+    # uvicorn starts worker processes from an import string; they read what to serve from the environment
+    # (inherited by the spawned processes, the write token included, visible to this user only).
+    os.environ[_WORKER_ENV] = json.dumps({"store": str(os.path.abspath(store_path)), "encoder": factory_path,
+                                          "write_token": write_token, "readers": share})
+    with thread_env(share):
+        uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, host=host, port=port,
+                    log_level=log_level)
+
+
+def worker_app() -> Starlette:
+    """The app of one worker process started by `serve` (uvicorn calls this in each worker)."""
+    spec = json.loads(os.environ[_WORKER_ENV])
+    factory = None
+    if spec["encoder"]:
+        module, _, name = spec["encoder"].partition(":")
+        factory = getattr(importlib.import_module(module), name)
+    return create_app(spec["store"], encoder_factory=factory, write_token=spec["write_token"],
+                      readers=spec["readers"])
+
+
+def _import_path(function: Callable | None) -> str | None:
+    """'module:name' of a module-level function (one a worker process can import), else None."""
+    if function is None:
+        return None
+    module, name = getattr(function, "__module__", None), getattr(function, "__qualname__", "")
+    if not module or "." in name or "<" in name or module == "__main__":
+        return None
+    try:
+        found = getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+    return f"{module}:{name}" if found is function else None

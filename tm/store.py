@@ -136,13 +136,16 @@ class Store:
 
     # -- opening -----------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path, readonly: bool = True, check_same_thread: bool = True) -> "Store":
+    def open(cls, path: str | Path, readonly: bool = True, check_same_thread: bool = True,
+             timeout: float = 5.0) -> "Store":
+        """Open an existing store; `timeout`: seconds to wait while another process holds the write lock."""
         path = Path(path)
         if not path.is_file():
             raise TmforgeError(f"store {path} does not exist; create it with tmforge tm import {path} MEMORY.tmx")
         uri = f"file:{path.resolve()}?mode={'ro' if readonly else 'rw'}"
         try:
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=check_same_thread)
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=check_same_thread,
+                                   timeout=timeout)
             store = cls(conn, path, readonly)
             store._check()
         except sqlite3.DatabaseError as exc:

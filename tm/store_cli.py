@@ -326,6 +326,8 @@ def serve_command(
                                               "this bearer token; read-only without it."),
     semantic: bool = typer.Option(True, "--semantic/--no-semantic", help="Answer semantic lookups when the "
                                   "store has vectors (loads the encoder)."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, max=64, help="Worker processes answering "
+                                          "requests (default: one per usable core)."),
 ) -> None:
     """Serve the store over HTTP: the tmserver protocol Weblate uses, and a richer JSON API.
 
@@ -344,7 +346,7 @@ def serve_command(
     typer.echo(f"serving {store} on http://{host}:{port}/ ({'read-write' if write_token else 'read-only'}); "
                "Ctrl-C stops", err=True)
     serve(store, host, port, encoder_factory=_service(ctx, "encoder") if semantic else None,
-          write_token=write_token)
+          write_token=write_token, workers=workers)
 
 
 def info_command(

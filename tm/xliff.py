@@ -61,6 +61,8 @@ class XliffUnit:
     candidates: list[Candidate] = field(default_factory=list)
     note: str | None = None
     facts: dict[str, str] = field(default_factory=dict)   # written as notes "key: value"
+    markup: bool = False               # source/target hold TMX inline markup, written as 1.2 inline codes
+    review: bool = False               # a memory unit of low confidence: its target needs review
 
 
 FACT_NOTE_FROM = "tmforge"
@@ -93,6 +95,11 @@ def _q(tag: str) -> str:
     return f"{{{XLIFF_NS}}}{tag}"
 
 
+def _element(tag: str, attrs: dict | None = None) -> etree._Element:
+    """A free-standing element in the default namespace (written without an ns0: prefix)."""
+    return etree.Element(_q(tag), attrs or {}, nsmap={None: XLIFF_NS})
+
+
 def write_xliff(groups: Iterable[XliffGroup], path: str | Path, *, original: str, source_language: str,
                 target_language: str, datatype: str = "plaintext") -> int:
     """Write one XLIFF 1.2 file with one `<file>` atomically; returns the number of trans-units written."""
@@ -109,7 +116,7 @@ def write_xliff_files(files: Iterable[XliffFile], path: str | Path) -> int:
                 with xf.element(_q("file"), {"original": file.original, "source-language": file.source_language,
                                              "target-language": file.target_language, "datatype": file.datatype,
                                              "tool-id": "tmforge"}):
-                    header = etree.Element(_q("header"))
+                    header = _element("header")
                     for text in file.header_notes:
                         etree.SubElement(header, _q("note"), {"from": FACT_NOTE_FROM}).text = _text(text)
                     etree.SubElement(header, _q("tool"), {"tool-id": "tmforge", "tool-name": "tmforge",
@@ -127,23 +134,24 @@ def write_xliff_files(files: Iterable[XliffFile], path: str | Path) -> int:
 
 
 def _group(group: XliffGroup, target_language: str) -> etree._Element:
-    elem = etree.Element(_q("group"), {"id": group.id})
+    elem = _element("group", {"id": group.id})
     for unit in group.units:
         elem.append(_trans_unit(unit, target_language))
     return elem
 
 
 def _trans_unit(unit: XliffUnit, target_language: str) -> etree._Element:
-    tu = etree.Element(_q("trans-unit"), {"id": unit.id, XML_SPACE: "preserve"})
-    etree.SubElement(tu, _q("source")).text = _text(unit.source)
+    tu = _element("trans-unit", {"id": unit.id, XML_SPACE: "preserve"})
+    tu.append(_content("source", unit.source, unit.markup))
     if unit.target is not None:
         if unit.kind == "memory":        # a memory's own translation, not a match found for it
-            attrs = {"state": "translated"}
+            attrs = {"state": "needs-review-translation" if unit.review else "translated"}
         else:
             state, qualifier = STATES[unit.kind or "fuzzy"]
             attrs = {"state": state, "state-qualifier": qualifier}
-        target = etree.SubElement(tu, _q("target"), {**attrs, XML_LANG: target_language})
-        target.text = _text(unit.target)
+        target = _content("target", unit.target, unit.markup)
+        target.attrib.update({**attrs, XML_LANG: target_language})
+        tu.append(target)
     if unit.note:
         etree.SubElement(tu, _q("note"), {"from": "tmforge"}).text = _text(unit.note)
     for key, value in unit.facts.items():
@@ -157,6 +165,72 @@ def _trans_unit(unit: XliffUnit, target_language: str) -> etree._Element:
         etree.SubElement(alt, _q("target"), {XML_LANG: target_language}).text = _text(cand.target)
         etree.SubElement(alt, _q("note"), {"from": "tmforge"}).text = f"{cand.kind} match"
     return tu
+
+
+# TMX inline types as XLIFF 1.2 ctype values (the schema's list, else x-NAME).
+_CTYPES = {"bold": "bold", "italic": "italic", "ulined": "underlined", "link": "link", "image": "image",
+           "lb": "lb", "pb": "pb"}
+
+
+def _ctype(tmx_type: str | None) -> str | None:
+    if not tmx_type:
+        return None
+    return _CTYPES.get(tmx_type) or (tmx_type if tmx_type.startswith("x-") else f"x-{tmx_type}")
+
+
+def _content(name: str, text: str, markup: bool) -> etree._Element:
+    """<source>/<target>: plain text, or TMX inline markup as XLIFF 1.2 codes (bpt/ept paired by id and
+    rid, ph, it), the native code as their content and the TMX type as ctype."""
+    elem = _element(name)
+    text = _text(text)
+    if markup and ("<" in text or "&" in text):
+        try:
+            seg = etree.fromstring(f"<seg>{text}</seg>", etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError:
+            seg = None
+        if seg is not None and all(c.tag in ("bpt", "ept", "ph", "it", "hi", "ut", "sub") for c in seg.iter()
+                                   if c is not seg):
+            elem.text = seg.text
+            standalone = 0
+            for child in seg:
+                code = _code12(child, standalone)
+                standalone += code is not None and child.tag not in ("bpt", "ept")
+                if code is None:            # hi: its text stays text
+                    last = elem[-1] if len(elem) else None
+                    words = "".join(child.itertext()) + (child.tail or "")
+                    if last is None:
+                        elem.text = (elem.text or "") + words
+                    else:
+                        last.tail = (last.tail or "") + words
+                    continue
+                code.tail = child.tail
+                elem.append(code)
+            return elem
+    elem.text = text
+    return elem
+
+
+def _code12(tmx: etree._Element, standalone: int) -> etree._Element | None:
+    native = (tmx.text or "") + "".join(sub.tail or "" for sub in tmx)     # a sub's translatable text left out
+    ctype = _ctype(tmx.get("type"))
+    if tmx.tag in ("bpt", "ept"):
+        ident = tmx.get("i") or "0"
+        code = _element(tmx.tag, {"id": ident, "rid": ident})
+        if ctype and tmx.tag == "bpt":
+            code.set("ctype", ctype)
+    elif tmx.tag == "it":
+        code = _element("it", {"id": tmx.get("x") or f"it{standalone + 1}",
+                                        "pos": "close" if tmx.get("pos") == "end" else "open"})
+        if ctype:
+            code.set("ctype", ctype)
+    elif tmx.tag in ("ph", "ut"):
+        code = _element("ph", {"id": tmx.get("x") or f"ph{standalone + 1}"})
+        if ctype:
+            code.set("ctype", ctype)
+    else:
+        return None
+    code.text = native
+    return code
 
 
 def units_count(groups: Sequence[XliffGroup]) -> int:
@@ -213,7 +287,7 @@ def _tmx_code(elem: etree._Element, name: str) -> str:
     if name == "g":
         return f'<bpt i="{ident}"></bpt>{inline_text(elem, "keep")}<ept i="{ident}"></ept>'
     if name in ("bpt", "bx"):
-        return f'<bpt i="{ident}">{native}</bpt>'
+        return f'<bpt i="{ident}"{_tmx_type(elem)}>{native}</bpt>'
     if name in ("ept", "ex"):
         return f'<ept i="{ident}">{native}</ept>'
     if name == "it":
@@ -221,7 +295,19 @@ def _tmx_code(elem: etree._Element, name: str) -> str:
         return f'<it pos="{pos}">{native}</it>'
     if name == "sub":
         return ""
-    return f'<ph x="{ident}">{native}</ph>' if ident else f"<ph>{native}</ph>"
+    return f'<ph x="{ident}"{_tmx_type(elem)}>{native}</ph>' if ident else f"<ph{_tmx_type(elem)}>{native}</ph>"
+
+
+_TMX_TYPES = {value: key for key, value in _CTYPES.items()}
+
+
+def _tmx_type(elem: etree._Element) -> str:
+    """An XLIFF ctype as a TMX type attribute (underlined -> ulined, x-fnote -> fnote), or nothing."""
+    ctype = elem.get("ctype")
+    if not ctype:
+        return ""
+    tmx = _TMX_TYPES.get(ctype) or (ctype[2:] if ctype in ("x-fnote", "x-index") else ctype)
+    return f' type="{escape(tmx, {chr(34): "&quot;"})}"'
 
 
 def _segments(elem: etree._Element, inline: str = "strip") -> dict[str, str]:

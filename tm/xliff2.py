@@ -47,6 +47,10 @@ class Xliff2Unit:
     source: str
     target: str
     facts: dict[str, str] = field(default_factory=dict)
+    review: bool = False           # low confidence: subState tmforge:needs-review (2.0 has no such state)
+
+
+REVIEW_SUBSTATE = "tmforge:needs-review"
 
 
 @dataclass
@@ -94,6 +98,8 @@ def _unit(unit: Xliff2Unit, unit_id: str, inline_markup: bool) -> etree._Element
         for key, value in unit.facts.items():
             etree.SubElement(group, _q("meta", MDA_NS), {"type": key}).text = remove_forbidden(value)[0]
     segment = etree.SubElement(elem, _q("segment"), {"state": "translated"})
+    if unit.review:
+        segment.set("subState", REVIEW_SUBSTATE)
     codes = _CodeIds()
     for name, text in (("source", unit.source), ("target", unit.target)):
         segment.append(_content(name, text, inline_markup, codes))

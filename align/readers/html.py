@@ -111,6 +111,10 @@ class _BlockCollector:
         if tag in _BLOCK_TAGS:
             self.flush()
 
+    def point(self, kind: str, code: str) -> None:
+        """A mark with no text of its own (a footnote reference) at the current position."""
+        self.spans.append((self.length, self.length, kind, code, ""))
+
     def text(self, chunk: str, template: bool) -> None:
         """Text inside (template) or outside a template region; a change between the two ends the block."""
         if template != self.template:
@@ -118,6 +122,41 @@ class _BlockCollector:
             self.template = template
         self.pieces.append(chunk)
         self.length += len(chunk)
+
+
+_NOTE_LABEL = re.compile(r"[\[(]?(?:\d{1,3}|[*†‡§a-z]|[ivx]{1,4})[\])]?", re.I)
+_NOTE_CLASSES = {"footnote-ref", "footnote-reference", "noteref", "fnref", "reference"}
+
+
+def _in_page_link(el) -> bool:
+    return el.tag == "a" and (el.get("href") or "").startswith("#")
+
+
+def is_note_reference(el) -> bool:
+    """A footnote reference: a short label (1, [2], *, iv) that is a link to a place on the page in a
+    superscript (`<sup><a href="#fn1">1</a></sup>`, `<a href="#fn1"><sup>1</sup></a>`), or such a link
+    marked as one (class footnote-ref, role doc-noteref). Its label is no text to translate."""
+    if el.tag not in ("sup", "a"):
+        return False
+    label = el.text_content().strip()
+    if not _NOTE_LABEL.fullmatch(label):
+        return False
+    if el.tag == "sup":
+        links = [c for c in el if isinstance(c.tag, str)]
+        return len(links) == 1 and _in_page_link(links[0]) and not (el.text or "").strip()
+    if not _in_page_link(el):
+        return False
+    if (el.get("role") or "") == "doc-noteref" or not _NOTE_CLASSES.isdisjoint((el.get("class") or "").split()):
+        return True
+    children = [c for c in el if isinstance(c.tag, str)]
+    return len(children) == 1 and children[0].tag == "sup" and not (el.text or "").strip()
+
+
+def note_code(el) -> str:
+    """The reference's own HTML, the native code of its placeholder tag."""
+    from lxml import etree
+
+    return etree.tostring(el, encoding="unicode", method="html", with_tail=False).strip()
 
 
 def _walk_tree(root, out: _BlockCollector) -> int:
@@ -140,6 +179,11 @@ def _walk_tree(root, out: _BlockCollector) -> int:
         deepest = max(deepest, depth)
         template = in_template or is_template(tag, el.attrib, in_content)
         content = in_content or tag in _CONTENT_TAGS
+        if is_note_reference(el):
+            out.point("fnote", note_code(el))
+            if el.tail:
+                out.text(el.tail, in_template)
+            continue
         out.start(tag, el.attrib)
         if el.text:
             out.text(el.text, template)

@@ -25,6 +25,7 @@ UNDETERMINED = "und"   # BCP 47 for "language not known": an empty memory writte
 class XliffFormat(MemoryFormat):
     name = "xliff"
     extensions = (".xlf", ".xliff")
+    inline_tags = True
     description = ("XLIFF 1.2, one <file> per document, score and other facts as notes; "
                    "reads the translated units of any XLIFF 1.x or 2.0")
 
@@ -41,7 +42,8 @@ class XliffFormat(MemoryFormat):
                                        header_notes=[] if row["document"] else [NO_DOCUMENT_NOTE])
             body = files[key].body
             body.append(XliffUnit(str(len(body) + 1), row["source"], row["target"], kind="memory",
-                                  facts=facts_of_row(row)))
+                                  facts=facts_of_row(row), markup=options.inline_markup,
+                                  review=needs_review(row, options)))
         if not files:     # an empty memory is still a valid file in its direction
             files[None] = XliffFile(path.name, options.srclang or UNDETERMINED, options.tgtlang or UNDETERMINED,
                                     [], header_notes=[NO_DOCUMENT_NOTE])
@@ -50,6 +52,11 @@ class XliffFormat(MemoryFormat):
 
     def repair_hint(self) -> str:
         return "export XLIFF 1.2 or 2.0 from the CAT tool, or check that the file is complete"
+
+
+def needs_review(row: dict, options: WriteOptions) -> bool:
+    """A unit whose score is under WriteOptions.review_below (align's --low): flagged for review."""
+    return options.review_below is not None and row["score"] is not None and row["score"] < options.review_below
 
 
 def facts_of_row(row: dict) -> dict[str, str]:

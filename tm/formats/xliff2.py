@@ -15,7 +15,7 @@ from pathlib import Path
 from tmforge.errors import TmforgeError
 from tmforge.tm.formats.base import MemoryFormat
 from tmforge.tm.formats.frames import prepare
-from tmforge.tm.formats.xliff import UNDETERMINED, XliffFormat, facts_of_row
+from tmforge.tm.formats.xliff import UNDETERMINED, XliffFormat, facts_of_row, needs_review
 from tmforge.tm.model import TranslationMemory
 from tmforge.tm.options import ReadOptions, WriteOptions, WriteReport
 from tmforge.tm.xliff2 import Xliff2File, Xliff2Unit, write_xliff2
@@ -45,7 +45,8 @@ class Xliff2Format(MemoryFormat):
             document = row["document"] or None
             if document not in files:
                 files[document] = Xliff2File(document, [])
-            files[document].units.append(Xliff2Unit(row["source"], row["target"], facts_of_row(row)))
+            files[document].units.append(Xliff2Unit(row["source"], row["target"], facts_of_row(row),
+                                                    review=needs_review(row, options)))
         if not files:     # an empty memory is still a valid file in its direction
             files[None] = Xliff2File(None, [])
         write_xliff2(files.values(), path, src, tgt, inline_markup=options.inline_markup)
