@@ -89,10 +89,10 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], encoder: Encoder | N
     embedding = Stage(progress, "embedding", len(src) + len(tgt))
     src_spans = span_embeddings(encoder, src, params.max_span, on_step=embedding.part(0, len(src)))
     tgt_spans = span_embeddings(encoder, tgt, params.max_span, on_step=embedding.part(len(src), len(tgt)))
+    references = (reference_mean(encoder.name, src_lang), reference_mean(encoder.name, tgt_lang))
     beads = align_passes(src_spans, tgt_spans, src, tgt, params, src_paragraphs, tgt_paragraphs,
-                         on_step=stage_step(progress, "aligning"), times=times)
-    return rescore(beads, src_spans, tgt_spans, reference_mean(encoder.name, src_lang),
-                   reference_mean(encoder.name, tgt_lang))
+                         on_step=stage_step(progress, "aligning"), times=times, references=references)
+    return rescore(beads, src_spans, tgt_spans, *references)
 
 
 def sentences_of(paragraphs: Sequence[Paragraph], lang: str, subtitles: bool = False) -> list[Sentence]:

@@ -30,6 +30,7 @@ from typing import Callable
 import numpy as np
 
 from tmforge.align.beads import Bead
+from tmforge.align.confidence import blended_centre
 
 NEG = -1e18
 Path = list[tuple[int, int, int, int, float]]  # beads as (src start, src count, tgt start, tgt count, cosine)
@@ -49,6 +50,20 @@ class SearchParams:
     many_penalty: float = 0.1           # cost per sentence beyond 1-1
     paragraph_penalty: float = 0.3      # cost per paragraph boundary a bead crosses
     trim_penalty: float = 0.5           # cost per unit of cosine a bead falls short of itself trimmed by a sentence
+    # Centring on the document's mean shrunk towards the language's reference mean, weighted as this many
+    # sentences (align/confidence.py's blend): a side of one or two sentences *is* its mean, so centring on
+    # it alone leaves opposite vectors; 0 centres on the document alone.
+    centre_prior: float = 8.0
+    # Merge check: a many-sentence bead pays this per unit of cosine it falls short of its best part (any
+    # smaller bead inside it, down to 1-1) plus part_margin: a sentence merged in must add evidence.
+    # part_penalty applies everywhere; short_part_penalty is scaled by the reference's share of the
+    # centring (reference_share) to the power short_part_power: strict where a document is too short for
+    # its own mean to say what its sentences share (there a true pair and a mismatch join into one 2-2
+    # bead), nothing for a long one. 0 leaves either out.
+    part_penalty: float = 0.0
+    part_margin: float = 0.0
+    short_part_penalty: float = 4.0
+    short_part_power: float = 2.0
     band: int = 10                      # half-width of the refinement band, in sentences
     coarse_cells: int = 250_000         # align exactly once n * m is this small
     # Second pass with a lexicon learned from the first pass's confident 1-1 beads (align/lexicon.py);
@@ -62,6 +77,9 @@ class SearchParams:
     # both sides within cross_window beads pair up, when that scores this much higher; 0 leaves it out.
     cross_margin: float = 0.8
     cross_window: int = 6
+    # The repair's pair score less the mean cosine of each sentence with its cross_knn nearest sentences on
+    # the other side (the margin of bitext mining); 0: the centred cosine alone.
+    cross_knn: int = 0
     # Subtitles (align/cuetime.py): a bead gains time_weight * (overlap of its cues' time spans - time_offset)
     # in a second search, once the two files' clocks are matched; 0 leaves timing out.
     time_weight: float = 1.0
@@ -92,6 +110,23 @@ def centered(spans: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
+def reference_share(n: int, m: int, prior: float) -> float:
+    """How much of the centring is the reference mean, both sides averaged (align/confidence.py's blend)."""
+    return (prior / (n + prior) + prior / (m + prior)) / 2 if prior else 0.0
+
+
+def centres(src_spans: np.ndarray, tgt_spans: np.ndarray, params: SearchParams,
+            references: tuple[np.ndarray | None, np.ndarray | None] | None = None
+            ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """What each side's spans are centred on: None (the side's own mean) unless `params.centre_prior`
+    blends in the reference means (the zero vector where a side has none, as confidence does)."""
+    if not params.centre_prior:
+        return None, None
+    src_ref, tgt_ref = references or (None, None)
+    return (blended_centre(src_spans[0], src_ref, params.centre_prior),
+            blended_centre(tgt_spans[0], tgt_ref, params.centre_prior))
+
+
 @dataclass
 class _Side:
     spans: np.ndarray      # (K, n, d)
@@ -109,14 +144,16 @@ class _Side:
 
 def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
             beads: tuple[tuple[int, int], ...], p: SearchParams, len_mu: float,
-            on_row: Callable[[int], None] | None = None, extra=None) -> Path:
+            on_row: Callable[[int], None] | None = None, extra=None, share: float = 0.0) -> Path:
     """Best monotone path from (0, 0) to (n, m) through the band lo[i] <= j <= hi[i].
 
     `on_row(rows)` is told how many rows are done after each row.
     `extra(a, b, i0, starts)`, when given, adds its gain to every a-b bead (a lexical score).
+    `share` is the reference mean's share of the centring (`reference_share`), which scales the short merge check.
     """
     n = src.n
     pairs = [bd for bd in beads if bd[0] and bd[1]]
+    part_penalty = p.part_penalty + p.short_part_penalty * share ** p.short_part_power
     codes = {bd: k for k, bd in enumerate(beads)}
     values: list[np.ndarray] = []
     back: list[np.ndarray] = []
@@ -145,6 +182,8 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
                 - p.many_penalty * (a + b - 2) - p.paragraph_penalty * crossings
             if a + b > 2 and p.trim_penalty:
                 gain -= p.trim_penalty * np.maximum(0.0, _trimmed(src, tgt, a, b, i0, starts) - sims)
+            if a + b > 2 and part_penalty:
+                gain -= part_penalty * np.maximum(0.0, _best_part(src, tgt, a, b, i0, starts) + p.part_margin - sims)
             if extra is not None:
                 gain = gain + extra(a, b, i0, starts)
             cand = np.full(cols.size, NEG)
@@ -178,6 +217,21 @@ def _trimmed(src: _Side, tgt: _Side, a: int, b: int, i0: int, starts: np.ndarray
         x = src.spans[a - 1, i0]
         best = np.maximum(best, tgt.spans[b - 2, span] @ x)
         best = np.maximum(best, tgt.spans[b - 2, starts[0] + 1:starts[-1] + 2] @ x)
+    return best
+
+
+def _best_part(src: _Side, tgt: _Side, a: int, b: int, i0: int, starts: np.ndarray) -> np.ndarray:
+    """Best cosine of any smaller bead inside each candidate a-b bead (both sides kept non-empty)."""
+    best = np.full(starts.size, -1.0, dtype=np.float32)
+    for a2 in range(1, a + 1):
+        for b2 in range(1, b + 1):
+            if (a2, b2) == (a, b):
+                continue
+            t = tgt.spans[b2 - 1]
+            for ds in range(a - a2 + 1):
+                x = src.spans[a2 - 1, i0 + ds]
+                for dt in range(b - b2 + 1):
+                    best = np.maximum(best, t[starts[0] + dt:starts[-1] + dt + 1] @ x)
     return best
 
 
@@ -242,7 +296,8 @@ COARSE_BEADS = ((1, 1), (1, 0), (0, 1))
 def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_lengths,
            params: SearchParams = SearchParams(), src_paragraphs=None, tgt_paragraphs=None, *,
            context: tuple[np.ndarray, np.ndarray, float] | None = None,
-           on_step: Callable[[int, int], None] | None = None, extra=None) -> list[Bead]:
+           on_step: Callable[[int, int], None] | None = None, extra=None,
+           references: tuple[np.ndarray | None, np.ndarray | None] | None = None) -> list[Bead]:
     """Align two sentence sequences given their span embeddings (K, n, d) and character lengths.
 
     `*_paragraphs` give each sentence's paragraph number; beads crossing a
@@ -255,6 +310,8 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
     `on_step(done, total)` is told the rows searched, over every level of the pyramid.
     `extra`, when given, scores beads at the finest level on top of the cosine
     (align/lexicon.py's LexicalScorer): `extra.prepare(lo, hi)` receives the band first.
+    `references` = the two languages' reference mean vectors (align/confidence.py), which
+    `params.centre_prior` blends into each side's centre.
     """
     n, m = src_spans.shape[1], tgt_spans.shape[1]
     if n == 0 or m == 0:
@@ -263,9 +320,10 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
     tgt_lengths = np.asarray(tgt_lengths, dtype=np.float64)
     src_para = np.zeros(n, np.int64) if src_paragraphs is None else np.asarray(src_paragraphs, np.int64)
     tgt_para = np.zeros(m, np.int64) if tgt_paragraphs is None else np.asarray(tgt_paragraphs, np.int64)
-    src_mean, tgt_mean, len_mu = context or (None, None, float(np.log((tgt_lengths.sum() + 1.0)
-                                                                      / (src_lengths.sum() + 1.0))))
+    src_mean, tgt_mean, len_mu = context or (*centres(src_spans, tgt_spans, params, references),
+                                             float(np.log((tgt_lengths.sum() + 1.0) / (src_lengths.sum() + 1.0))))
     src_spans, tgt_spans = centered(src_spans, src_mean), centered(tgt_spans, tgt_mean)
+    share = 0.0 if context else reference_share(n, m, params.centre_prior)
 
     # Pyramid of pooled single-sentence vectors, finest first.
     levels = [(src_spans[0], src_lengths, src_para, tgt_spans[0], tgt_lengths, tgt_para)]
@@ -296,7 +354,7 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
             beads = COARSE_BEADS
         on_row = None if on_step is None else \
             (lambda rows, before=rows_before: on_step(before + rows, total_rows))
-        path = _run_dp(src, tgt, lo, hi, beads, params, len_mu, on_row, extra if depth == 0 else None)
+        path = _run_dp(src, tgt, lo, hi, beads, params, len_mu, on_row, extra if depth == 0 else None, share)
         rows_before += ln + 1
     return [Bead(tuple(range(i0, i0 + a)), tuple(range(j0, j0 + b)), confidence(sim) if a and b else None)
             for i0, a, j0, b, sim in path]

@@ -92,8 +92,9 @@ def aligned(doc: PseudoDocument, encoder, langs) -> list[Bead]:
     with the span embeddings cached on disk (benchmarks/spancache.py): reruns cost only the search."""
     params = SearchParams()
     src, tgt = (cached_spans(encoder, side, params.max_span) for side in (doc.src, doc.tgt))
-    beads = align_passes(src, tgt, doc.src, doc.tgt, params)
-    return rescore(beads, src, tgt, reference_mean(encoder.name, langs[0]), reference_mean(encoder.name, langs[1]))
+    references = (reference_mean(encoder.name, langs[0]), reference_mean(encoder.name, langs[1]))
+    beads = align_passes(src, tgt, doc.src, doc.tgt, params, references=references)
+    return rescore(beads, src, tgt, *references)
 
 
 def scored_beads(docs, encoder, langs) -> list[tuple[float, bool, bool, int, bool]]:

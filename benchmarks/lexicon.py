@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tmforge.align.embed import load_encoder  # noqa: E402
+from tmforge.align.confidence import reference_mean  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
 from tmforge.align.realign import align_passes, confident_pairs, train_lexicon  # noqa: E402
 from tmforge.align.search import SearchParams, search  # noqa: E402
@@ -41,10 +42,12 @@ REPAIR_GRID = [dict(cross_margin=m) for m in (0.2, 0.4, 0.6, 0.8)]
 class Corpus:
     """Documents with their cached span embeddings and first passes (which no lexicon or repair knob changes)."""
 
-    def __init__(self, docs, encoder):
+    def __init__(self, docs, encoder, langs: tuple[str, str]):
         self.docs = [(d, cached_spans(encoder, d.src, OFF.max_span), cached_spans(encoder, d.tgt, OFF.max_span))
                      for d in docs]
-        self.first = [search(s, t, [len(x) for x in d.src], [len(x) for x in d.tgt], OFF) for d, s, t in self.docs]
+        self.references = (reference_mean(encoder.name, langs[0]), reference_mean(encoder.name, langs[1]))
+        self.first = [search(s, t, [len(x) for x in d.src], [len(x) for x in d.tgt], OFF, references=self.references)
+                      for d, s, t in self.docs]
 
     def align(self, params: SearchParams, batch: bool = False):
         lexicon = None
@@ -52,8 +55,16 @@ class Corpus:
             pairs = [p for (d, _, _), f in zip(self.docs, self.first)
                      for p in confident_pairs(f, d.src, d.tgt, params.lex_min_confidence)]
             lexicon = train_lexicon(pairs, params)
-        return [align_passes(s, t, d.src, d.tgt, params, lexicon=lexicon, first=f)
+        return [align_passes(s, t, d.src, d.tgt, params, lexicon=lexicon, first=self._first(params, f),
+                             references=self.references)
                 for (d, s, t), f in zip(self.docs, self.first)]
+
+    @staticmethod
+    def _first(params: SearchParams, first):
+        """The cached first pass where `params` search as OFF does (only lexicon and repair knobs differ)."""
+        same = replace(params, **{k: getattr(OFF, k) for k in ("lex_weight", "lex_offset", "lex_model", "lex_stem",
+                                                               "lex_min_confidence", "cross_margin", "cross_window")})
+        return first if same == OFF else None
 
     def gold(self):
         return [d.gold for d, _, _ in self.docs]
@@ -94,10 +105,10 @@ def variants() -> dict[str, tuple[list[SearchParams], bool]]:
 
 def quality_section(encoder) -> str:
     tb = dict(textberg())
-    half_a = Corpus([tb[n] for n in ("001", "002", "003", "004")], encoder)
-    half_b = Corpus([tb[n] for n in ("005", "006", "007")], encoder)
-    ru = {"sample": Corpus([sample()], encoder), "Tatoeba": Corpus(tatoeba_docs(1), encoder),
-          "WMT22": Corpus(wmt_docs(1), encoder)}
+    half_a = Corpus([tb[n] for n in ("001", "002", "003", "004")], encoder, ("de", "fr"))
+    half_b = Corpus([tb[n] for n in ("005", "006", "007")], encoder, ("de", "fr"))
+    ru = {"sample": Corpus([sample()], encoder, ("en", "ru")), "Tatoeba": Corpus(tatoeba_docs(1), encoder, ("ru", "en")),
+          "WMT22": Corpus(wmt_docs(1), encoder, ("ru", "en"))}
     rows = []
     for label, (grid, batch) in variants().items():
         start = time.perf_counter()

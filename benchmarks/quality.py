@@ -83,8 +83,9 @@ def align_doc(doc: PseudoDocument, encoder, params: SearchParams, exact: bool = 
     embed = cached_spans if cached and not exact else span_embeddings
     src = embed(encoder, doc.src, params.max_span, exact=exact)
     tgt = embed(encoder, doc.tgt, params.max_span, exact=exact)
-    beads = align_passes(src, tgt, doc.src, doc.tgt, params)
-    return rescore(beads, src, tgt, reference_mean(encoder.name, langs[0]), reference_mean(encoder.name, langs[1]))
+    references = (reference_mean(encoder.name, langs[0]), reference_mean(encoder.name, langs[1]))
+    beads = align_passes(src, tgt, doc.src, doc.tgt, params, references=references)
+    return rescore(beads, src, tgt, *references)
 
 
 def prf_row(name: str, result: dict, seconds: float | None = None) -> list[object]:
@@ -200,9 +201,9 @@ def _scored(docs: list[PseudoDocument], encoder, params: SearchParams) -> tuple[
     for doc in docs:
         keys = {(g.src, g.tgt) for g in doc.gold}
         src, tgt = (cached_spans(encoder, side, params.max_span) for side in (doc.src, doc.tgt))
-        beads = align_passes(src, tgt, doc.src, doc.tgt, params)
-        for b, sim in zip(beads, bead_similarities(beads, src, tgt, reference_mean(encoder.name, "ru"),
-                                                   reference_mean(encoder.name, "en"))):
+        references = (reference_mean(encoder.name, "ru"), reference_mean(encoder.name, "en"))
+        beads = align_passes(src, tgt, doc.src, doc.tgt, params, references=references)
+        for b, sim in zip(beads, bead_similarities(beads, src, tgt, *references)):
             if sim is not None:
                 sims.append(sim)
                 shares.append(document_share(len(doc.src), len(doc.tgt)))
