@@ -181,6 +181,18 @@ class BeadMarkup:
         return found
 
 
+def clip_marks(marks: Sequence[InlineMark], start: int, end: int) -> tuple[InlineMark, ...]:
+    """The marks of text[start:end], clipped to it and counted from its start (a piece of a paragraph)."""
+    clipped = []
+    for m in marks:
+        if m.start == m.end:
+            if start <= m.start <= end:
+                clipped.append(InlineMark(m.start - start, m.start - start, m.kind, m.open, m.close))
+        elif m.start < end and m.end > start:
+            clipped.append(InlineMark(max(m.start, start) - start, min(m.end, end) - start, m.kind, m.open, m.close))
+    return tuple(clipped)
+
+
 def marks_of(spans: Iterable[tuple[int, int, str, str, str]]) -> tuple[InlineMark, ...]:
     """Marks from (start, end, kind, open, close) tuples, empty spans of paired kinds dropped."""
     return tuple(InlineMark(s, e, kind, o, c) for s, e, kind, o, c in spans if e > s or kind in POINT_KINDS)

@@ -361,3 +361,39 @@ def test_editor_export_writes_the_tags_of_a_project_made_from_formatted_input(tm
         assert not list(etree.parse(str(plain)).iterfind(".//seg/*"))
     finally:
         project.close()
+
+
+MIXED_MD = """# Отчёты / Reports
+
+Нажмите **Сохранить**, чтобы записать отчёт на диск. / Click **Save** to write the report to disk.
+
+Подробности смотрите в [руководстве по отчётам](/help/reports).
+
+For details, see the [reports guide](/help/reports).
+
+Узел *Фильтр* отбирает строки по условию.
+
+The *Filter* node selects rows by a condition.
+"""
+
+
+def test_a_mixed_document_keeps_its_tags_in_the_pieces_it_is_cut_into(tmp_path, encoder):
+    from tmforge.align.pipeline import align_mixed
+
+    path = tmp_path / "help.md"
+    path.write_text(MIXED_MD, encoding="utf-8")
+    alignment = align_mixed(path, src_lang="ru", encoder=encoder)
+    out = tmp_path / "mixed.tmx"
+    write_alignment(alignment, out, WriteOptions(inline_markup=True))
+    tree = etree.parse(str(out))
+    assert etree.DTD(str(TMX_DTD)).validate(tree)
+    units = {_words(tu.find("tuv[1]/seg")): [s for s in tu.iterfind("tuv/seg")] for tu in tree.iterfind(".//tu")}
+    # a bilingual line cut in two: each half keeps its bold
+    src, tgt = units["Нажмите Сохранить, чтобы записать отчёт на диск."]
+    assert _tags(src) == _tags(tgt) == [("bpt", "1", "bold")]
+    assert src.find("bpt").tail == "Сохранить" and tgt.find("bpt").tail == "Save"
+    # whole paragraphs of either language keep their links and italics
+    src, tgt = units["Подробности смотрите в руководстве по отчётам."]
+    assert _tags(src) == _tags(tgt) == [("bpt", "1", "link")]
+    src, tgt = units["Узел Фильтр отбирает строки по условию."]
+    assert _tags(src) == _tags(tgt) == [("bpt", "1", "italic")]

@@ -247,6 +247,34 @@ def code_comments(code: list[str], language: str) -> list[str]:
     return [c for c in comments if re.search(r"[^\W\d_]", c)]
 
 
+# Front matter fields that site generators (Jekyll, Hugo, Docusaurus, MkDocs) show
+# to readers as the page's text, so translators translate them; the rest
+# (layout, dates, slugs, tags, menu weights) is configuration.
+FRONT_MATTER_TEXT = ("title", "linkTitle", "sidebar_label", "subtitle", "description", "summary", "excerpt")
+MAX_FRONT_MATTER = 65536  # characters; a larger block is no page header, and is skipped unread
+
+
+def front_matter_text(yaml_text: str) -> list[str]:
+    """The translatable fields of a page's YAML front matter, in FRONT_MATTER_TEXT order.
+
+    Only top-level string values are taken. Front matter that is not valid YAML
+    is skipped, as it was before fields were read: it is the page's settings,
+    not its text, and a site generator would refuse it anyway.
+    """
+    if len(yaml_text) > MAX_FRONT_MATTER:
+        return []
+    import yaml
+
+    try:
+        fields = yaml.load(yaml_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return []
+    if not isinstance(fields, dict):
+        return []
+    values = [fields.get(name) for name in FRONT_MATTER_TEXT]
+    return [" ".join(v.split()) for v in values if isinstance(v, str) and re.search(r"[^\W\d_]", v)]
+
+
 def markdown_blocks(text: str, comments: bool = False) -> list[str]:
     """Paragraphs of Markdown as plain text: headings, list items and table cells apart; code skipped
     (its comments read when `comments`)."""
@@ -255,9 +283,10 @@ def markdown_blocks(text: str, comments: bool = False) -> list[str]:
     fence: str | None = None  # the fence that opened the code block we are in
     language, code = "", []
     lines = text.split("\n")
-    if lines and lines[0].strip() == "---":  # YAML front matter
+    if lines and lines[0].strip() == "---":  # YAML front matter: its page title and description are text
         end = next((k for k in range(1, len(lines)) if lines[k].strip() in ("---", "...")), None)
         if end is not None:
+            blocks += front_matter_text("\n".join(lines[1:end]))
             lines = lines[end + 1:]
 
     def flush() -> None:
