@@ -49,6 +49,7 @@ class Options:
     src_encoding: str | None = None      # override `encoding` for the source / target file of each pair
     tgt_encoding: str | None = None
     keep_untranslated: bool = False      # write units whose target was left untranslated
+    keep_no_text: bool = False           # write units with a side without a letter (numbers, table signs)
     reading: ReadingOptions = field(default_factory=ReadingOptions)  # --code-comments, --sheet, batch template
 
 
@@ -207,6 +208,7 @@ def run_job(job: Job, options: Options, encoder, progress: Progress | None = Non
                                           reading=options.reading)
         result.document = job.name if result.document is None else result.document
         result.untranslated_kept = options.keep_untranslated
+        result.no_text_kept = options.keep_no_text
         # After the alignment: its reader has refused what is no regular file.
         return Outcome(job, result, seconds=time.perf_counter() - started, inputs=inputs_digest(job))
     except TmforgeError as exc:

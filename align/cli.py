@@ -170,6 +170,10 @@ def align(
                                            help="Also write units whose target is in the source language or "
                                                 "copies the source (left out by default, counted in the "
                                                 "summary)."),
+    keep_no_text: bool = typer.Option(False, "--keep-no-text", rich_help_panel=OUTPUT,
+                                      help="Also write units with a side without a letter: numbers, bullets, "
+                                           "table signs such as + and - (left out by default, counted in the "
+                                           "summary)."),
     lang_code: Optional[List[str]] = typer.Option(None, "--lang-code", metavar="CODE", rich_help_panel=OUTPUT,
                                                   help="Language code to write, as BCP 47: en-GB, or "
                                                        "ru=ru-RU (repeatable). Default: ru, en."),
@@ -250,7 +254,7 @@ def align(
     options = batch.Options(segmented=segmented, src_lang=src_lang, tgt_lang=tgt_lang, model=model,
                             device=device, encoding=encoding, length_check=length_check, force_pair=force_pair,
                             src_encoding=src_encoding, tgt_encoding=tgt_encoding,
-                            keep_untranslated=keep_untranslated,
+                            keep_untranslated=keep_untranslated, keep_no_text=keep_no_text,
                             reading=ReadingOptions(code_comments=code_comments, sheet=sheet,
                                                    template=batch_template(plan.jobs)))
     resolve_model(model)  # an unknown encoder backend is refused before any work
@@ -331,6 +335,7 @@ def summarize(outcomes: list[batch.Outcome], tally: sinks.Tally, written: list[t
         "low_confidence": sum(s < tally.low for s in scores), "low_threshold": tally.low,
         "unaligned": dict(tally.unaligned), "encodings": dict(tally.encodings),
         "untranslated": tally.untranslated, "untranslated_kept": tally.untranslated_kept,
+        "no_text": tally.no_text, "no_text_kept": tally.no_text_kept,
         "outputs": [{"path": str(p), "units": n} for p, n in written],
         "review": str(review) if review else None, "seconds": round(seconds, 2),
         "warnings": warnings, "exit_code": code,
@@ -368,6 +373,9 @@ def _print_summary(summary: dict, first: pipeline.Alignment | None, show: int) -
         lines.append(f"  untranslated {summary['untranslated']} units (target in the source language or a copy "
                      "of it) " + ("kept (--keep-untranslated)" if summary["untranslated_kept"]
                                   else "left out; --keep-untranslated keeps them"))
+    if summary["no_text"]:
+        lines.append(f"  no text    {summary['no_text']} units (a side without a letter: numbers, signs) "
+                     + ("kept (--keep-no-text)" if summary["no_text_kept"] else "left out; --keep-no-text keeps them"))
     for result in [first] if show and first is not None else []:
         for source, target, bead in [p for p in result.pairs() if p[2].src and p[2].tgt][:show]:
             lines.append(f"  [{bead.kind} {bead.score:.2f}] {source}\n              {target}")

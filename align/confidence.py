@@ -21,8 +21,15 @@ sentence a side, 0.29 for 20, 0.03 for 250) raised to `SHARPNESS`: right and
 wrong beads of a one-line document spread differently from those of a book,
 and one curve for both fits neither (a single fit left long Text+Berg
 documents under-confident: calibration error 0.07 where 0.03 had been).
-`benchmarks/quality.py --calibrate` refits all three on seeded
-Russian-English documents kept apart from the ones the figures are measured on.
+
+A bead that joins sentences is also judged by its parts: when one of its
+smaller sub-beads (fewer sentences on a side) matches better than the whole,
+the bead holds sentences that do not belong (a true pair glued to a mismatch
+looks half right as a whole), and each curve lowers its logit by a weight
+times that excess. Beads of one sentence a side have no parts.
+`benchmarks/quality.py --calibrate` refits the curves with their part weights
+on seeded Russian-English documents kept apart from the ones the figures are
+measured on.
 """
 
 from __future__ import annotations
@@ -38,11 +45,12 @@ from tmforge.types import Bead
 REFERENCE_FILE = Path(__file__).with_name("data") / "reference_means.npz"
 PRIOR_SENTENCES = 8.0   # how many of a document's sentences the reference mean weighs as
 
-# P(bead is right | cosine s centred on the blended mean) = 1 / (1 + exp(-slope * (s - midpoint))),
-# one (slope, midpoint) for long documents, one for one- and two-sentence ones; benchmarks/quality.py
-# --calibrate prints them, BENCHMARKS.md has their reliability.
-CALIBRATION_LONG = (8.02, 0.202)
-CALIBRATION_SHORT = (23.65, 0.461)
+# P(bead is right | cosine s centred on the blended mean, parts excess e)
+#   = 1 / (1 + exp(-(slope * (s - midpoint) - part_weight * e))),
+# one (slope, midpoint, part_weight) for long documents, one for one- and two-sentence ones;
+# benchmarks/quality.py --calibrate prints them, BENCHMARKS.md has their reliability.
+CALIBRATION_LONG = (8.50, 0.212, 33.0)
+CALIBRATION_SHORT = (23.21, 0.436, 33.0)
 SHARPNESS = 4.0   # weight of the short curve: (share / share of one sentence) ** SHARPNESS
 
 
@@ -94,26 +102,34 @@ def reference_share(n: int, prior: float = PRIOR_SENTENCES) -> float:
     return prior / (n + prior)
 
 
-def bead_similarities(beads: list[Bead], src_spans: np.ndarray, tgt_spans: np.ndarray,
-                      src_reference: np.ndarray | None = None, tgt_reference: np.ndarray | None = None
-                      ) -> list[float | None]:
-    """Centred cosine of every bead with two non-empty sides (None for the others).
+def bead_measures(beads: list[Bead], src_spans: np.ndarray, tgt_spans: np.ndarray,
+                  src_reference: np.ndarray | None = None, tgt_reference: np.ndarray | None = None
+                  ) -> list[tuple[float, float] | None]:
+    """(centred cosine, parts excess) of every bead with two non-empty sides (None for the others).
 
-    `*_spans` are the (K, n, d) span embeddings the search was given (not centred).
+    `*_spans` are the (K, n, d) span embeddings the search was given (not centred). The parts excess is
+    how much the best proper sub-bead's centred cosine beats the whole's (0 when none does).
     """
     if not beads or src_spans.shape[1] == 0 or tgt_spans.shape[1] == 0:
         return [None] * len(beads)
     src_centre = blended_centre(src_spans[0], src_reference)
     tgt_centre = blended_centre(tgt_spans[0], tgt_reference)
-    out: list[float | None] = []
+
+    def similarity(i: int, a: int, j: int, b: int) -> float:
+        return float(_centred(_span(src_spans, i, a), src_centre) @ _centred(_span(tgt_spans, j, b), tgt_centre))
+
+    out: list[tuple[float, float] | None] = []
     for bead in beads:
         if not (bead.src and bead.tgt):
             out.append(None)
             continue
         a, b = len(bead.src), len(bead.tgt)
-        x = _span(src_spans, bead.src[0], a)
-        y = _span(tgt_spans, bead.tgt[0], b)
-        out.append(float(_centred(x, src_centre) @ _centred(y, tgt_centre)))
+        whole = similarity(bead.src[0], a, bead.tgt[0], b)
+        parts = [similarity(i, pa, j, pb)
+                 for pa in range(1, a + 1) for i in range(bead.src[0], bead.src[0] + a - pa + 1)
+                 for pb in range(1, b + 1) for j in range(bead.tgt[0], bead.tgt[0] + b - pb + 1)
+                 if (pa, pb) != (a, b)]
+        out.append((whole, max(0.0, max(parts, default=whole) - whole)))
     return out
 
 
@@ -130,12 +146,19 @@ def short_weight(share: float, sharpness: float = SHARPNESS) -> float:
     return min(1.0, max(0.0, share / reference_share(1))) ** sharpness
 
 
-def confidence(similarity: float, share: float = 0.0, long: tuple[float, float] = CALIBRATION_LONG,
-               short: tuple[float, float] = CALIBRATION_SHORT, sharpness: float = SHARPNESS) -> float:
-    """A bead's probability of being right, from its centred cosine and the reference's share of the centring."""
+def confidence(similarity: float, share: float = 0.0, long: tuple[float, float, float] = CALIBRATION_LONG,
+               short: tuple[float, float, float] = CALIBRATION_SHORT, sharpness: float = SHARPNESS,
+               excess: float = 0.0) -> float:
+    """A bead's probability of being right, from its centred cosine, the reference's share of the centring
+    and how much its best part beats it (`excess`, bead_measures)."""
     t = short_weight(share, sharpness)
-    logit = (1 - t) * long[0] * (similarity - long[1]) + t * short[0] * (similarity - short[1])
+    logit = (1 - t) * _curve_logit(long, similarity, excess) + t * _curve_logit(short, similarity, excess)
     return 1.0 / (1.0 + math.exp(-max(-500.0, min(500.0, logit))))
+
+
+def _curve_logit(curve: tuple[float, float, float], similarity: float, excess: float) -> float:
+    slope, midpoint, part_weight = curve
+    return slope * (similarity - midpoint) - part_weight * excess
 
 
 def document_share(n_src: int, n_tgt: int) -> float:
@@ -146,6 +169,7 @@ def document_share(n_src: int, n_tgt: int) -> float:
 def rescore(beads: list[Bead], src_spans: np.ndarray, tgt_spans: np.ndarray,
             src_reference: np.ndarray | None = None, tgt_reference: np.ndarray | None = None) -> list[Bead]:
     """The beads with their confidence from the blended centring (one-sided beads keep None)."""
-    sims = bead_similarities(beads, src_spans, tgt_spans, src_reference, tgt_reference)
+    measures = bead_measures(beads, src_spans, tgt_spans, src_reference, tgt_reference)
     share = document_share(src_spans.shape[1], tgt_spans.shape[1])
-    return [Bead(b.src, b.tgt, None if s is None else confidence(s, share)) for b, s in zip(beads, sims)]
+    return [Bead(b.src, b.tgt, None if m is None else confidence(m[0], share, excess=m[1]))
+            for b, m in zip(beads, measures)]

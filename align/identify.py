@@ -13,6 +13,7 @@ too, so a flag is contradicted only by a clear detection.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Sequence
 
 from tmforge.align.detect import detect_language
 from tmforge.align.languages import ENCODER_LANGUAGES
@@ -60,3 +61,18 @@ def _latin_or_other(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in letters)
     return cyrillic * 2 < len(letters)
+
+
+def language_share(paragraphs: Sequence[str], lang: str) -> float:
+    """The share of the letters of `paragraphs` that are in paragraphs identified as `lang`.
+
+    Judged paragraph by paragraph: a half-translated file is made of whole
+    paragraphs in each language, which one detection of the whole text hides.
+    """
+    total = inside = 0
+    for text in paragraphs:
+        letters = sum(ch.isalpha() for ch in text)
+        total += letters
+        if letters and identify_language(text) == lang:
+            inside += letters
+    return inside / total if total else 0.0

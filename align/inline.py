@@ -121,18 +121,37 @@ def tmx_markup(text: str, tags: Sequence[_Tag], numbers: Sequence[int]) -> str:
 def _side(indices: Iterable[int], sentences: Sequence[Sentence], paragraphs: Sequence[Paragraph],
           offsets: Sequence[int | None]) -> tuple[str, list[_Tag]]:
     """One side of a bead as one text (sentences joined by a space) with its tags shifted into it."""
-    text, tags = "", []
+    pieces = []
     for i in indices:
-        if text:
-            text += " "
         sentence = sentences[i]
         paragraph = paragraphs[sentence.paragraph] if sentence.paragraph < len(paragraphs) else None
-        if paragraph is not None:
-            shift = len(text)
-            tags += [_Tag(t.start + shift, t.end + shift, t.mark)
-                     for t in sentence_tags(sentence, paragraph, offsets[i])]
-        text += sentence.text
+        pieces.append((sentence.text, sentence_tags(sentence, paragraph, offsets[i]) if paragraph else []))
+    return join_tagged(pieces)
+
+
+def join_tagged(pieces: Iterable[tuple[str, Sequence[_Tag]]]) -> tuple[str, list[_Tag]]:
+    """Sentences with their tags joined by a space into one side of a unit, the tags shifted along."""
+    text, tags = "", []
+    for piece, piece_tags in pieces:
+        if text:
+            text += " "
+        tags += [_Tag(t.start + len(text), t.end + len(text), t.mark) for t in piece_tags]
+        text += piece
     return text, tags
+
+
+def pair_markup(src: tuple[str, Sequence[_Tag]], tgt: tuple[str, Sequence[_Tag]]) -> tuple[str, str]:
+    """Both sides of a unit as TMX markup, their tags paired (pair_numbers)."""
+    src_numbers, tgt_numbers = pair_numbers(src[1], tgt[1])
+    return tmx_markup(src[0], src[1], src_numbers), tmx_markup(tgt[0], tgt[1], tgt_numbers)
+
+
+def tags_to_json(tags: Sequence[_Tag]) -> list[list]:
+    return [[t.start, t.end, t.mark.kind, t.mark.open, t.mark.close] for t in tags]
+
+
+def tags_from_json(rows: Iterable[Sequence]) -> list[_Tag]:
+    return [_Tag(int(s), int(e), InlineMark(int(s), int(e), str(k), str(o), str(c))) for s, e, k, o, c in rows]
 
 
 class BeadMarkup:
@@ -145,10 +164,33 @@ class BeadMarkup:
 
     def __call__(self, bead) -> tuple[str, str]:
         al = self.alignment
-        src_text, src_tags = _side(bead.src, al.src, al.src_paragraphs, self.src_offsets)
-        tgt_text, tgt_tags = _side(bead.tgt, al.tgt, al.tgt_paragraphs, self.tgt_offsets)
-        src_numbers, tgt_numbers = pair_numbers(src_tags, tgt_tags)
-        return tmx_markup(src_text, src_tags, src_numbers), tmx_markup(tgt_text, tgt_tags, tgt_numbers)
+        return pair_markup(_side(bead.src, al.src, al.src_paragraphs, self.src_offsets),
+                           _side(bead.tgt, al.tgt, al.tgt_paragraphs, self.tgt_offsets))
+
+    def sentence_tags(self, side: str) -> dict[int, list[_Tag]]:
+        """Each sentence's tags (sentences that have some), by index: what a saved project keeps."""
+        al = self.alignment
+        sentences, paragraphs, offsets = ((al.src, al.src_paragraphs, self.src_offsets) if side == "src"
+                                          else (al.tgt, al.tgt_paragraphs, self.tgt_offsets))
+        found = {}
+        for i, sentence in enumerate(sentences):
+            if sentence.paragraph < len(paragraphs):
+                tags = sentence_tags(sentence, paragraphs[sentence.paragraph], offsets[i])
+                if tags:
+                    found[i] = tags
+        return found
+
+
+def clip_marks(marks: Sequence[InlineMark], start: int, end: int) -> tuple[InlineMark, ...]:
+    """The marks of text[start:end], clipped to it and counted from its start (a piece of a paragraph)."""
+    clipped = []
+    for m in marks:
+        if m.start == m.end:
+            if start <= m.start <= end:
+                clipped.append(InlineMark(m.start - start, m.start - start, m.kind, m.open, m.close))
+        elif m.start < end and m.end > start:
+            clipped.append(InlineMark(max(m.start, start) - start, min(m.end, end) - start, m.kind, m.open, m.close))
+    return tuple(clipped)
 
 
 def marks_of(spans: Iterable[tuple[int, int, str, str, str]]) -> tuple[InlineMark, ...]:

@@ -56,10 +56,26 @@ def check_segmentable(lang: str, segmented: bool, option: str) -> None:
                            "one sentence per line and pass --segmented")
 
 
-def check_flag(flag: str, detected: str, option: str, path: str) -> None:
-    """Refuse a flag that names a language other than the encoder language the text is clearly in
-    (align/identify.py says "other" when unsure)."""
-    if detected in ENCODER_LANGUAGES and detected != flag:
-        raise TmforgeError(f"{option} {flag} says {path} is {NAMES[flag]}, but its text is {NAMES[detected]} "
-                           f"(detected: {detected}); drop {option} to use the detected language, or "
-                           f"check that the files are given in the right order")
+# A flag the whole text contradicts still holds when at least this share of the
+# file's letters is in paragraphs of the flagged language. A localisation
+# repository's half-translated file (an "English" page that still holds most
+# of its Russian paragraphs) is English where it was translated: it is aligned
+# as the flag says, and the untranslated check leaves its Russian-on-both-sides
+# units out. Files given the wrong way round have (almost) none of the flagged
+# language: a stray English heading or product name in a Russian page is under
+# 1 % of its letters, so swapped files are still refused.
+MIN_FLAGGED_SHARE = 0.01
+
+
+def check_flag(flag: str, detected: str, option: str, path: str, share: float = 0.0) -> bool:
+    """Whether the flag is contradicted but kept: the text is clearly in another encoder language
+    (align/identify.py says "other" when unsure), yet `share` (the part of its letters in paragraphs
+    of the flagged language) is at least MIN_FLAGGED_SHARE. Refuse it when that part is smaller."""
+    if detected not in ENCODER_LANGUAGES or detected == flag:
+        return False
+    if share >= MIN_FLAGGED_SHARE:
+        return True
+    some = f"only {share:.1%} of it is" if share > 0 else "none of it is"
+    raise TmforgeError(f"{option} {flag} says {path} is {NAMES[flag]}, but its text is {NAMES[detected]} "
+                       f"(detected: {detected}) and {some} {NAMES[flag]}; drop {option} to use the detected "
+                       f"language, or check that the files are given in the right order")

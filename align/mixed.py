@@ -27,6 +27,7 @@ from tmforge.align.detect import (
     script_scores,
     weighted_words,
 )
+from tmforge.align.inline import clip_marks
 from tmforge.types import Paragraph
 from tmforge.align.search import centered
 
@@ -291,7 +292,9 @@ def split_pieces(paragraphs: Sequence[Paragraph]) -> tuple[list[Paragraph], list
             lead = len(text) - len(text.lstrip())
             text = text.strip()
             begin = p.start + start + lead if exact else p.start
-            pieces.append(Paragraph(text, begin, begin + len(text) if exact else p.end))
+            # The piece keeps the inline formatting that falls in it (bold, links: TMX tags later).
+            marks = clip_marks(p.marks, start + lead, start + lead + len(text)) if p.marks else ()
+            pieces.append(Paragraph(text, begin, begin + len(text) if exact else p.end, marks=marks))
             labels.append(label)
             parents.append(index)
             if pair > 0:

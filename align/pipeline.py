@@ -10,17 +10,18 @@ import numpy as np
 from tmforge.align.beads import Bead
 from tmforge.align.confidence import reference_mean, rescore
 from tmforge.align.detect import LANGS
-from tmforge.align.identify import identify_language
+from tmforge.align.identify import identify_language, language_share
 from tmforge.align.mixed import split_document
 from tmforge.align.embed import DEFAULT_MODEL, Encoder, SpanEncoder, load_encoder
 from tmforge.align.plausibility import check_decoding
 from tmforge.align.relatedness import check_related
-from tmforge.align.languages import NAMES, check_flag, check_segmentable, normalise_flag
+from tmforge.align.languages import ENCODER_LANGUAGES, NAMES, check_flag, check_segmentable, normalise_flag
 from tmforge.align.readers import Document, ReadingOptions, read_document, read_lines
 from tmforge.align.cuetime import cue_times
 from tmforge.align.inline import BeadMarkup
 from tmforge.align.realign import align_passes
 from tmforge.align.search import SearchParams, search
+from tmforge.align.notext import no_text_beads
 from tmforge.align.untranslated import untranslated_beads
 from tmforge.align.segment import Sentence, segment_paragraphs
 from tmforge.errors import TmforgeError
@@ -88,10 +89,10 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], encoder: Encoder | N
     embedding = Stage(progress, "embedding", len(src) + len(tgt))
     src_spans = span_embeddings(encoder, src, params.max_span, on_step=embedding.part(0, len(src)))
     tgt_spans = span_embeddings(encoder, tgt, params.max_span, on_step=embedding.part(len(src), len(tgt)))
+    references = (reference_mean(encoder.name, src_lang), reference_mean(encoder.name, tgt_lang))
     beads = align_passes(src_spans, tgt_spans, src, tgt, params, src_paragraphs, tgt_paragraphs,
-                         on_step=stage_step(progress, "aligning"), times=times)
-    return rescore(beads, src_spans, tgt_spans, reference_mean(encoder.name, src_lang),
-                   reference_mean(encoder.name, tgt_lang))
+                         on_step=stage_step(progress, "aligning"), times=times, references=references)
+    return rescore(beads, src_spans, tgt_spans, *references)
 
 
 def sentences_of(paragraphs: Sequence[Paragraph], lang: str, subtitles: bool = False) -> list[Sentence]:
@@ -153,11 +154,21 @@ def _checked_encoding(path: str | Path, own: str | None, shared: str | None, opt
     return chosen
 
 
-def _language(flag: str | None, detected: str, option: str, path: str | Path) -> str:
-    """The flag when the text does not contradict it, else the detected language."""
+def _language(flag: str | None, detected: str, option: str, path: str | Path, paragraphs: Sequence[str],
+              warnings: list[str]) -> str:
+    """The flag unless the text contradicts it, else the detected language.
+
+    A text mostly in another language keeps its flag when enough of it is in the
+    flagged one (align/languages.py MIN_FLAGGED_SHARE): a half-translated file,
+    whose untranslated units the memory leaves out; a warning says so.
+    """
     if flag is None:
         return detected
-    check_flag(flag, detected, option, str(path))
+    share = language_share(paragraphs, flag) if detected in ENCODER_LANGUAGES and detected != flag else 0.0
+    if check_flag(flag, detected, option, str(path), share):
+        warnings.append(f"{path} is mostly {NAMES[detected]} ({share:.0%} of it is {NAMES[flag]}); aligned as "
+                        f"{NAMES[flag]} as {option} says: units whose target was left untranslated are left out "
+                        "of the memory (--keep-untranslated keeps them)")
     return flag
 
 
@@ -191,13 +202,17 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
     if segmented:
         src = [Sentence(t, 0) for t in read_lines(src_path, src_enc)]
         tgt = [Sentence(t, 0) for t in read_lines(tgt_path, tgt_enc)]
-        src_lang = _language(src_lang, identify_language(" ".join(s.text for s in src[:200])), "--src-lang", src_path)
-        tgt_lang = _language(tgt_lang, identify_language(" ".join(t.text for t in tgt[:200])), "--tgt-lang", tgt_path)
+        src_lang = _language(src_lang, identify_language(" ".join(s.text for s in src[:200])), "--src-lang", src_path,
+                             [s.text for s in src], warnings)
+        tgt_lang = _language(tgt_lang, identify_language(" ".join(t.text for t in tgt[:200])), "--tgt-lang", tgt_path,
+                             [t.text for t in tgt], warnings)
     else:
         src_doc = read_document(src_path, src_enc, options=reading)
         tgt_doc = read_document(tgt_path, tgt_enc, options=reading)
-        src_lang = _language(src_lang, document_language(src_doc), "--src-lang", src_path)
-        tgt_lang = _language(tgt_lang, document_language(tgt_doc), "--tgt-lang", tgt_path)
+        src_lang = _language(src_lang, document_language(src_doc), "--src-lang", src_path,
+                             [p.text for p in src_doc.paragraphs], warnings)
+        tgt_lang = _language(tgt_lang, document_language(tgt_doc), "--tgt-lang", tgt_path,
+                             [p.text for p in tgt_doc.paragraphs], warnings)
         _check_pair(src_lang, tgt_lang, str(src_path), str(tgt_path))
         if length_check:
             _check_lengths(src_doc, tgt_doc)
@@ -206,7 +221,7 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
         tgt = sentences_of(tgt_doc.paragraphs, tgt_lang, tgt_doc.whole_units)
         src_paras, tgt_paras = src_doc.paragraphs, tgt_doc.paragraphs
         encodings = {str(src_path): src_doc.encoding, str(tgt_path): tgt_doc.encoding}
-        warnings = src_doc.warnings + tgt_doc.warnings
+        warnings = src_doc.warnings + tgt_doc.warnings + warnings
         times = _cue_times(src_doc, tgt_doc)
     encoder = encoder or load_encoder()
     beads = align_sentences([s.text for s in src], [t.text for t in tgt], encoder, params,
@@ -290,7 +305,10 @@ def align_mixed(path: str | Path, *, src_lang: str | None = None, encoder: Encod
 
 
 def _mark_untranslated(alignment: Alignment) -> Alignment:
+    """Mark the beads a memory leaves out unless asked: untranslated targets, and sides with no text."""
     alignment.untranslated = untranslated_beads(alignment)
+    untranslated = set(alignment.untranslated)
+    alignment.no_text = [k for k in no_text_beads(alignment) if k not in untranslated]
     return alignment
 
 
@@ -307,16 +325,22 @@ def bead_props(alignment: Alignment, bead: Bead) -> dict[str, str] | None:
 
 
 def to_memory(alignment: Alignment, include_empty: bool = False,
-              keep_untranslated: bool | None = None, tags: bool = False) -> TranslationMemory:
+              keep_untranslated: bool | None = None, tags: bool = False,
+              keep_no_text: bool | None = None) -> TranslationMemory:
     """One translation unit per bead (beads with an empty side only when asked; beads whose
     target was left untranslated, see align/untranslated.py, only when asked: by `keep_untranslated`,
-    else by the alignment's `untranslated_kept`). With `tags`, segments are TMX markup: escaped text
+    else by the alignment's `untranslated_kept`; beads with a side without a letter, see align/notext.py,
+    likewise by `keep_no_text` or `no_text_kept`). With `tags`, segments are TMX markup: escaped text
     with the documents' inline formatting as bpt/ept/ph (align/inline.py), to write with
     WriteOptions(inline_markup=True)."""
     if keep_untranslated is None:
         keep_untranslated = alignment.untranslated_kept
     created = now_utc()
+    if keep_no_text is None:
+        keep_no_text = alignment.no_text_kept
     left_out = set() if keep_untranslated else set(alignment.untranslated)
+    if not keep_no_text:
+        left_out |= set(alignment.no_text)
     pairs = alignment.pairs()
     if tags:
         markup = BeadMarkup(alignment)

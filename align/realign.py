@@ -17,7 +17,7 @@ from tmforge.align.beads import Bead
 from tmforge.align.cuetime import Combined, TimeScorer, fit_clock, mapped
 from tmforge.align.lexicon import Lexicon, LexicalScorer
 from tmforge.align.repair import cross_repair
-from tmforge.align.search import SearchParams, centered, confidence, search
+from tmforge.align.search import SearchParams, centered, centres, confidence, search
 
 
 def confident_pairs(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],
@@ -34,18 +34,21 @@ def train_lexicon(pairs: Sequence[tuple[str, str]], params: SearchParams) -> Lex
 def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str], tgt: Sequence[str],
                  params: SearchParams, src_paragraphs=None, tgt_paragraphs=None,
                  lexicon: Lexicon | None = None, first: list[Bead] | None = None,
-                 on_step=None, times: tuple[np.ndarray, np.ndarray] | None = None) -> list[Bead]:
+                 on_step=None, times: tuple[np.ndarray, np.ndarray] | None = None,
+                 references: tuple[np.ndarray | None, np.ndarray | None] | None = None) -> list[Bead]:
     """Align sentences given their span embeddings and texts.
 
     `lexicon`, when given (one learned over a whole batch), replaces the
     document's own; `first` is a first pass already run with the same params;
     `on_step(done, total)` follows the first search (as `search` tells it);
     `times`, the (n, 2) and (m, 2) start/end milliseconds of subtitle cues, adds
-    their overlap as evidence (align/cuetime.py) once the first pass matched the clocks.
+    their overlap as evidence (align/cuetime.py) once the first pass matched the clocks;
+    `references`, the languages' reference mean vectors, which `params.centre_prior` blends into the centring.
     """
     lengths = (np.array([len(s) for s in src]), np.array([len(t) for t in tgt]))
     if first is None:
-        first = search(src_spans, tgt_spans, *lengths, params, src_paragraphs, tgt_paragraphs, on_step=on_step)
+        first = search(src_spans, tgt_spans, *lengths, params, src_paragraphs, tgt_paragraphs, on_step=on_step,
+                       references=references)
     timing = _timing(first, times, params) if src and tgt else None
     if not (params.lex_weight or params.cross_margin or timing) or not src or not tgt:
         return first
@@ -59,16 +62,41 @@ def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str
         extra = Combined(tuple(x for x in (scorer, timing) if x is not None))
         if timing is not None:        # timed cues are not paragraphs: a line split over two cues is no crossing
             src_paragraphs = tgt_paragraphs = None
-        beads = search(src_spans, tgt_spans, *lengths, params, src_paragraphs, tgt_paragraphs, extra=extra)
+        beads = search(src_spans, tgt_spans, *lengths, params, src_paragraphs, tgt_paragraphs, extra=extra,
+                       references=references)
     if params.cross_margin:
-        xs, ys = centered(src_spans[:1])[0], centered(tgt_spans[:1])[0]
+        src_centre, tgt_centre = centres(src_spans, tgt_spans, params, references)
+        xs, ys = centered(src_spans[:1], src_centre)[0], centered(tgt_spans[:1], tgt_centre)[0]
+
+        near_src, near_tgt = (NearestMean(xs, ys, params.cross_knn), NearestMean(ys, xs, params.cross_knn)) \
+            if params.cross_knn else (None, None)
 
         def pair_score(i: np.ndarray, j: np.ndarray) -> np.ndarray:
             cos = np.einsum("kd,kd->k", xs[i], ys[j])
+            if near_src is not None:     # margin: what the pair shares beyond what each shares with anything
+                cos = cos - (near_src(i) + near_tgt(j)) / 2
             return cos + (scorer.pair_gain(i, j) if scorer is not None else 0.0)
 
         beads = cross_repair(beads, pair_score, confidence, params.cross_margin, params.skip, params.cross_window)
     return beads
+
+
+class NearestMean:
+    """Mean cosine of a sentence with its k nearest sentences on the other side (the margin of bitext
+    mining), computed for the sentences asked about only, once each."""
+
+    def __init__(self, vectors: np.ndarray, other: np.ndarray, k: int):
+        self.vectors, self.other, self.k = vectors, other, min(k, other.shape[0])
+        self.known: dict[int, float] = {}
+
+    def __call__(self, idx: np.ndarray) -> np.ndarray:
+        missing = np.unique([i for i in np.asarray(idx).tolist() if i not in self.known])
+        for start in range(0, missing.size, 512):
+            rows = missing[start:start + 512]
+            sims = self.vectors[rows] @ self.other.T
+            top = np.partition(sims, sims.shape[1] - self.k, axis=1)[:, -self.k:]
+            self.known.update(zip(rows.tolist(), top.mean(axis=1).tolist()))
+        return np.array([self.known[i] for i in np.asarray(idx).tolist()], dtype=np.float64)
 
 
 def _timing(first: list[Bead], times, params: SearchParams) -> TimeScorer | None:

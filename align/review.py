@@ -41,6 +41,7 @@ tr.s-low{border-left:4px solid #cf222e;background:#fff1f0}
 tr.multi td.kind{font-weight:700;color:#6639ba}
 tr.unaligned{background:#f3f0ff} tr.unaligned td.kind{color:#6639ba;font-weight:700}
 tr.untranslated td.tgt{background:#fff8c5;text-decoration:underline wavy #bf8700}
+tr.notext td.src,tr.notext td.tgt{color:#6e7781}
 span.sent+span.sent{border-left:2px solid #c9cdd4;margin-left:4px;padding-left:6px}
 span.missing{color:#8c959f;font-style:italic}
 span.tc{display:block;font-size:12px;color:#59626e;font-variant-numeric:tabular-nums}
@@ -128,6 +129,7 @@ class ReviewPage:
         self._multi_ids: list[tuple[str, str]] = []
         self._unaligned_ids: list[tuple[str, str]] = []
         self._untranslated_ids: list[tuple[str, str]] = []
+        self._no_text_ids: list[tuple[str, str]] = []
 
     def add(self, alignment) -> None:
         if self._count == 0:
@@ -142,6 +144,7 @@ class ReviewPage:
     def _render(self, al, d: int, numbered: bool) -> None:
         rows = []
         untranslated = set(getattr(al, "untranslated", ()))
+        no_text = set(getattr(al, "no_text", ()))
         src_paras, tgt_paras = getattr(al, "src_paragraphs", []), getattr(al, "tgt_paragraphs", [])
         for b, bead in enumerate(al.beads, 1):
             rid = f"d{d}-b{b}"
@@ -164,6 +167,9 @@ class ReviewPage:
                     classes.append("untranslated")
                     self._untranslated_ids.append((rid, label))
                     problem = True
+                if b - 1 in no_text:  # left out of the memory too, but nothing a reviewer has to fix
+                    classes.append("notext")
+                    self._no_text_ids.append((rid, label))
             if problem:
                 classes.append("problem")
             score = "" if bead.score is None or not (bead.src and bead.tgt) else f"{bead.score:.2f}"
@@ -205,7 +211,8 @@ class ReviewPage:
             f'<div id="jump-unaligned"><b>Unaligned ({len(self._unaligned_ids)})</b>'
             f'{_links(self._unaligned_ids)}</div>'
             f'<div id="jump-untranslated"><b>Untranslated ({len(self._untranslated_ids)})</b>'
-            f'{_links(self._untranslated_ids)}</div></div>'
+            f'{_links(self._untranslated_ids)}</div>'
+            f'<div id="jump-notext"><b>No text ({len(self._no_text_ids)})</b>{_links(self._no_text_ids)}</div></div>'
             '<div class="tools"><button id="prev" type="button">◀ previous problem</button>'
             '<button id="next" type="button">next problem ▶</button><span id="position"></span> '
             '<label><input type="checkbox" id="only"> show only problems</label></div></header>')

@@ -30,6 +30,7 @@ from typing import Callable
 import numpy as np
 
 from tmforge.align.beads import Bead
+from tmforge.align.confidence import blended_centre
 
 NEG = -1e18
 Path = list[tuple[int, int, int, int, float]]  # beads as (src start, src count, tgt start, tgt count, cosine)
@@ -49,6 +50,20 @@ class SearchParams:
     many_penalty: float = 0.1           # cost per sentence beyond 1-1
     paragraph_penalty: float = 0.3      # cost per paragraph boundary a bead crosses
     trim_penalty: float = 0.5           # cost per unit of cosine a bead falls short of itself trimmed by a sentence
+    # Centring on the document's mean shrunk towards the language's reference mean, weighted as this many
+    # sentences (align/confidence.py's blend): a side of one or two sentences *is* its mean, so centring on
+    # it alone leaves opposite vectors; 0 centres on the document alone.
+    centre_prior: float = 8.0
+    # Merge check: a many-sentence bead pays this per unit of cosine it falls short of its best part (any
+    # smaller bead inside it, down to 1-1) plus part_margin: a sentence merged in must add evidence.
+    # part_penalty applies everywhere; short_part_penalty is scaled by the reference's share of the
+    # centring (reference_share) to the power short_part_power: strict where a document is too short for
+    # its own mean to say what its sentences share (there a true pair and a mismatch join into one 2-2
+    # bead), nothing for a long one. 0 leaves either out.
+    part_penalty: float = 0.0
+    part_margin: float = 0.0
+    short_part_penalty: float = 4.0
+    short_part_power: float = 2.0
     band: int = 10                      # half-width of the refinement band, in sentences
     coarse_cells: int = 250_000         # align exactly once n * m is this small
     # Second pass with a lexicon learned from the first pass's confident 1-1 beads (align/lexicon.py);
@@ -62,6 +77,16 @@ class SearchParams:
     # both sides within cross_window beads pair up, when that scores this much higher; 0 leaves it out.
     cross_margin: float = 0.8
     cross_window: int = 6
+    # The repair's pair score less the mean cosine of each sentence with its cross_knn nearest sentences on
+    # the other side (the margin of bitext mining); 0: the centred cosine alone.
+    cross_knn: int = 0
+    # Margin in the search: a bead's cosine less knn_weight times the mean, over its sentences, of each
+    # sentence's mean cosine with its knn nearest sentences on the other side; 0 leaves it out.
+    knn_weight: float = 0.0
+    knn: int = 4
+    # Skips decided per sentence: leaving a sentence out is worth skip less skip_weight times how far its
+    # best cosine with any sentence of the other side lies above the side's average best; 0: one value.
+    skip_weight: float = 0.0
     # Subtitles (align/cuetime.py): a bead gains time_weight * (overlap of its cues' time spans - time_offset)
     # in a second search, once the two files' clocks are matched; 0 leaves timing out.
     time_weight: float = 1.0
@@ -92,11 +117,30 @@ def centered(spans: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
+def reference_share(n: int, m: int, prior: float) -> float:
+    """How much of the centring is the reference mean, both sides averaged (align/confidence.py's blend)."""
+    return (prior / (n + prior) + prior / (m + prior)) / 2 if prior else 0.0
+
+
+def centres(src_spans: np.ndarray, tgt_spans: np.ndarray, params: SearchParams,
+            references: tuple[np.ndarray | None, np.ndarray | None] | None = None
+            ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """What each side's spans are centred on: None (the side's own mean) unless `params.centre_prior`
+    blends in the reference means (the zero vector where a side has none, as confidence does)."""
+    if not params.centre_prior:
+        return None, None
+    src_ref, tgt_ref = references or (None, None)
+    return (blended_centre(src_spans[0], src_ref, params.centre_prior),
+            blended_centre(tgt_spans[0], tgt_ref, params.centre_prior))
+
+
 @dataclass
 class _Side:
     spans: np.ndarray      # (K, n, d)
     cum_len: np.ndarray    # (n + 1,) cumulative character lengths
     para: np.ndarray       # (n,) paragraph number of each sentence, non-decreasing
+    near: np.ndarray | None = None   # (n + 1,) cumulative k-nearest-neighbour means (knn_weight), or None
+    skips: np.ndarray | None = None  # (n,) value of leaving each sentence out (skip_weight), or None
 
     @classmethod
     def build(cls, spans: np.ndarray, lengths: np.ndarray, para: np.ndarray) -> "_Side":
@@ -109,14 +153,18 @@ class _Side:
 
 def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
             beads: tuple[tuple[int, int], ...], p: SearchParams, len_mu: float,
-            on_row: Callable[[int], None] | None = None, extra=None) -> Path:
+            on_row: Callable[[int], None] | None = None, extra=None, share: float = 0.0) -> Path:
     """Best monotone path from (0, 0) to (n, m) through the band lo[i] <= j <= hi[i].
 
     `on_row(rows)` is told how many rows are done after each row.
     `extra(a, b, i0, starts)`, when given, adds its gain to every a-b bead (a lexical score).
+    `share` is the reference mean's share of the centring (`reference_share`), which scales the short merge check.
     """
     n = src.n
     pairs = [bd for bd in beads if bd[0] and bd[1]]
+    part_penalty = p.part_penalty + p.short_part_penalty * share ** p.short_part_power
+    if part_penalty < 1e-3:     # at most 0.002 of a bead's value (a long document): not worth its cost
+        part_penalty = 0.0
     codes = {bd: k for k, bd in enumerate(beads)}
     values: list[np.ndarray] = []
     back: list[np.ndarray] = []
@@ -127,7 +175,8 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
         if i == 0 and lo[0] == 0:
             best[0] = 0.0
         if (1, 0) in codes and i >= 1:
-            _relax(best, code, cols, values[i - 1], lo[i - 1], p.skip, codes[(1, 0)])
+            _relax(best, code, cols, values[i - 1], lo[i - 1], p.skip if src.skips is None else src.skips[i - 1],
+                   codes[(1, 0)])
         for a, b in pairs:
             i0 = i - a
             if i0 < 0:
@@ -141,10 +190,15 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
             ratio = np.log((tgt.cum_len[starts + b] - tgt.cum_len[starts] + 1.0)
                            / (src.cum_len[i] - src.cum_len[i0] + 1.0)) - len_mu
             crossings = (src.para[i - 1] - src.para[i0]) + (tgt.para[starts + b - 1] - tgt.para[starts])
+            if src.near is not None:
+                sims = sims - p.knn_weight * ((src.near[i] - src.near[i0]) / a
+                                              + (tgt.near[starts + b] - tgt.near[starts]) / b) / 2
             gain = ((a + b) / 2.0) ** p.size_weight * (sims - p.sim_offset) - p.len_weight * ratio * ratio \
                 - p.many_penalty * (a + b - 2) - p.paragraph_penalty * crossings
             if a + b > 2 and p.trim_penalty:
                 gain -= p.trim_penalty * np.maximum(0.0, _trimmed(src, tgt, a, b, i0, starts) - sims)
+            if a + b > 2 and part_penalty:
+                gain -= part_penalty * np.maximum(0.0, _best_part(src, tgt, a, b, i0, starts) + p.part_margin - sims)
             if extra is not None:
                 gain = gain + extra(a, b, i0, starts)
             cand = np.full(cols.size, NEG)
@@ -155,7 +209,8 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
         if (0, 1) in codes and cols.size > 1:
             # Insertions chain along the row, best[k] = max(best[k], best[k-1] + skip),
             # solved at once as k*skip + running max of (best - k*skip).
-            steps = np.arange(cols.size) * p.skip
+            steps = np.arange(cols.size) * p.skip if tgt.skips is None else \
+                np.concatenate([[0.0], np.cumsum(tgt.skips[cols[1:] - 1])])
             chained = np.maximum.accumulate(best - steps) + steps
             moved = chained > best + 1e-12
             best = np.where(moved, chained, best)
@@ -178,6 +233,35 @@ def _trimmed(src: _Side, tgt: _Side, a: int, b: int, i0: int, starts: np.ndarray
         x = src.spans[a - 1, i0]
         best = np.maximum(best, tgt.spans[b - 2, span] @ x)
         best = np.maximum(best, tgt.spans[b - 2, starts[0] + 1:starts[-1] + 2] @ x)
+    return best
+
+
+def _nearest_means(xs: np.ndarray, ys: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cumulative sums of each sentence's mean cosine with its k nearest sentences on the other side, less
+    the side's average of it."""
+    out = []
+    for a, b in ((xs, ys), (ys, xs)):
+        kk = min(k, b.shape[0])
+        near = np.empty(a.shape[0])
+        for start in range(0, a.shape[0], 1024):
+            sims = a[start:start + 1024] @ b.T
+            near[start:start + 1024] = np.partition(sims, sims.shape[1] - kk, axis=1)[:, -kk:].mean(axis=1)
+        out.append(np.concatenate([[0.0], np.cumsum(near - near.mean())]))   # only above or below the usual
+    return out[0], out[1]
+
+
+def _best_part(src: _Side, tgt: _Side, a: int, b: int, i0: int, starts: np.ndarray) -> np.ndarray:
+    """Best cosine of any smaller bead inside each candidate a-b bead (both sides kept non-empty)."""
+    best = np.full(starts.size, -1.0, dtype=np.float32)
+    for a2 in range(1, a + 1):
+        for b2 in range(1, b + 1):
+            if (a2, b2) == (a, b):
+                continue
+            t = tgt.spans[b2 - 1]
+            for ds in range(a - a2 + 1):
+                x = src.spans[a2 - 1, i0 + ds]
+                for dt in range(b - b2 + 1):
+                    best = np.maximum(best, t[starts[0] + dt:starts[-1] + dt + 1] @ x)
     return best
 
 
@@ -242,7 +326,8 @@ COARSE_BEADS = ((1, 1), (1, 0), (0, 1))
 def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_lengths,
            params: SearchParams = SearchParams(), src_paragraphs=None, tgt_paragraphs=None, *,
            context: tuple[np.ndarray, np.ndarray, float] | None = None,
-           on_step: Callable[[int, int], None] | None = None, extra=None) -> list[Bead]:
+           on_step: Callable[[int, int], None] | None = None, extra=None,
+           references: tuple[np.ndarray | None, np.ndarray | None] | None = None) -> list[Bead]:
     """Align two sentence sequences given their span embeddings (K, n, d) and character lengths.
 
     `*_paragraphs` give each sentence's paragraph number; beads crossing a
@@ -255,6 +340,8 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
     `on_step(done, total)` is told the rows searched, over every level of the pyramid.
     `extra`, when given, scores beads at the finest level on top of the cosine
     (align/lexicon.py's LexicalScorer): `extra.prepare(lo, hi)` receives the band first.
+    `references` = the two languages' reference mean vectors (align/confidence.py), which
+    `params.centre_prior` blends into each side's centre.
     """
     n, m = src_spans.shape[1], tgt_spans.shape[1]
     if n == 0 or m == 0:
@@ -263,9 +350,10 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
     tgt_lengths = np.asarray(tgt_lengths, dtype=np.float64)
     src_para = np.zeros(n, np.int64) if src_paragraphs is None else np.asarray(src_paragraphs, np.int64)
     tgt_para = np.zeros(m, np.int64) if tgt_paragraphs is None else np.asarray(tgt_paragraphs, np.int64)
-    src_mean, tgt_mean, len_mu = context or (None, None, float(np.log((tgt_lengths.sum() + 1.0)
-                                                                      / (src_lengths.sum() + 1.0))))
+    src_mean, tgt_mean, len_mu = context or (*centres(src_spans, tgt_spans, params, references),
+                                             float(np.log((tgt_lengths.sum() + 1.0) / (src_lengths.sum() + 1.0))))
     src_spans, tgt_spans = centered(src_spans, src_mean), centered(tgt_spans, tgt_mean)
+    share = 0.0 if context else reference_share(n, m, params.centre_prior)
 
     # Pyramid of pooled single-sentence vectors, finest first.
     levels = [(src_spans[0], src_lengths, src_para, tgt_spans[0], tgt_lengths, tgt_para)]
@@ -288,6 +376,12 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
             lo, hi = _band_from_path(path, ln, lm, 2, params.band)
         if depth == 0:
             src, tgt = _Side.build(src_spans, xl, xp), _Side.build(tgt_spans, yl, yp)
+            if params.knn_weight:
+                src.near, tgt.near = _nearest_means(src_spans[0], tgt_spans[0], params.knn)
+            if params.skip_weight:
+                best_x, best_y = _nearest_means(src_spans[0], tgt_spans[0], 1)
+                src.skips = params.skip - params.skip_weight * np.diff(best_x)
+                tgt.skips = params.skip - params.skip_weight * np.diff(best_y)
             beads = params.beads
             if extra is not None:
                 extra.prepare(lo, hi)
@@ -296,7 +390,7 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
             beads = COARSE_BEADS
         on_row = None if on_step is None else \
             (lambda rows, before=rows_before: on_step(before + rows, total_rows))
-        path = _run_dp(src, tgt, lo, hi, beads, params, len_mu, on_row, extra if depth == 0 else None)
+        path = _run_dp(src, tgt, lo, hi, beads, params, len_mu, on_row, extra if depth == 0 else None, share)
         rows_before += ln + 1
     return [Bead(tuple(range(i0, i0 + a)), tuple(range(j0, j0 + b)), confidence(sim) if a and b else None)
             for i0, a, j0, b, sim in path]

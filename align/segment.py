@@ -71,8 +71,22 @@ def _split_after_abbreviations(sentence: str) -> list[str]:
     return parts
 
 
+# An ellipsis that stands for elided terms ends no sentence: in a formula the next piece goes on
+# with an operator ("MA = (X(t) + ... + X(t - n))/n"), in a quoted pattern the quote is still
+# open ('аналог "DO … WHILE …"'). razdel splits both when a capital or a sign follows.
+_ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)$")
+_OPERATOR_START = re.compile(r"^[+*/=<>^×÷]")
+
+
+def _elision(part: str, following: str) -> bool:
+    return bool(_ELLIPSIS_END.search(part)) and (bool(_OPERATOR_START.match(following))
+                                                  or part.count('"') % 2 == 1)
+
+
 def _joins_next(part: str, following: str, lang: str) -> bool:
-    """Whether razdel's boundary after `part` is an abbreviation, not a sentence end."""
+    """Whether razdel's boundary after `part` is an abbreviation or an elision, not a sentence end."""
+    if _elision(part.rstrip(), following):
+        return True
     match = _LAST_WORD.search(part)
     if not match:
         return False

@@ -287,6 +287,8 @@ class Tally(Sink):
         self.warnings: list[str] = []
         self.untranslated = 0
         self.untranslated_kept = False
+        self.no_text = 0
+        self.no_text_kept = False
 
     def add(self, index: int, outcome: Outcome) -> None:
         r = outcome.alignment
@@ -308,6 +310,8 @@ class Tally(Sink):
         self.encodings.update(r.encodings.values())
         self.untranslated += len(r.untranslated)
         self.untranslated_kept = self.untranslated_kept or r.untranslated_kept
+        self.no_text += len(r.no_text)
+        self.no_text_kept = self.no_text_kept or r.no_text_kept
         self.inputs += list(r.encodings.items())
         self.warnings += r.warnings
 

@@ -92,8 +92,9 @@ def aligned(doc: PseudoDocument, encoder, langs) -> list[Bead]:
     with the span embeddings cached on disk (benchmarks/spancache.py): reruns cost only the search."""
     params = SearchParams()
     src, tgt = (cached_spans(encoder, side, params.max_span) for side in (doc.src, doc.tgt))
-    beads = align_passes(src, tgt, doc.src, doc.tgt, params)
-    return rescore(beads, src, tgt, reference_mean(encoder.name, langs[0]), reference_mean(encoder.name, langs[1]))
+    references = (reference_mean(encoder.name, langs[0]), reference_mean(encoder.name, langs[1]))
+    beads = align_passes(src, tgt, doc.src, doc.tgt, params, references=references)
+    return rescore(beads, src, tgt, *references)
 
 
 def scored_beads(docs, encoder, langs) -> list[tuple[float, bool, bool, int, bool]]:
@@ -142,11 +143,13 @@ def main() -> None:
     body = table(HEADER, rows) + ("\n\nHalf the documents keep their translations; in the other half one target "
                                   "sentence is replaced by the translation of another, randomly drawn sentence. "
                                   "A bead is right when the gold holds it. Goal (issue 11): AUC >= 0.97 and true "
-                                  "documents >= 0.8. In two-sentence documents the search often joins the true pair "
-                                  "and the mismatched one into one 2-2 bead (last column): wrong, yet half of it is "
-                                  "a translation, so it scores in between; Text+Berg's long sentences make that "
-                                  "likelier than Tatoeba's short ones. Long-document calibration: the calibration "
-                                  "section (benchmarks/quality.py).")
+                                  "documents >= 0.8. In two-sentence documents the search could join the true pair and "
+                                  "the mismatched one into one 2-2 bead (last column; Text+Berg's long sentences make "
+                                  "that likelier than Tatoeba's short ones): wrong, yet half of it is a translation, "
+                                  "so as a whole it looks right. Two checks meet it: the search weighs a merge "
+                                  "against its best part in short documents (align/search.py), and a joined bead "
+                                  "whose part matches better than the whole loses confidence (align/confidence.py). "
+                                  "Long-document calibration: the calibration section (benchmarks/quality.py).")
     print(body)
     if not args.no_write:
         write_section("confidence-short", "Confidence on one- and two-sentence documents", body)

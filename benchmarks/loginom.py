@@ -62,12 +62,14 @@ def norm(text: str) -> str:
     return " ".join(text.split())
 
 
-REFUSED: list[str] = []  # pages tmforge refuses to align (an "English" page that is all Russian)
+REFUSED: list[str] = []  # pages tmforge refuses to align (an "English" page with no English)
+LEFT_OUT = {"untranslated": 0, "no text": 0}  # units a memory does not get, by default (default setting)
 
 
 def units_of(params: SearchParams, encoder) -> list[tuple[str, str]]:
     out = []
     REFUSED.clear()
+    LEFT_OUT.update({"untranslated": 0, "no text": 0})
     for rel in (DATA / "pairs.list").read_text(encoding="utf-8").split():
         try:
             alignment = align_files(DATA / "ru" / rel, DATA / "en" / rel, src_lang="ru", tgt_lang="en",
@@ -75,8 +77,12 @@ def units_of(params: SearchParams, encoder) -> list[tuple[str, str]]:
         except TmforgeError:
             REFUSED.append(rel)
             continue
-        # The units a memory gets: untranslated targets are left out, as `tmforge align` does by default.
-        left_out = set(alignment.untranslated)
+        # The units a memory gets: untranslated targets and sides without a letter are left out,
+        # as `tmforge align` does by default (getattr: the script also measures older checkouts).
+        no_text = getattr(alignment, "no_text", [])
+        left_out = set(alignment.untranslated) | set(no_text)
+        LEFT_OUT["untranslated"] += len(alignment.untranslated)
+        LEFT_OUT["no text"] += len(no_text)
         out += [(norm(s), norm(t)) for k, (s, t, b) in enumerate(alignment.pairs())
                 if b.src and b.tgt and k not in left_out]
     return out
@@ -136,6 +142,14 @@ def recovered(units: list[tuple[str, str]], memory: list[tuple[str, str]], ratio
     return found, counted
 
 
+def english_in_pages(memory: list[tuple[str, str]]) -> int:
+    """Memory pairs with words whose English words occur in the English pages at all (the rest were
+    never put into the repository's English files: no aligner can recover them)."""
+    pages = " ".join(key((DATA / "en" / rel).read_text(encoding="utf-8"))
+                     for rel in (DATA / "pairs.list").read_text(encoding="utf-8").split())
+    return sum(key(en) in pages for ru, en in memory if key(ru).strip() and key(en).strip())
+
+
 def coverage(units: list[tuple[str, str]], memory: list[tuple[str, str]]) -> tuple[int, int]:
     found = kept = 0
     for ru, en in memory:
@@ -176,28 +190,35 @@ def main() -> None:
             junk = [u for u in units if is_junk(*u)]
             bare = sum(has_no_letter(*u) and not is_junk(*u) for u in units)
             russian = sum(still_russian(t) for s, t in units)
-            quality = [args.label, len(units), counted, strict, strict / max(counted, 1), len(junk), bare, russian]
+            quality = [args.label, len(units), counted, strict, strict / max(counted, 1), len(junk), bare, russian,
+                       len(REFUSED), LEFT_OUT["untranslated"], LEFT_OUT["no text"], english_in_pages(memory)]
             print(quality, flush=True)
             for s, t in junk[:15]:
                 print("  junk:", s[:60], "|||", t[:60])
     body = (table(["setting", "our 1+-1+ units", "memory pairs whose Russian is in a unit", "... with the English "
                    "in the same unit", "share", "seconds"], rows)
             + f"\n\n{len(memory)} segment pairs in tm.tsv; the first row's seconds include embedding (cached after). "
-            f"{len(REFUSED)} of the 240 pages are refused (their English side is Russian through and through) "
+            f"{len(REFUSED)} of the 240 pages are refused (their English file has no English: {', '.join(REFUSED)}) "
             "and count as pages without units.")
     if quality and args.json_out:
         args.json_out.write_text(json.dumps([quality, REFUSED], ensure_ascii=False), encoding="utf-8")
-    earlier = ([json.loads(args.add_rows.read_text(encoding="utf-8"))[0]]
-               if args.add_rows and args.add_rows.is_file() else [])
+    earlier = []
+    if args.add_rows and args.add_rows.is_file():
+        row, refused = json.loads(args.add_rows.read_text(encoding="utf-8"))
+        earlier = [row[:8] + [len(refused)] + row[9:] + ["–"] * (12 - max(len(row), 9))]
     if quality:
         body += ("\n\nUnits of the default setting (issue 17): a memory pair is recovered when one unit holds its "
                  "Russian and its English words (markup left out on both: the translators' segments keep the "
                  "Markdown) and is at most 3 times the pair's length; junk = a side that is table syntax or markup "
                  "alone or still holds markup; no letter = a side without a letter (numbers, bullets), not junk; "
                  "English still Russian = more Cyrillic than Latin letters in the English side. Units are those "
-                 "a memory gets (untranslated targets left out, as by default).\n\n"
+                 "a memory gets (by default: untranslated targets left out, and since issue 17 session 3 units "
+                 "with a side without a letter too; both counted in the last columns). Pages refused: English file "
+                 "refused for its language. English in pages: memory pairs whose English words occur in the "
+                 "English pages at all, the most any aligner can recover.\n\n"
                  + table(["code", "units", "memory pairs with words", "recovered", "share", "junk units",
-                          "no-letter units", "English still Russian"], earlier + [quality]))
+                          "no-letter units", "English still Russian", "pages refused", "left out: untranslated",
+                          "left out: no text", "English in pages"], earlier + [quality]))
     print(body)
     if not args.no_write:
         write_section("loginom", "Real documentation: loginom-dev pages against the translators' memory", body)

@@ -30,7 +30,7 @@ from tmforge.align.embed import load_encoder  # noqa: E402
 from tmforge.align.evaluate import count, evaluate, scores  # noqa: E402
 from tmforge.align.galechurch import gale_church  # noqa: E402
 from tmforge.align.pipeline import signature, span_embeddings  # noqa: E402
-from tmforge.align.confidence import (bead_similarities, confidence, document_share, reference_mean,  # noqa: E402
+from tmforge.align.confidence import (bead_measures, confidence, document_share, reference_mean,  # noqa: E402
                                      rescore)
 from tmforge.align.realign import align_passes  # noqa: E402
 from tmforge.align.search import SearchParams  # noqa: E402
@@ -83,8 +83,9 @@ def align_doc(doc: PseudoDocument, encoder, params: SearchParams, exact: bool = 
     embed = cached_spans if cached and not exact else span_embeddings
     src = embed(encoder, doc.src, params.max_span, exact=exact)
     tgt = embed(encoder, doc.tgt, params.max_span, exact=exact)
-    beads = align_passes(src, tgt, doc.src, doc.tgt, params)
-    return rescore(beads, src, tgt, reference_mean(encoder.name, langs[0]), reference_mean(encoder.name, langs[1]))
+    references = (reference_mean(encoder.name, langs[0]), reference_mean(encoder.name, langs[1]))
+    beads = align_passes(src, tgt, doc.src, doc.tgt, params, references=references)
+    return rescore(beads, src, tgt, *references)
 
 
 def prf_row(name: str, result: dict, seconds: float | None = None) -> list[object]:
@@ -138,24 +139,44 @@ def russian_section(encoder, params: SearchParams, cached: bool = False
     return table(HEADER + ["seconds"], rows), pooled
 
 
-def reliability(pairs: list[tuple[list[Bead], list[Bead]]], bins: int = 5) -> tuple[str, float]:
-    conf, right = [], []
+def reliability(pairs: list[tuple[list[Bead], list[Bead]]], bins: int = 5
+                ) -> tuple[str, float, float, tuple[float, float]]:
+    """The reliability table, the expected calibration error, the ROC AUC of right against wrong beads, and
+    the calibration error's 95 % interval over documents resampled with replacement (its sampling noise)."""
+    from benchmarks.confidence import roc_auc
+
+    per_doc = []
     for pred, gold in pairs:
         keys = {(b.src, b.tgt) for b in gold}
-        for b in pred:
-            if b.src and b.tgt:
-                conf.append(b.score)
-                right.append((b.src, b.tgt) in keys)
-    conf_a, right_a = np.array(conf), np.array(right, dtype=float)
+        per_doc.append([(b.score, (b.src, b.tgt) in keys) for b in pred if b.src and b.tgt])
+    conf_a = np.array([c for doc in per_doc for c, _ in doc])
+    right_a = np.array([r for doc in per_doc for _, r in doc], dtype=float)
     edges = np.linspace(0, 1, bins + 1)
-    rows, ece = [], 0.0
+    rows = []
     for lo, hi in zip(edges, edges[1:]):
         sel = (conf_a >= lo) & ((conf_a < hi) if hi < 1 else (conf_a <= hi))
         if sel.any():
-            gap = abs(conf_a[sel].mean() - right_a[sel].mean())
-            ece += sel.mean() * gap
             rows.append([f"{lo:.1f}-{hi:.1f}", int(sel.sum()), f"{conf_a[sel].mean():.3f}", f"{right_a[sel].mean():.3f}"])
-    return table(["confidence", "beads", "mean confidence", "share strictly right"], rows), ece
+    rng = np.random.default_rng(0)
+    resampled = []
+    for _ in range(1000):
+        docs = [per_doc[k] for k in rng.integers(0, len(per_doc), len(per_doc))]
+        resampled.append(_ece(np.array([c for d in docs for c, _ in d]),
+                              np.array([r for d in docs for _, r in d], dtype=float), edges))
+    auc = roc_auc(list(conf_a[right_a == 1]), list(conf_a[right_a == 0]))
+    interval = (float(np.percentile(resampled, 2.5)), float(np.percentile(resampled, 97.5)))
+    return (table(["confidence", "beads", "mean confidence", "share strictly right"], rows),
+            _ece(conf_a, right_a, edges), auc, interval)
+
+
+def _ece(conf: np.ndarray, right: np.ndarray, edges: np.ndarray) -> float:
+    """Expected calibration error: the bins' |mean confidence - share right|, weighted by their beads."""
+    ece = 0.0
+    for lo, hi in zip(edges, edges[1:]):
+        sel = (conf >= lo) & ((conf < hi) if hi < 1 else (conf <= hi))
+        if sel.any():
+            ece += sel.mean() * abs(conf[sel].mean() - right[sel].mean())
+    return float(ece)
 
 
 def loginom_docs() -> list[PseudoDocument]:
@@ -183,44 +204,57 @@ def calibration_documents() -> tuple[list[PseudoDocument], list[PseudoDocument]]
     return long_docs, [d for d, _ in short_documents(*tatoeba_pairs(), seed=101, count=len(long_docs))]
 
 
-def _logistic(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """(slope, midpoint) of P(y | x) = 1 / (1 + exp(-slope (x - midpoint))), by Newton steps."""
-    features = np.stack([x, np.ones_like(x)], axis=1)
-    w = np.zeros(2)
+def _logistic(x: np.ndarray, excess: np.ndarray, y: np.ndarray, part_weight: float | None = None,
+              prior: float = 0.01) -> tuple[float, float, float]:
+    """(slope, midpoint, part_weight) of P(y) = 1 / (1 + exp(-(slope (x - midpoint) - part_weight excess))),
+    by Newton steps (align/confidence.py); a given `part_weight` is kept, not fitted. A weak Gaussian prior on
+    the weights (`prior`) keeps them finite when the set separates right from wrong beads perfectly."""
+    fixed = part_weight is not None
+    features = np.stack([x, np.ones_like(x)] + ([] if fixed else [-excess]), axis=1)
+    offset = -part_weight * excess if fixed else np.zeros_like(x)
+    ridge = prior * np.diag([1.0, 0.0] + ([] if fixed else [1.0]))
+    w = np.zeros(features.shape[1])
     for _ in range(100):
-        p = 1 / (1 + np.exp(-features @ w))
-        hess = features.T @ (features * (p * (1 - p))[:, None]) + 1e-6 * np.eye(2)
-        w += np.linalg.solve(hess, features.T @ (y - p))
-    return float(w[0]), float(-w[1] / w[0])
+        p = 1 / (1 + np.exp(-(features @ w + offset)))
+        hess = features.T @ (features * (p * (1 - p))[:, None]) + ridge + 1e-6 * np.eye(len(w))
+        w += np.linalg.solve(hess, features.T @ (y - p) - ridge @ w)
+    return float(w[0]), float(-w[1] / w[0]), float(part_weight if fixed else w[2])
 
 
 def _scored(docs: list[PseudoDocument], encoder, params: SearchParams) -> tuple[np.ndarray, ...]:
-    """(centred cosine, reference share, right) of every two-sided bead of the documents."""
-    sims, shares, right = [], [], []
+    """(centred cosine, parts excess, reference share, right) of every two-sided bead of the documents."""
+    sims, excesses, shares, right = [], [], [], []
     for doc in docs:
         keys = {(g.src, g.tgt) for g in doc.gold}
         src, tgt = (cached_spans(encoder, side, params.max_span) for side in (doc.src, doc.tgt))
-        beads = align_passes(src, tgt, doc.src, doc.tgt, params)
-        for b, sim in zip(beads, bead_similarities(beads, src, tgt, reference_mean(encoder.name, "ru"),
-                                                   reference_mean(encoder.name, "en"))):
-            if sim is not None:
-                sims.append(sim)
+        references = (reference_mean(encoder.name, "ru"), reference_mean(encoder.name, "en"))
+        beads = align_passes(src, tgt, doc.src, doc.tgt, params, references=references)
+        for b, measure in zip(beads, bead_measures(beads, src, tgt, *references)):
+            if measure is not None:
+                sims.append(measure[0])
+                excesses.append(measure[1])
                 shares.append(document_share(len(doc.src), len(doc.tgt)))
                 right.append((b.src, b.tgt) in keys)
-    return np.array(sims), np.array(shares), np.array(right, dtype=float)
+    return np.array(sims), np.array(excesses), np.array(shares), np.array(right, dtype=float)
 
 
-def fit_calibration(encoder, params: SearchParams) -> tuple[tuple[float, float], tuple[float, float], float]:
+def fit_calibration(encoder, params: SearchParams
+                    ) -> tuple[tuple[float, float, float], tuple[float, float, float], float]:
     """The long-document curve on the long documents, the short one on the one- and two-sentence ones, and
-    the sharpness of the switch between them (align/confidence.py) by likelihood on both together."""
+    the sharpness of the switch between them (align/confidence.py) by likelihood on both together. The part
+    weight is learned where beads join sentences, in long documents, and the short curve keeps it: glued
+    sentences are the same evidence at any length, and short documents have too few such beads to fit it."""
     long_docs, short_docs = calibration_documents()
-    x_long, r_long, y_long = _scored(long_docs, encoder, params)
-    x_short, r_short, y_short = _scored(short_docs, encoder, params)
-    long, short = _logistic(x_long, y_long), _logistic(x_short, y_short)
-    x, r, y = (np.concatenate(pair) for pair in ((x_long, x_short), (r_long, r_short), (y_long, y_short)))
+    x_long, e_long, r_long, y_long = _scored(long_docs, encoder, params)
+    x_short, e_short, r_short, y_short = _scored(short_docs, encoder, params)
+    long = _logistic(x_long, e_long, y_long)
+    short = _logistic(x_short, e_short, y_short, part_weight=long[2])
+    x, e, r, y = (np.concatenate(pair) for pair in ((x_long, x_short), (e_long, e_short), (r_long, r_short),
+                                                     (y_long, y_short)))
 
     def log_likelihood(sharpness: float) -> float:
-        p = np.array([confidence(s, share, long, short, sharpness) for s, share in zip(x, r)])
+        p = np.array([confidence(s, share, long, short, sharpness, excess)
+                      for s, excess, share in zip(x, e, r)])
         p = np.clip(p, 1e-9, 1 - 1e-9)
         return float(np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
@@ -241,8 +275,8 @@ def main() -> None:
     encoder, params = load_encoder(), SearchParams()
     if args.calibrate:
         long, short, sharpness = fit_calibration(encoder, params)
-        print(f"CALIBRATION_LONG = ({long[0]:.2f}, {long[1]:.3f})\nCALIBRATION_SHORT = ({short[0]:.2f}, "
-              f"{short[1]:.3f})\nSHARPNESS = {sharpness:.1f}")
+        print(f"CALIBRATION_LONG = ({long[0]:.2f}, {long[1]:.3f}, {long[2]:.1f})\n"
+              f"CALIBRATION_SHORT = ({short[0]:.2f}, {short[1]:.3f}, {short[2]:.1f})\nSHARPNESS = {sharpness:.1f}")
         return
     if not args.calibration_only:
         tb = textberg_section(encoder, params)
@@ -250,19 +284,23 @@ def main() -> None:
     ru, ru_pairs = russian_section(encoder, params, cached=args.calibration_only)
     print(ru, flush=True)
     tb_pairs = [(align_doc(d, encoder, params, langs=("de", "fr"), cached=True), d.gold) for _, d in textberg()]
-    rel_ru, ece_ru = reliability(ru_pairs)
-    rel_tb, ece_tb = reliability(tb_pairs)
+    rel_ru, ece_ru, auc_ru, ci_ru = reliability(ru_pairs)
+    rel_tb, ece_tb, auc_tb, ci_tb = reliability(tb_pairs)
     lg_pairs = [(align_doc(d, encoder, params, langs=("ru", "en"), cached=True), d.gold) for d in loginom_docs()]
-    rel_lg, ece_lg = reliability(lg_pairs)
-    cal = (f"Russian-English sets above (expected calibration error {ece_ru:.3f}):\n\n{rel_ru}\n\n"
-           f"Text+Berg (expected calibration error {ece_tb:.3f}):\n\n{rel_tb}\n\n"
+    rel_lg, ece_lg, auc_lg, ci_lg = reliability(lg_pairs)
+    def headline(ece: float, interval: tuple[float, float], auc: float) -> str:
+        return f"expected calibration error {ece:.3f} (95 % interval {interval[0]:.3f}-{interval[1]:.3f}), AUC {auc:.3f}"
+    cal = (f"Russian-English sets above ({headline(ece_ru, ci_ru, auc_ru)}):\n\n{rel_ru}\n\n"
+           f"Text+Berg ({headline(ece_tb, ci_tb, auc_tb)}):\n\n{rel_tb}\n\n"
            f"Russian-English from other files: {len(lg_pairs)} pseudo-documents (seed 1) of the loginom-dev "
-           f"translators' segment pairs, software help (expected calibration error {ece_lg:.3f}):\n\n{rel_lg}\n\n"
+           f"translators' segment pairs, software help ({headline(ece_lg, ci_lg, auc_lg)}):\n\n{rel_lg}\n\n"
            "The curves (align/confidence.py: one for long documents, one for one- and two-sentence ones, mixed "
            "by the reference's share of the centring) are fitted by `python benchmarks/quality.py --calibrate` "
            "on Russian-English pseudo-documents seeded apart from these (seed 101: other document cuts, merges "
            "and deletions of the same Tatoeba and WMT22 sentences); Text+Berg and loginom-dev are never fitted on. Expected "
-           "calibration error over five equal-width bins.")
+           "calibration error over five equal-width bins, its interval from 1,000 resamplings of the documents; AUC: the chance that a right bead outscores a wrong one "
+           "(how well `tm filter --min-score` separates them). A bead that joins sentences loses confidence when "
+           "one of its parts matches better than the whole (align/confidence.py).")
     print(cal)
     if args.calibration_only and not args.no_write:
         write_section("calibration", "Confidence calibration (per-bead score in [0, 1])", cal)

@@ -15,7 +15,15 @@ share of split cues found whole (the bead holds the cue and both halves),
 with time as evidence (the default) and without (SearchParams.time_weight=0),
 each through `align_files` on the written .srt files.
 
-Usage: nice -n 5 python benchmarks/subtitles.py [--docs N] [--no-write]
+With `--corpus tatoeba` the lines are short conversational sentences instead
+(Tatoeba's 1,000 ru-en test pairs, human translations, in scenes of 20 lines),
+cut the way dialogue subtitles are: two lines of different speakers share one
+Russian cue ("- Ты идёшь? - Да.") where the English subtitler gave each its
+own (20 % of neighbouring pairs: a 1-2 bead), or share one English cue where the
+Russian has two (10 %: 2-1). The lines of a scene are unrelated sentences, not a
+real conversation, which makes meaning a weaker guide than in a film.
+
+Usage: nice -n 5 python benchmarks/subtitles.py [--docs N] [--corpus wmt22|tatoeba] [--no-write]
 """
 
 from __future__ import annotations
@@ -49,6 +57,55 @@ def documents(limit: int) -> list[list[tuple[str, str]]]:
         if r.strip() and e.strip():
             docs.setdefault(doc, []).append((r.strip(), e.strip()))
     return [pairs for pairs in docs.values() if len(pairs) >= 8][:limit]
+
+
+TATOEBA = SHARED / "data" / "tatoeba"
+
+
+def scenes(limit: int, size: int = 20) -> list[list[tuple[str, str]]]:
+    """Tatoeba's ru-en pairs in file order, `size` lines a scene."""
+    ru = (TATOEBA / "tatoeba.rus-eng.rus").read_text(encoding="utf-8").splitlines()
+    en = (TATOEBA / "tatoeba.rus-eng.eng").read_text(encoding="utf-8").splitlines()
+    pairs = [(r.strip(), e.strip()) for r, e in zip(ru, en) if r.strip() and e.strip()]
+    return [pairs[k:k + size] for k in range(0, len(pairs) - size + 1, size)][:limit]
+
+
+def _duration(*texts: str) -> float:
+    return min(7000.0, max(1000.0, 1000.0 * max(len(t) for t in texts) / 15.0))
+
+
+def build_dialogue(pairs: list[tuple[str, str]], rng: random.Random, retimed: bool
+                   ) -> tuple[list[tuple[float, float, str]], list[tuple[float, float, str]], list[Bead], int]:
+    """(ru cues, en cues, gold beads, number of shared cues) of one scene: each line its own cue, except
+    neighbouring lines of two speakers that one side puts into one cue ("- A - B")."""
+    ru_cues, en_cues, gold, shared = [], [], [], 0
+    clock, k = 1000.0, 0
+    while k < len(pairs):
+        roll = rng.random()
+        merged = k + 1 < len(pairs) and roll < 0.30
+        lines = pairs[k:k + 2] if merged else pairs[k:k + 1]
+        spans = []
+        for ru, en in lines:
+            duration = _duration(ru, en)
+            spans.append((clock, clock + duration, ru, en))
+            clock += duration + 300.0
+        sides = []
+        for side, cues in ((0, ru_cues), (1, en_cues)):
+            one_cue = merged and (roll < 0.20 if side == 0 else roll >= 0.20)
+            first = len(cues)
+            if one_cue:
+                text = " ".join(f"- {span[2 + side]}" for span in spans)
+                cues.append((spans[0][0] + rng.uniform(-120, 120), spans[-1][1] + rng.uniform(-120, 120), text))
+            else:
+                for s, e, *texts in spans:
+                    cues.append((s + rng.uniform(-120, 120), e + rng.uniform(-120, 120), texts[side]))
+            sides.append(tuple(range(first, len(cues))))
+        shared += merged
+        gold.append(Bead(sides[0], sides[1]))
+        k += len(lines)
+    if retimed:
+        en_cues = [(s * 25 / 23.976 + 2500.0, e * 25 / 23.976 + 2500.0, t) for s, e, t in en_cues]
+    return ru_cues, en_cues, gold, shared
 
 
 def _split(text: str) -> tuple[str, str] | None:
@@ -108,14 +165,17 @@ def found_whole(pred: list[Bead], gold: list[Bead]) -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=40)
+    parser.add_argument("--corpus", choices=("wmt22", "tatoeba"), default="wmt22")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     encoder = load_encoder()
-    docs = documents(args.docs)
+    dialogue = args.corpus == "tatoeba"
+    docs = scenes(args.docs) if dialogue else documents(args.docs)
+    make = build_dialogue if dialogue else build
     rows = []
     for retimed in (False, True):
         rng = random.Random(17)
-        built = [build(pairs, rng, retimed) for pairs in docs]
+        built = [make(pairs, rng, retimed) for pairs in docs]
         for label, params in (("time and meaning", SearchParams()),
                               ("meaning only", replace(SearchParams(), time_weight=0.0))):
             total, whole, multi, began = Counts(), 0, 0, time.perf_counter()
@@ -136,13 +196,19 @@ def main() -> None:
                          whole / max(multi, 1), f"{time.perf_counter() - began:.1f}"])
             print(rows[-1], flush=True)
     cues = sum(len(b[0]) + len(b[1]) for b in built)
-    body = (f"{len(docs)} WMT22 ru-en documents as subtitle pairs ({cues} cues in the retimed set's two "
+    what = (f"{len(docs)} scenes of 20 Tatoeba ru-en lines as dialogue subtitles" if dialogue
+            else f"{len(docs)} WMT22 ru-en documents as subtitle pairs")
+    body = (f"{what} ({cues} cues in the retimed set's two "
             "files; see the script for how cues are split and timed). Split cues found whole: the gold 1-2 or "
             "2-1 bead is in the prediction exactly.\n\n"
             + table(["set", "evidence", "strict F1", "lax F1", "split cues found whole", "share", "seconds"], rows))
     print(body)
     if not args.no_write:
-        write_section("subtitles", "Subtitles aligned by time and meaning", body)
+        if dialogue:
+            write_section("subtitles-dialogue", "Dialogue subtitles (short lines, two speakers a cue) by time and "
+                          "meaning", body)
+        else:
+            write_section("subtitles", "Subtitles aligned by time and meaning", body)
 
 
 if __name__ == "__main__":

@@ -66,6 +66,9 @@ class Alignment:
     # Beads (indices into `beads`) whose target is in the source language or copies the source.
     untranslated: list[int] = field(default_factory=list)
     untranslated_kept: bool = False  # asked to write them all the same (--keep-untranslated)
+    # Beads with a side without a letter (numbers, bullets, table signs: nothing to translate), see align/notext.py.
+    no_text: list[int] = field(default_factory=list)
+    no_text_kept: bool = False  # asked to write them all the same (--keep-no-text)
 
     def pairs(self) -> list[tuple[str, str, Bead]]:
         """(source text, target text, bead) for every bead; sentences of one side joined by a space."""

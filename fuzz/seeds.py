@@ -86,6 +86,16 @@ def seeds(target: str) -> list[bytes]:
             for k, suffix in enumerate(variants):
                 write_memory(_memory(), f"{tmp}/m{suffix}")
                 found.append(bytes([k]) + Path(f"{tmp}/m{suffix}").read_bytes())
+    elif target == "containers":
+        import io
+        import zipfile
+
+        from targets import container_template
+
+        for k, (suffix, part) in enumerate(variants):
+            whole = container_template(suffix)
+            body = whole if part is None else zipfile.ZipFile(io.BytesIO(whole)).read(part)
+            found.append(bytes([k]) + body)
     else:
         for name, body in _documents().items():
             suffix = name if name.startswith(".") else Path(name).suffix

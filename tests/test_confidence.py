@@ -75,8 +75,32 @@ def test_long_documents_are_scored_on_the_long_document_curve():
     assert weights == sorted(weights, reverse=True)
     for similarity in (0.1, 0.25, 0.4):
         long = confidence(similarity, document_share(200, 180))
-        slope, midpoint = CALIBRATION_LONG
+        slope, midpoint, _ = CALIBRATION_LONG
         assert abs(long - 1 / (1 + np.exp(-slope * (similarity - midpoint)))) < 0.01
-        slope, midpoint = CALIBRATION_SHORT
+        slope, midpoint, _ = CALIBRATION_SHORT
         short = confidence(similarity, document_share(1, 1))
         assert abs(short - 1 / (1 + np.exp(-slope * (similarity - midpoint)))) < 1e-9
+
+
+def test_a_bead_joining_a_true_pair_and_a_mismatch_loses_its_confidence(encoder):
+    # As a whole, a 2-2 bead that glues a true pair to a mismatched one looks half right (Text+Berg short
+    # documents: 73 of 301 wrong beads were such); its true part matching better than the whole gives it away.
+    from tmforge.align.beads import Bead
+    from tmforge.align.confidence import reference_mean, rescore
+    from tmforge.align.pipeline import span_embeddings
+
+    # A long true pair dominates the joined spans' vectors, so the whole still scores like a translation.
+    ru = ["Поставщик обязуется в течение тридцати календарных дней с момента подписания настоящего договора "
+          "передать покупателю товар надлежащего качества в количестве, указанном в спецификации.",
+          "Оплата производится в течение десяти дней."]
+    en_true = ["Within thirty calendar days of signing this contract, the supplier undertakes to deliver to the "
+               "buyer goods of proper quality in the quantity stated in the specification.",
+               "Payment is made within ten days."]
+    en_glued = [en_true[0], "My cat sleeps."]
+    src = span_embeddings(encoder, ru, 2)
+    refs = reference_mean(encoder.name, "ru"), reference_mean(encoder.name, "en")
+    joined = [Bead((0, 1), (0, 1))]
+    [true_merge] = rescore(joined, src, span_embeddings(encoder, en_true, 2), *refs)
+    [glued] = rescore(joined, src, span_embeddings(encoder, en_glued, 2), *refs)
+    assert true_merge.score >= 0.8
+    assert glued.score <= true_merge.score - 0.25   # as a whole it scored 0.99 before parts were checked

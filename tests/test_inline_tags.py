@@ -320,3 +320,80 @@ def test_xliff2_output_flags_low_confidence_with_a_substate(aligned, tmp_path):
     assert {(s, sub) for s, sub, under in states if not under} == {("translated", None)}
     assert len(ttk_xliff2.Xliff2File.parsefile(str(out)).units) >= len(states)
     assert len(list(read_memory(out).units())) == len(states)     # flagged units are still read as translated
+
+
+def test_editor_export_writes_the_tags_of_a_project_made_from_formatted_input(tmp_path, encoder):
+    from tmforge.align.editor.build import SpanRecorder, create_project
+    from tmforge.align.editor.export import export_project
+    from tmforge.align.editor.project import text_change
+    from tmforge.align.search import SearchParams
+
+    ru, en = tmp_path / "ru.html", tmp_path / "en.html"
+    ru.write_text(RU_HTML, encoding="utf-8")
+    en.write_text(EN_HTML, encoding="utf-8")
+    recorder, params = SpanRecorder(encoder), SearchParams()
+    alignment = align_files(ru, en, src_lang="ru", tgt_lang="en", encoder=recorder, params=params)
+    project = create_project(tmp_path / "help.tmfproj", alignment, recorder, params, [ru, en], "tester")
+    try:
+        direct = tmp_path / "direct.tmx"
+        write_alignment(alignment, direct, WriteOptions(inline_markup=True))
+        exported = tmp_path / "edited.tmx"
+        export_project(project, exported, WriteOptions(inline_markup=True))
+        # Before any edit the project's export carries the same tags as align's own output.
+        segs = lambda path: [etree.tostring(s, encoding="unicode", with_tail=False)
+                             for s in etree.parse(str(path)).iterfind(".//seg")]
+        assert segs(exported) == segs(direct)
+        # A sentence edited in the editor has no tags any more (its offsets are gone); the others keep theirs.
+        k = next(i for i, t in enumerate(project.sides["tgt"].texts) if t.startswith("Click Save"))
+        project.commit("text", [text_change("tgt", k, project.sides["tgt"].texts[k], "Press Save & go.")])
+        export_project(project, exported, WriteOptions(inline_markup=True))
+        tree = etree.parse(str(exported))
+        assert etree.DTD(str(TMX_DTD)).validate(tree)
+        targets = {_words(s): s for s in tree.iterfind(".//tuv[2]/seg")}
+        assert not len(targets["Press Save & go."])
+        assert _tags(targets["For details, see the reports guide."]) == [("bpt", "1", "link")]
+        # XLIFF 1.2 export gets them as codes; --no-tags and a plain format give text.
+        xlf = tmp_path / "edited.xlf"
+        export_project(project, xlf, WriteOptions(inline_markup=True))
+        assert "<bpt " in xlf.read_text(encoding="utf-8")
+        plain = tmp_path / "plain.tmx"
+        export_project(project, plain, WriteOptions(inline_markup=False))
+        assert not list(etree.parse(str(plain)).iterfind(".//seg/*"))
+    finally:
+        project.close()
+
+
+MIXED_MD = """# Отчёты / Reports
+
+Нажмите **Сохранить**, чтобы записать отчёт на диск. / Click **Save** to write the report to disk.
+
+Подробности смотрите в [руководстве по отчётам](/help/reports).
+
+For details, see the [reports guide](/help/reports).
+
+Узел *Фильтр* отбирает строки по условию.
+
+The *Filter* node selects rows by a condition.
+"""
+
+
+def test_a_mixed_document_keeps_its_tags_in_the_pieces_it_is_cut_into(tmp_path, encoder):
+    from tmforge.align.pipeline import align_mixed
+
+    path = tmp_path / "help.md"
+    path.write_text(MIXED_MD, encoding="utf-8")
+    alignment = align_mixed(path, src_lang="ru", encoder=encoder)
+    out = tmp_path / "mixed.tmx"
+    write_alignment(alignment, out, WriteOptions(inline_markup=True))
+    tree = etree.parse(str(out))
+    assert etree.DTD(str(TMX_DTD)).validate(tree)
+    units = {_words(tu.find("tuv[1]/seg")): [s for s in tu.iterfind("tuv/seg")] for tu in tree.iterfind(".//tu")}
+    # a bilingual line cut in two: each half keeps its bold
+    src, tgt = units["Нажмите Сохранить, чтобы записать отчёт на диск."]
+    assert _tags(src) == _tags(tgt) == [("bpt", "1", "bold")]
+    assert src.find("bpt").tail == "Сохранить" and tgt.find("bpt").tail == "Save"
+    # whole paragraphs of either language keep their links and italics
+    src, tgt = units["Подробности смотрите в руководстве по отчётам."]
+    assert _tags(src) == _tags(tgt) == [("bpt", "1", "link")]
+    src, tgt = units["Узел Фильтр отбирает строки по условию."]
+    assert _tags(src) == _tags(tgt) == [("bpt", "1", "italic")]

@@ -5,7 +5,7 @@ import pytest
 
 from tmforge.align.beads import Bead
 from tmforge.align.lexicon import Lexicon, LexicalScorer, units
-from tmforge.align.realign import align_passes
+from tmforge.align.realign import NearestMean, align_passes
 from tmforge.align.repair import cross_repair
 from tmforge.align.search import SearchParams, mean_spans
 
@@ -120,3 +120,29 @@ def test_second_pass_with_a_lexicon_covers_every_sentence_once():
     beads = align_passes(mean_spans(xs, 4), mean_spans(ys, 4), src, tgt, params)
     assert sorted(i for b in beads for i in b.src) == list(range(80))
     assert sorted(j for b in beads for j in b.tgt) == list(range(80))
+
+
+def test_nearest_mean_is_the_mean_of_the_k_best_cosines_with_the_other_side():
+    rng = np.random.default_rng(4)
+    xs, ys = rng.normal(size=(7, 12)), rng.normal(size=(600, 12))
+    near = NearestMean(xs, ys, 3)
+    idx = np.array([5, 0, 5, 2])
+    want = [float(np.sort(xs[i] @ ys.T)[-3:].mean()) for i in idx]
+    assert near(idx) == pytest.approx(want)
+    assert near(np.array([2])) == pytest.approx(want[3:])   # from what it knows
+
+
+def test_repair_with_the_knn_margin_still_pairs_a_moved_sentence():
+    """A target sentence moved two places: the margin score pairs it back, as the cosine does."""
+    rng = np.random.default_rng(8)
+    xs = rng.normal(size=(20, 32))
+    order = list(range(20))
+    order.insert(12, order.pop(9))                      # the translation of sentence 9 comes after 11
+    ys = np.array([xs[k] + rng.normal(scale=0.4, size=32) for k in order])
+    src, tgt = [f"s{k}" for k in range(20)], [f"t{k}" for k in range(20)]
+    spans = mean_spans(xs.astype(np.float32), 4), mean_spans(ys.astype(np.float32), 4)
+    moved = ((9,), (order.index(9),))
+    for margin, knn in ((0.3, 0), (0.3, 4), (0.0, 4)):
+        keys = {(b.src, b.tgt) for b in align_passes(*spans, src, tgt, SearchParams(cross_margin=margin,
+                                                                                     cross_knn=knn))}
+        assert (moved in keys) == bool(margin)          # the repair, not the search, pairs it

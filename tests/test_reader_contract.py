@@ -46,7 +46,8 @@ def _text() -> bytes:
 
 
 def _markdown() -> bytes:
-    return (f"---\ntitle: договор\n---\n# {RU_TITLE}\n\nПоставщик **обязуется** передать товар в срок,\n"
+    return (f"---\ntitle: договор\nlayout: docs\nweight: 2\n---\n# {RU_TITLE}\n\n"
+            "Поставщик **обязуется** передать товар в срок,\n"
             f"указанный в [приложении](https://example.ru/annex).\n\n- {RU_2}\n- {EN_1}\n\n"
             "```python\nprint('код не переводят')\n```\n\n"
             f"| русский | English |\n|---|---|\n| Товар | Goods |\n\n> {EN_2}\n").encode("utf-8")
@@ -179,7 +180,9 @@ CUE_TIMES = [{"start": "00:00:01.000", "end": "00:00:03.200"}, {"start": "00:00:
 
 SAMPLES = {
     "text": Sample(_text, [RU_TITLE, RU_1, RU_2, EN_1, EN_2]),
-    "markdown": Sample(_markdown, [RU_TITLE, RU_1, RU_2, EN_1, "русский", "English", "Товар", "Goods", EN_2]),
+    # The front matter's title is page text (issue 17); its other fields are settings.
+    "markdown": Sample(_markdown, ["договор", RU_TITLE, RU_1, RU_2, EN_1, "русский", "English", "Товар", "Goods",
+                                   EN_2]),
     # A lone link in the text is kept (it has its translation); the footer and cookie banner are template.
     "html": Sample(_html, [RU_TITLE, RU_1, RU_2, EN_1, "Назад", EN_2, "Товар"]),
     "docx": Sample(_docx, [RU_TITLE, RU_1, RU_2, EN_1, EN_2]),

@@ -78,3 +78,14 @@ def test_russian_sentence_may_end_on_a_unit_after_a_number():
     assert split_sentences(text, "ru") == [
         "Общая высота матраса с чехлом составляет 23 см.", "Максимально допустимая нагрузка 120 кг.",
         "Цена от 3 до 6 тыс. руб. в зависимости от размера."]
+
+
+def test_an_ellipsis_for_elided_terms_ends_no_sentence():
+    # Formulas and quoted patterns of software help (issue 17): the ellipsis stands for terms left out.
+    assert split_sentences("Скользящее среднее: MA = (X(t) + ... + X(t - n))/n. Окно задаётся в днях.", "ru") == [
+        "Скользящее среднее: MA = (X(t) + ... + X(t - n))/n.", "Окно задаётся в днях."]
+    assert split_sentences('Цикл с постусловием — аналог "REPEAT … UNTIL …" в Паскале. Он проверяет условие в конце.',
+                           "ru") == ['Цикл с постусловием — аналог "REPEAT … UNTIL …" в Паскале.',
+                                     "Он проверяет условие в конце."]
+    assert split_sentences('A post-test loop works like "DO … WHILE …" in Java. It runs once at least.', "en") == [
+        'A post-test loop works like "DO … WHILE …" in Java.', "It runs once at least."]

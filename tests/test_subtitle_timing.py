@@ -89,3 +89,40 @@ def test_a_cue_split_in_two_becomes_a_1_2_bead_with_both_timings(scene, encoder)
     page = review_html([alignment])
     assert "00:00:12,300 → 00:00:17,800" in page and "00:00:15.000 → 00:00:17.800" in page
 
+
+
+# A dialogue scene as Russian subtitles write it: two speakers' short lines in one cue ("- ... - Ладно."),
+# which the English subtitler gave a cue each. Meaning alone pairs "- Ветер не стучит в дверь. - Ладно."
+# with the first English line only and leaves "- Fine." alone (checked by aligning the same cues without
+# their times: align_files with pipeline._cue_times returning None); the cue times make it one 1-2 bead.
+DIALOGUE = [
+    (1000, 2600, "Ты слышал?", [(1000, 2600, "Did you hear that?")]),
+    (2900, 3800, "Что?", [(2900, 3800, "What?")]),
+    (4100, 6900, "- Там кто-то есть. - Нет.", [(4100, 5600, "- There's someone out there."), (5700, 6900, "- No.")]),
+    (7200, 9500, "Нет, я точно что-то слышал.", [(7200, 9500, "No, I definitely heard something.")]),
+    (9800, 11800, "Это просто ветер.", [(9800, 11800, "It's just the wind.")]),
+    (12100, 14900, "- Ветер не стучит в дверь. - Ладно.",
+     [(12100, 13900, "- The wind doesn't knock on doors."), (14000, 14900, "- Fine.")]),
+    (15200, 16800, "Ладно, я посмотрю.", [(15200, 16800, "Fine, I'll take a look.")]),
+    (17100, 19000, "Возьми фонарик.", [(17100, 19000, "Take the flashlight.")]),
+    (19300, 22000, "- Где он? - В ящике.", [(19300, 20500, "- Where is it?"), (20600, 22000, "- In the drawer.")]),
+    (22300, 24100, "В каком ящике?", [(22300, 24100, "Which drawer?")]),
+    (24400, 26500, "В верхнем, под ключами.", [(24400, 26500, "The top one, under the keys.")]),
+    (26800, 28900, "- Нашёл. - Иди.", [(26800, 27800, "- Got it."), (27900, 28900, "- Go.")]),
+    (29200, 31000, "Иди же, быстрее!", [(29200, 31000, "Go on, hurry!")]),
+    (31300, 33500, "Дверь открыта.", [(31300, 33500, "The door is open.")]),
+]
+
+
+def test_a_dialogue_scene_where_meaning_alone_misses_a_split_is_aligned_by_the_cue_times(tmp_path, encoder):
+    ru = "".join(f"{k}\n{_srt_time(s)} --> {_srt_time(e)}\n{text}\n\n" for k, (s, e, text, _) in enumerate(DIALOGUE, 1))
+    en = "WEBVTT\n\n" + "".join(f"{_srt_time(s).replace(',', '.')} --> {_srt_time(e).replace(',', '.')}\n{text}\n\n"
+                                for *_, cues in DIALOGUE for s, e, text in cues)
+    (tmp_path / "ru.srt").write_text(ru, encoding="utf-8")
+    (tmp_path / "en.vtt").write_text(en, encoding="utf-8")
+    alignment = align_files(tmp_path / "ru.srt", tmp_path / "en.vtt", src_lang="ru", tgt_lang="en", encoder=encoder)
+    gold, j = [], 0
+    for i, (*_, cues) in enumerate(DIALOGUE):
+        gold.append(((i,), tuple(range(j, j + len(cues)))))
+        j += len(cues)
+    assert [(b.src, b.tgt) for b in alignment.beads] == gold

@@ -13,6 +13,7 @@ from tmforge.align import pipeline
 from tmforge.align.editor.ops import EditBead
 from tmforge.align.editor.project import Project
 from tmforge.align.embed import Encoder
+from tmforge.align.inline import BeadMarkup, tags_to_json
 from tmforge.align.search import SearchParams
 from tmforge.tm.model import now_utc
 from tmforge.tm.tmx import tmx_date
@@ -71,6 +72,10 @@ def create_project(path: str | Path, alignment: Alignment, recorder: SpanRecorde
             "document": alignment.document or Path(sources[0]).name, "signature": alignment.signature,
             "params": params_json(params), "created": tmx_date(now_utc()), "user": user,
             "sources": json.dumps([str(Path(s).resolve()) for s in sources], ensure_ascii=False)}
+    tagged = BeadMarkup(alignment)
+    tags = {side: {str(i): tags_to_json(t) for i, t in tagged.sentence_tags(side).items()} for side in ("src", "tgt")}
+    if tags["src"] or tags["tgt"]:     # formatted input (HTML, Markdown, DOCX): the export can write tags
+        meta["inline_tags"] = json.dumps(tags, ensure_ascii=False)
     beads = [EditBead(b.src, b.tgt, b.score) for b in alignment.beads]
     return Project.create(path, meta, [(s.text, s.paragraph) for s in alignment.src],
                           [(t.text, t.paragraph) for t in alignment.tgt],

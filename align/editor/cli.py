@@ -111,9 +111,10 @@ def _new_project(inputs: list[Path], project: Path | None, src_lang, tgt_lang, s
 def _serve(project, no_browser: bool) -> None:
     from tmforge.align.editor.app import Editor, Server
     from tmforge.align.editor.export import export_project
+    from tmforge.tm.options import WriteOptions
 
     def write(p, path):
-        return export_project(p, path).written
+        return export_project(p, path, WriteOptions(inline_markup=True)).written
 
     server = Server(Editor(project, export=write))
     typer.echo(f"editor: {server.url}")
@@ -140,6 +141,8 @@ def export(
                                                   "(BCP 47): en-GB, or ru=ru-RU (repeatable)."),
     props: bool = typer.Option(True, "--props/--no-props", help="Write TMX props (x-score, x-status ...)."),
     whitespace: str = typer.Option("trim", help="Leading/trailing whitespace of segments: trim or keep."),
+    tags: bool = typer.Option(True, "--tags/--no-tags", help="Formatting of HTML, Markdown and DOCX input as "
+                              "inline tags (TMX, XLIFF); a sentence edited in the editor is written without them."),
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite an existing output file."),
 ) -> None:
     """Write a project's corrected alignment as a memory: edited text, deleted units left out.
@@ -155,7 +158,7 @@ def export(
     from tmforge.tm.options import WriteOptions
 
     options = WriteOptions(lang_codes=lang_code or None, props=props, whitespace=whitespace,
-                           include_empty=include_empty)
+                           include_empty=include_empty, inline_markup=tags)
     check_export(project, output, force, options)
     opened = Project.open(project)
     try:

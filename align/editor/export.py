@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +13,7 @@ from tmforge.align.editor.build import params_from_json
 from tmforge.align.editor.ops import EditBead
 from tmforge.align.editor.project import Project
 from tmforge.align.editor.realign import Inputs
+from tmforge.align.inline import join_tagged, pair_markup, tags_from_json
 from tmforge.tm.formats import check_outputs, registry
 from tmforge.tm.model import TranslationMemory, TranslationUnit
 from tmforge.tm.options import WriteOptions, WriteReport
@@ -18,11 +21,14 @@ from tmforge.tm.tmx import parse_tmx_date
 from tmforge.types import Alignment, Bead, Sentence
 
 
-def project_memory(project: Project, include_empty: bool = False) -> TranslationMemory:
-    """One unit per bead kept for export; confirmed and edited ones carry status, changedate and changeid."""
+def project_memory(project: Project, include_empty: bool = False, tags: bool = False) -> TranslationMemory:
+    """One unit per bead kept for export; confirmed and edited ones carry status, changedate and changeid.
+    tags: segments as TMX markup with the inline tags the project kept from formatted input; a sentence
+    whose text was edited in the editor has lost where its tags go and is written without them."""
     meta = project.meta
     src, tgt = project.sides["src"].texts, project.sides["tgt"].texts
     created = parse_tmx_date(meta.get("created"))
+    markup = _TaggedSides(project) if tags and meta.get("inline_tags") else None
     units = []
     for seq, bead in enumerate(project.beads, 1):
         if bead.excluded or not (include_empty or (bead.src and bead.tgt)):
@@ -32,11 +38,33 @@ def project_memory(project: Project, include_empty: bool = False) -> Translation
             props = {"status": bead.status, "changeid": meta.get("user", "")}
             if bead.changed:
                 props["changedate"] = bead.changed
+        if markup is not None:
+            source, target = markup(bead)
+        else:
+            source, target = " ".join(src[i] for i in bead.src), " ".join(tgt[j] for j in bead.tgt)
         units.append(TranslationUnit(
-            source=" ".join(src[i] for i in bead.src), target=" ".join(tgt[j] for j in bead.tgt),
+            source=source, target=target,
             src_lang=meta["src_lang"], tgt_lang=meta["tgt_lang"], score=bead.score, bead=bead.kind,
             document=meta.get("document"), seq=seq, created=created, props=props))
     return TranslationMemory.from_units(units, meta={"signature": meta.get("signature", "")})
+
+
+class _TaggedSides:
+    """A bead's two sides as TMX markup from the sentence tags stored in the project (build.py)."""
+
+    def __init__(self, project: Project) -> None:
+        stored = json.loads(project.meta["inline_tags"])
+        self.sides = {}
+        for side in ("src", "tgt"):
+            s = project.sides[side]
+            tags = {int(i): tags_from_json(rows) for i, rows in stored.get(side, {}).items()}
+            # only where the text is still as read: an edited sentence's offsets mean nothing any more
+            self.sides[side] = [(text, tags.get(i, []) if text == original else [])
+                                for i, (text, original) in enumerate(zip(s.texts, s.originals))]
+
+    def __call__(self, bead: EditBead) -> tuple[str, str]:
+        return pair_markup(join_tagged(self.sides["src"][i] for i in bead.src),
+                           join_tagged(self.sides["tgt"][j] for j in bead.tgt))
 
 
 def realign_inputs(project: Project) -> Inputs:
@@ -68,7 +96,10 @@ def export_project(project: Project, path: str | Path, options: WriteOptions | N
     fmt = registry.for_path(out, beads=True, noun=NOUN)
     if fmt.needs_beads:
         return fmt.write_alignment(project_alignment(project), out, options)
-    return fmt.write(project_memory(project, options.include_empty), out, options)
+    tags = options.inline_markup and fmt.inline_tags and bool(project.meta.get("inline_tags"))
+    # Segments are markup only when they come out of the stored tags: plain text is never parsed as markup.
+    options = replace(options, inline_markup=tags)
+    return fmt.write(project_memory(project, options.include_empty, tags=tags), out, options)
 
 
 def project_alignment(project: Project) -> Alignment:
