@@ -316,13 +316,10 @@ class Store:
                 try:
                     self._import_one(name, batches, report, progress)
                 except TmforgeError as exc:
-                    conn.execute("ROLLBACK TO one_file")
+                    conn.execute("ROLLBACK TO one_file")     # the file's rows and their index entries
                     report = ImportReport(name, error=str(exc))
                 conn.execute("RELEASE one_file")
                 reports.append(report)
-            # Full-text index the new rows in one statement (faster than a trigger per row).
-            conn.execute("INSERT INTO units_fts (rowid, source, target) "
-                         "SELECT id, source, target FROM units WHERE id >= ?", (first_new,))
             if build_exact_index:
                 conn.execute("CREATE INDEX units_exact ON units (src_key)")
             self._count_terms(first_new, sum(r.added for r in reports))
@@ -383,14 +380,25 @@ class Store:
                      (report.added, report.duplicates, import_id))
 
     def _insert(self, rows: list[tuple]) -> int:
-        """Insert rows, skipping duplicates; the number inserted."""
+        """Insert rows, skipping duplicates, and full-text index them; the number inserted.
+
+        Indexing batch by batch (not in one statement after the last file) lets the full-text index grow
+        while a reader process parses the next batch (tm.import_reader): FTS5 keeps its pending terms in
+        memory across the batches of a transaction, so the total work is the same.
+        """
         if not rows:
             return 0
-        before = self.conn.total_changes
-        self.conn.executemany(
+        conn = self.conn
+        first = (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) + 1
+        before = conn.total_changes
+        conn.executemany(
                 "INSERT OR IGNORE INTO units (pair_id, source, target, unit_key, src_key, n_words, score, bead, "
                 "document, seq, created, props, import_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-        return self.conn.total_changes - before
+        added = conn.total_changes - before
+        if added:
+            conn.execute("INSERT INTO units_fts (rowid, source, target) "
+                         "SELECT id, source, target FROM units WHERE id >= ?", (first,))
+        return added
 
     def add_units(self, units: Sequence[TranslationUnit], origin: str) -> ImportReport:
         """Add units (the server's write API) in one transaction; duplicates are skipped."""
