@@ -15,6 +15,7 @@ from conftest import DATA
 from test_tm_pretranslate import xliff_schema
 
 WHEN = datetime(2024, 6, 3, 12, 0, 5, tzinfo=timezone.utc)
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 UNITS = [
     TranslationUnit("Нажмите «Сохранить» & <Enter>.", 'Click "Save" & <Enter>.', "ru", "en", score=0.9312,
                     bead="1-1", document="guide/save.md", seq=1, created=WHEN, props={"start": "00:00:01,000"}),
@@ -129,3 +130,20 @@ def test_inline_codes_of_xliff_1_2_are_kept_as_tmx_tags_on_request(tmp_path):
     source, target = tree.iterfind(".//tuv/seg")
     assert [(c.tag, c.get("i") or c.get("x")) for c in source] == [(c.tag, c.get("i") or c.get("x")) for c in target]
     assert next(read_memory(out).units()).source == "Откройте Мастер и отчёт."
+
+
+def test_tm_convert_low_flags_units_under_the_score_for_review(tmp_path, cli):
+    tmx = tmp_path / "memory.tmx"
+    write_memory(TranslationMemory.from_units(UNITS), tmx)
+    for out in (tmp_path / "review.xlf", tmp_path / "review.xlf2"):
+        done = cli("tm", "convert", tmx, out, "--low", "0.5", "--lang-code", "en=en-US")
+        assert done.returncode == 0, done.stderr
+    tree = etree.parse(str(tmp_path / "review.xlf"))
+    assert xliff_schema().validate(tree)
+    states = [t.get("state") for t in tree.iter("{*}target")]
+    # scores 0.9312, 0.41 and none: only the unit under 0.5 needs review
+    assert states == ["translated", "needs-review-translation", "translated"]
+    assert {t.get(XML_LANG) for t in tree.iter("{*}target")} == {"en-US"}
+    segments = etree.parse(str(tmp_path / "review.xlf2")).iter("{*}segment")
+    assert [s.get("subState") for s in segments] == [None, "tmforge:needs-review", None]
+    assert cli("tm", "convert", tmx, tmp_path / "bad.xlf", "--low", "2").returncode == 2
