@@ -147,3 +147,26 @@ def test_tm_convert_low_flags_units_under_the_score_for_review(tmp_path, cli):
     segments = etree.parse(str(tmp_path / "review.xlf2")).iter("{*}segment")
     assert [s.get("subState") for s in segments] == [None, "tmforge:needs-review", None]
     assert cli("tm", "convert", tmx, tmp_path / "bad.xlf", "--low", "2").returncode == 2
+
+
+def test_tmx_tags_of_every_kind_become_schema_valid_xliff_1_2_codes(tmp_path):
+    tmx = tmp_path / "tags.tmx"
+    tmx.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en"
+ srclang="ru" datatype="html"/><body>
+<tu><tuv xml:lang="ru"><seg><it pos="begin" x="7">&lt;span&gt;</it>Нажмите <bpt i="1" x="1" type="ulined">&lt;u&gt;</bpt>Пуск<ept i="1">&lt;/u&gt;</ept><ph>&lt;br/&gt;</ph> и <hi>ждите</hi> &amp; смотрите.</seg></tuv>
+<tuv xml:lang="en"><seg><it pos="begin" x="7">&lt;span&gt;</it>Press <bpt i="1" x="1" type="ulined">&lt;u&gt;</bpt>Start<ept i="1">&lt;/u&gt;</ept><ph>&lt;br/&gt;</ph> and <hi>wait</hi> &amp; watch.</seg></tuv></tu>
+</body></tmx>""", encoding="utf-8")
+    out = tmp_path / "tags.xlf"
+    write_memory(read_memory(tmx, inline="keep"), out, inline_markup=True)
+    tree = etree.parse(str(out))
+    assert xliff_schema().validate(tree), xliff_schema().error_log
+    target = next(tree.iter("{*}target"))
+    assert [(etree.QName(c).localname, c.get("ctype")) for c in target] == [
+        ("it", None), ("bpt", "underlined"), ("ept", None), ("ph", None)]
+    assert target.find("{*}it").get("pos") == "open"
+    assert "".join(target.itertext()).endswith(" and wait & watch.")     # hi keeps its text, & is text
+    unit = next(read_memory(out).units())
+    assert unit.target == "Press Start and wait & watch."
+    kept = next(read_memory(out, inline="keep").units()).target
+    assert '<bpt i="1" type="ulined">&lt;u&gt;</bpt>Start' in kept
