@@ -118,3 +118,20 @@ def test_indented_list_items_are_read_not_taken_for_code():
             "    print('код')\n")
     assert markdown_blocks(page) == ["Выход — таблица с полями:", "Имя_поля|Прогноз — прогнозируемые значения.",
                                      "Имя_поля|Ошибка — остатки модели.", "Абзац."]
+
+
+def test_a_placeholder_in_angle_brackets_is_text_and_triple_stars_are_bold_italic():
+    # Help pages name list items as <Не задано>; CommonMark reads no tag there (a tag name is
+    # ASCII), and the *** closing "**... *<...>***" is an italic and a bold marker at once.
+    page = ("* **Выбор из списка элемента *<Не задано>*** — имя порта задаёт система.\n"
+            "* ***Внимание***: если X < 5 и Y > 3, узел не выполняется. <b>Важно</b> <!-- заметка -->\n"
+            "* Адрес: <https://example.ru/a_b>\n")
+    assert markdown_blocks(page) == ["Выбор из списка элемента <Не задано> — имя порта задаёт система.",
+                                     "Внимание: если X < 5 и Y > 3, узел не выполняется. Важно",
+                                     "Адрес: https://example.ru/a_b"]
+
+
+def test_stars_and_underscores_inside_inline_code_are_the_codes_own():
+    page = 'Кнопка вставит `StrToDate("____-__-__", "YYYY-MM-DD")`, а `a*b*c` — произведение, __не__ курсив.\n'
+    assert markdown_blocks(page) == ['Кнопка вставит StrToDate("____-__-__", "YYYY-MM-DD"), а a*b*c — '
+                                     "произведение, не курсив."]

@@ -32,7 +32,7 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}[ \t]+(.*)$")
 _INLINE = [
     (re.compile(r"\[([^\[\]]+)\]\([^()]*\)"), r"\1"),        # link: keep its text
     (re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]"), r"\1"),      # reference link
-    (re.compile(r"`([^`]+)`"), r"\1"),
+    (re.compile(r"`([^`]+)`"), lambda m: _code_text(m.group(1))),  # code: its * and _ are not emphasis
 ]
 _IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()]*\)")
 _EMPTY_LINK = re.compile(r"\[\s*\]\([^()]*\)")  # what a linked image leaves: [](target)
@@ -41,7 +41,18 @@ _LINK = re.compile(r"\[([^\[\]]+)\]\(([^()]*)\)")
 _REFERENCE_LINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
 _CODE = re.compile(r"`([^`]+)`")
 _FOOTNOTE_REF = re.compile(r"\[\^[^\[\]\s]+\](?!:)")     # [^1]: a footnote reference, not its definition
-_TAG = re.compile(r"<[^<>\n]+>")                            # inline HTML tags
+# Inline HTML as CommonMark reads it: a tag name starts with an ASCII letter, so a placeholder
+# such as "<Не задано>" or a comparison "X < 5 и Y > 3" is text, not a tag to drop.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>|<[!?][^<>\n]*>")
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")  # <https://...>: the address is the text
+# Emphasis markers inside inline code are the code's own characters: held apart from the
+# emphasis pass by private-use stand-ins (next to inline.py's sentinels, not among them).
+_CODE_STAND_INS = {"*": "\ue002", "_": "\ue003"}
+_FROM_STAND_INS = str.maketrans({v: k for k, v in _CODE_STAND_INS.items()})
+
+
+def _code_text(inner: str) -> str:
+    return inner.translate(str.maketrans(_CODE_STAND_INS))
 _DELIMITERS = re.compile(r"\*+|_+")
 
 
@@ -60,21 +71,8 @@ def _emphasis(text: str, kinds: list | None = None) -> str:
     drop: set[int] = set()            # indices in runs whose marker is removed
     pairs: dict[int, int] = {}        # opener -> closer, in runs
     n = len(text)
-    for match in _DELIMITERS.finditer(text):
-        start, end = match.span()
-        kind = match.group()
-        if len(kind) > 2:
-            continue  # *** and longer: left as written
-        before = text[start - 1] if start else " "
-        after = text[end] if end < n else " "
-        if len(kind) == 2:
-            can_open, can_close = not after.isspace(), not before.isspace()
-        elif kind == "*":
-            can_open = not after.isspace() and not (before.isalnum() or before in "*_")
-            can_close = not before.isspace() and not (after.isalnum() or after in "*_")
-        else:
-            can_open = not after.isspace() and not (before.isalnum() or before == "_")
-            can_close = not before.isspace() and not (after.isalnum() or after == "_")
+
+    def marker(start: int, end: int, kind: str, can_open: bool, can_close: bool) -> None:
         index = len(runs)
         runs.append((start, end))
         stack = openers[kind]
@@ -87,6 +85,36 @@ def _emphasis(text: str, kinds: list | None = None) -> str:
                     other.pop()
         elif can_open:
             stack.append(index)
+
+    for match in _DELIMITERS.finditer(text):
+        start, end = match.span()
+        kind = match.group()
+        if len(kind) > 3:
+            continue  # **** and longer: left as written
+        before = text[start - 1] if start else " "
+        after = text[end] if end < n else " "
+        if len(kind) >= 2:
+            can_open, can_close = not after.isspace(), not before.isspace()
+        elif kind == "*":
+            can_open = not after.isspace() and not (before.isalnum() or before in "*_")
+            can_close = not before.isspace() and not (after.isalnum() or after in "*_")
+        else:
+            can_open = not after.isspace() and not (before.isalnum() or before == "_")
+            can_close = not before.isspace() and not (after.isalnum() or after == "_")
+        if len(kind) < 3:
+            marker(start, end, kind, can_open, can_close)
+            continue
+        # *** is a single and a double marker (CommonMark: "***a***", "**a *b***"). Closing, the
+        # one opened last closes first; opening, the single comes first, as CommonMark nests them.
+        one, two = kind[0], kind[:2]
+        closes_single_first = can_close and bool(openers[one]) and (
+            not openers[two] or openers[one][-1] > openers[two][-1])
+        if closes_single_first or not (can_close and openers[two]):
+            marker(start, start + 1, one, can_open, can_close)
+            marker(start + 1, end, two, can_open, can_close)
+        else:
+            marker(start, start + 2, two, can_open, can_close)
+            marker(start + 2, end, one, can_open, can_close)
     if not drop:
         return text
     numbers: dict[int, str] = {}      # run index -> the sentinel that replaces it
@@ -125,11 +153,11 @@ def _images(text: str) -> str:
 def _markdown_inline(text: str) -> str:
     """The text of inline Markdown, as a MarkedText whose marks are its links, inline code, emphasis
     and footnote references (align/inline.py); `<br>` separates words, icons are not read twice."""
-    text = _BREAK_TAG.sub(" ", _images(text))
+    text = _AUTOLINK.sub(r"\1", _BREAK_TAG.sub(" ", _images(text)))
     if has_sentinels(text):       # private-use characters of our own in the input: no marks
         for pattern, repl in _INLINE:
             text = pattern.sub(repl, text)
-        return " ".join(_TAG.sub("", _emphasis(text)).split())
+        return " ".join(_TAG.sub("", _emphasis(text)).split()).translate(_FROM_STAND_INS)
     kinds: list[tuple[str, str, str]] = []
 
     def mark(kind: str, open_code: str, close_code: str, inner: str) -> str:
@@ -140,10 +168,10 @@ def _markdown_inline(text: str) -> str:
 
     text = _LINK.sub(lambda m: mark("link", "[", f"]({m.group(2)})", m.group(1)), text)
     text = _REFERENCE_LINK.sub(r"\1", text)
-    text = _CODE.sub(lambda m: mark("code", "`", "`", m.group(1)), text)
+    text = _CODE.sub(lambda m: mark("code", "`", "`", _code_text(m.group(1))), text)
     text = _FOOTNOTE_REF.sub(lambda m: mark("fnote", m.group(), "", ""), text)
     # White space collapses with the sentinels still in place, so the marks move along with it.
-    return take_sentinels(" ".join(_TAG.sub("", _emphasis(text, kinds)).split()), kinds)
+    return take_sentinels(" ".join(_TAG.sub("", _emphasis(text, kinds)).split()).translate(_FROM_STAND_INS), kinds)
 
 
 def _cells(row: str) -> list[str]:
