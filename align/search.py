@@ -80,6 +80,13 @@ class SearchParams:
     # The repair's pair score less the mean cosine of each sentence with its cross_knn nearest sentences on
     # the other side (the margin of bitext mining); 0: the centred cosine alone.
     cross_knn: int = 0
+    # Margin in the search: a bead's cosine less knn_weight times the mean, over its sentences, of each
+    # sentence's mean cosine with its knn nearest sentences on the other side; 0 leaves it out.
+    knn_weight: float = 0.0
+    knn: int = 4
+    # Skips decided per sentence: leaving a sentence out is worth skip less skip_weight times how far its
+    # best cosine with any sentence of the other side lies above the side's average best; 0: one value.
+    skip_weight: float = 0.0
     # Subtitles (align/cuetime.py): a bead gains time_weight * (overlap of its cues' time spans - time_offset)
     # in a second search, once the two files' clocks are matched; 0 leaves timing out.
     time_weight: float = 1.0
@@ -132,6 +139,8 @@ class _Side:
     spans: np.ndarray      # (K, n, d)
     cum_len: np.ndarray    # (n + 1,) cumulative character lengths
     para: np.ndarray       # (n,) paragraph number of each sentence, non-decreasing
+    near: np.ndarray | None = None   # (n + 1,) cumulative k-nearest-neighbour means (knn_weight), or None
+    skips: np.ndarray | None = None  # (n,) value of leaving each sentence out (skip_weight), or None
 
     @classmethod
     def build(cls, spans: np.ndarray, lengths: np.ndarray, para: np.ndarray) -> "_Side":
@@ -154,6 +163,8 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
     n = src.n
     pairs = [bd for bd in beads if bd[0] and bd[1]]
     part_penalty = p.part_penalty + p.short_part_penalty * share ** p.short_part_power
+    if part_penalty < 1e-3:     # at most 0.002 of a bead's value (a long document): not worth its cost
+        part_penalty = 0.0
     codes = {bd: k for k, bd in enumerate(beads)}
     values: list[np.ndarray] = []
     back: list[np.ndarray] = []
@@ -164,7 +175,8 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
         if i == 0 and lo[0] == 0:
             best[0] = 0.0
         if (1, 0) in codes and i >= 1:
-            _relax(best, code, cols, values[i - 1], lo[i - 1], p.skip, codes[(1, 0)])
+            _relax(best, code, cols, values[i - 1], lo[i - 1], p.skip if src.skips is None else src.skips[i - 1],
+                   codes[(1, 0)])
         for a, b in pairs:
             i0 = i - a
             if i0 < 0:
@@ -178,6 +190,9 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
             ratio = np.log((tgt.cum_len[starts + b] - tgt.cum_len[starts] + 1.0)
                            / (src.cum_len[i] - src.cum_len[i0] + 1.0)) - len_mu
             crossings = (src.para[i - 1] - src.para[i0]) + (tgt.para[starts + b - 1] - tgt.para[starts])
+            if src.near is not None:
+                sims = sims - p.knn_weight * ((src.near[i] - src.near[i0]) / a
+                                              + (tgt.near[starts + b] - tgt.near[starts]) / b) / 2
             gain = ((a + b) / 2.0) ** p.size_weight * (sims - p.sim_offset) - p.len_weight * ratio * ratio \
                 - p.many_penalty * (a + b - 2) - p.paragraph_penalty * crossings
             if a + b > 2 and p.trim_penalty:
@@ -194,7 +209,8 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
         if (0, 1) in codes and cols.size > 1:
             # Insertions chain along the row, best[k] = max(best[k], best[k-1] + skip),
             # solved at once as k*skip + running max of (best - k*skip).
-            steps = np.arange(cols.size) * p.skip
+            steps = np.arange(cols.size) * p.skip if tgt.skips is None else \
+                np.concatenate([[0.0], np.cumsum(tgt.skips[cols[1:] - 1])])
             chained = np.maximum.accumulate(best - steps) + steps
             moved = chained > best + 1e-12
             best = np.where(moved, chained, best)
@@ -218,6 +234,20 @@ def _trimmed(src: _Side, tgt: _Side, a: int, b: int, i0: int, starts: np.ndarray
         best = np.maximum(best, tgt.spans[b - 2, span] @ x)
         best = np.maximum(best, tgt.spans[b - 2, starts[0] + 1:starts[-1] + 2] @ x)
     return best
+
+
+def _nearest_means(xs: np.ndarray, ys: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cumulative sums of each sentence's mean cosine with its k nearest sentences on the other side, less
+    the side's average of it."""
+    out = []
+    for a, b in ((xs, ys), (ys, xs)):
+        kk = min(k, b.shape[0])
+        near = np.empty(a.shape[0])
+        for start in range(0, a.shape[0], 1024):
+            sims = a[start:start + 1024] @ b.T
+            near[start:start + 1024] = np.partition(sims, sims.shape[1] - kk, axis=1)[:, -kk:].mean(axis=1)
+        out.append(np.concatenate([[0.0], np.cumsum(near - near.mean())]))   # only above or below the usual
+    return out[0], out[1]
 
 
 def _best_part(src: _Side, tgt: _Side, a: int, b: int, i0: int, starts: np.ndarray) -> np.ndarray:
@@ -346,6 +376,12 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
             lo, hi = _band_from_path(path, ln, lm, 2, params.band)
         if depth == 0:
             src, tgt = _Side.build(src_spans, xl, xp), _Side.build(tgt_spans, yl, yp)
+            if params.knn_weight:
+                src.near, tgt.near = _nearest_means(src_spans[0], tgt_spans[0], params.knn)
+            if params.skip_weight:
+                best_x, best_y = _nearest_means(src_spans[0], tgt_spans[0], 1)
+                src.skips = params.skip - params.skip_weight * np.diff(best_x)
+                tgt.skips = params.skip - params.skip_weight * np.diff(best_y)
             beads = params.beads
             if extra is not None:
                 extra.prepare(lo, hi)

@@ -104,3 +104,41 @@ def test_signature_records_the_new_knobs():
     for knob in ("centre_prior", "part_penalty", "part_margin", "short_part_penalty", "short_part_power"):
         assert f"|{knob}:" in sig
     assert SearchParams(centre_prior=0.0).signature() != sig
+
+
+def test_knn_margin_subtracts_each_sentences_usual_neighbourhood():
+    from tmforge.align.search import _nearest_means
+
+    rng = np.random.default_rng(6)
+    xs, ys = _unit(rng.normal(size=(5, 8))), _unit(rng.normal(size=(7, 8)))
+    near_x, near_y = _nearest_means(xs, ys, 2)
+    top = [float(np.sort(xs[i] @ ys.T)[-2:].mean()) for i in range(5)]
+    assert np.diff(near_x) == pytest.approx(np.array(top) - np.mean(top), abs=1e-6)
+    assert near_y.shape == (8,) and near_y[-1] == pytest.approx(0.0, abs=1e-6)
+    # on: the search still covers every sentence once
+    beads = search(mean_spans(xs, 4), mean_spans(ys, 4), [50] * 5, [50] * 7, SearchParams(knn_weight=0.5))
+    assert sorted(i for b in beads for i in b.src) == list(range(5))
+    assert sorted(j for b in beads for j in b.tgt) == list(range(7))
+
+
+def test_per_sentence_skip_values_chain_like_the_single_value():
+    """The DP with every sentence's skip value given equals the DP with the one value; a sentence whose skip
+    is made cheap is left out."""
+    from tmforge.align.search import _run_dp
+
+    rng = np.random.default_rng(7)
+    xs, ys = _unit(rng.normal(size=(12, 16))), _unit(rng.normal(size=(14, 16)))
+    ys[:12] = _unit(xs + rng.normal(scale=0.3, size=(12, 16)))
+    p = SearchParams()
+    lo, hi = np.zeros(13, np.int64), np.full(13, 14, np.int64)
+
+    def run(src_skips=None, tgt_skips=None):
+        src = _Side.build(mean_spans(xs, 4), np.full(12, 50.0), np.zeros(12, np.int64))
+        tgt = _Side.build(mean_spans(ys, 4), np.full(14, 50.0), np.zeros(14, np.int64))
+        src.skips, tgt.skips = src_skips, tgt_skips
+        return _run_dp(src, tgt, lo, hi, p.beads, p, 0.0)
+
+    assert run(np.full(12, p.skip), np.full(14, p.skip)) == run()
+    cheap = np.full(14, p.skip)
+    cheap[3] = 5.0
+    assert any(a == 0 and j == 3 for _, a, j, b, _ in run(None, cheap))
