@@ -36,6 +36,8 @@ def align_multi(
                                     help="Align files that do not look like translations of the source."),
     keep_untranslated: bool = typer.Option(False, "--keep-untranslated", rich_help_panel=OUTPUT,
                                            help="Keep translations left in the source language."),
+    keep_no_text: bool = typer.Option(False, "--keep-no-text", rich_help_panel=OUTPUT,
+                                      help="Keep segments with a side without a letter (numbers, signs)."),
     lang_code: Optional[List[str]] = typer.Option(None, "--lang-code", metavar="CODE", rich_help_panel=OUTPUT,
                                                   help="Language code to write: de=de-CH (repeatable)."),
     props: bool = typer.Option(True, "--props/--no-props", rich_help_panel=OUTPUT,
@@ -89,7 +91,7 @@ def align_multi(
                                                    force_pair=force_pair, progress=view.stage))
             src_code = src_code or alignments[0].src_lang   # read the source the same way each time
         check_languages(alignments, targets)
-        units = multilingual_units(alignments, keep_untranslated, document=src.name)
+        units = multilingual_units(alignments, keep_untranslated, document=src.name, keep_no_text=keep_no_text)
         view.stage("writing")
         report = write_multilingual_tmx(units, output, meta={"signature": alignments[0].signature},
                                         options=options)
