@@ -511,6 +511,7 @@ def run_load(work: Path, clients: int, seconds: float, think: float, port: int =
 
     sys.path.insert(0, str(ROOT))
     from tmforge.tm.store import Store
+    from tmforge.threads import usable_cores
 
     rng = random.Random(SEED + 1)
     with Store.open(work / store_name) as st:
@@ -549,7 +550,7 @@ def run_load(work: Path, clients: int, seconds: float, think: float, port: int =
         server.terminate()
         server.wait(timeout=30)
         log.close()
-    result = {"units": units, "workers": workers or "default (one per usable core)", "cores": len(os.sched_getaffinity(0)),
+    result = {"units": units, "workers": workers or "default (one per usable core)", "cores": usable_cores(),
               "distinct_queries": len(stream.queries), "repeated_queries": stream.repeated,
               "loaded": loaded, "no_pause_8_clients": saturated,
               "load_average": [round(x, 1) for x in os.getloadavg()]}

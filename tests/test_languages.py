@@ -96,6 +96,23 @@ def test_cli_writes_a_dtd_valid_tmx_with_a_tuv_per_language(tmp_path, cli):
     assert list(pairs["source"]) == DE and list(pairs["target"]) == FR
 
 
+def test_cli_writes_a_tsv_with_a_column_per_language(tmp_path, cli):
+    import polars as pl
+
+    from tmforge.tm.formats.delimited import tsv_unescape
+
+    out = tmp_path / "hut.tsv"
+    files = [write(tmp_path / f"{lang}.txt", text) for lang, text in (("en", EN), ("de", DE), ("fr", FR))]
+    result = cli("align-multi", *files, "-o", out, "--lang-code", "de=de-CH", "-q")
+    assert result.returncode == 0, result.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 5 and all(line.count("\t") == 4 for line in lines)   # one line per unit, no quoting
+    frame = pl.read_csv(out, separator="\t", quote_char=None, infer_schema=False)
+    assert frame.columns == ["en", "de-CH", "fr", "score:de-CH", "score:fr"]
+    assert [tsv_unescape(v) for v in frame["de-CH"]] == DE and [tsv_unescape(v) for v in frame["fr"]] == FR
+    assert all(0.0 <= float(v) <= 1.0 for v in frame["score:fr"])
+
+
 def test_cli_refuses_two_translations_in_one_language(tmp_path, cli):
     files = [write(tmp_path / f"{name}.txt", text) for name, text in (("en", EN), ("de", DE), ("de2", DE))]
     result = cli("align-multi", *files, "-o", tmp_path / "x.tmx")

@@ -185,10 +185,27 @@ def test_lookup_exact_then_fuzzy_best_first_with_origin(store):
 
 
 def test_lookup_respects_direction_and_region(store):
-    assert [m.target for m in lookup(store, "Press the power button.", "en", "ru")] == ["Нажмите кнопку питания."]
+    # Stored both ways (en-GB -> ru, and ru -> en): listed once, the unit stored in the asked direction.
+    found = lookup(store, "Press the power button.", "en", "ru")
+    assert [(m.target, m.reversed) for m in found] == [("Нажмите кнопку питания.", False)]
     assert [m.target for m in lookup(store, "Press the power button.", "en-GB", "ru")] == ["Нажмите кнопку питания."]
-    assert lookup(store, "Press the power button.", "en-US", "ru") == []
+    # en-US: not the en-GB unit; the ru -> en one (en, no region) answers, read the other way round.
+    found = lookup(store, "Press the power button.", "en-US", "ru")
+    assert [(m.source, m.target, m.src_lang, m.tgt_lang, m.reversed) for m in found] == [
+        ("Press the power button.", "Нажмите кнопку питания.", "en", "ru", True)]
     assert lookup(store, "Нажмите кнопку питания.", "ru", "de") == []
+
+
+def test_units_stored_the_other_way_answer_exact_and_fuzzy_lookups(store):
+    """A ru -> en memory answers en -> ru lookups: its English targets are searched, read as sources."""
+    exact = lookup(store, "Close the valve  before starting the pump.", "en", "ru")
+    assert [(m.kind, m.quality, m.source, m.target, m.reversed) for m in exact] == [
+        ("exact", 100, PAIRS[2][1], PAIRS[2][0], True)]
+    fuzzy = lookup(store, "Check the thermostat settings before starting the pump.", "en", "ru", min_quality=60)
+    assert fuzzy[0].kind == "fuzzy" and fuzzy[0].target == PAIRS[0][0] and fuzzy[0].reversed
+    assert 60 <= fuzzy[0].quality < 100
+    assert lookup(store, "Check the thermostat settings before starting the pump.", "en", "ru",
+                  min_quality=95) == []
 
 
 def test_concordance_finds_word_forms_with_offsets(store):

@@ -231,16 +231,18 @@ class Store:
     def has_term_counts(self) -> bool:
         return self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'source_terms'").fetchone() is not None
 
-    def prefix_docs(self, prefix: str, cap: int = 10_000) -> int:
-        """Units whose source holds a term starting with `prefix` (an upper bound: forms of one word add up).
+    def prefix_docs(self, prefix: str, cap: int = 10_000, side: str = "source") -> int:
+        """Units whose source (or target) holds a term starting with `prefix` (an upper bound: forms of one
+        word add up).
 
-        Read from source_terms; a store of schema 1 (not imported into since) is asked through fts5vocab,
-        which is exact but slow for common words. Summing stops after `cap` terms (a one-letter prefix).
+        Sources: read from source_terms; a store of schema 1 (not imported into since), and targets, are
+        asked through fts5vocab, which is exact but slow for common words. Summing stops after `cap` terms
+        (a one-letter prefix).
         """
         if self._term_counts is None:
             self._term_counts = self.has_term_counts()
-        table, column, where = (("source_terms", "docs", "") if self._term_counts
-                                else ("units_vocab", "doc", "col = 'source' AND "))
+        table, column, where = (("source_terms", "docs", "") if self._term_counts and side == "source"
+                                else ("units_vocab", "doc", f"col = '{'target' if side == 'target' else 'source'}' AND "))
         row = self.conn.execute(f"SELECT sum({column}) FROM (SELECT {column} FROM {table} WHERE {where}"
                                 f"term >= ? AND term < ? LIMIT {int(cap)})",
                                 (prefix, prefix + "\U0010ffff")).fetchone()
