@@ -24,6 +24,10 @@ RIVALS = ("CATALAN", "GALICIAN", "ROMANIAN", "CZECH", "SLOVAK", "SLOVENE", "CROA
           "SWEDISH", "BOKMAL", "AFRIKAANS", "AZERBAIJANI", "INDONESIAN", "PERSIAN", "URDU", "UKRAINIAN",
           "BELARUSIAN", "BULGARIAN", "MACEDONIAN", "SERBIAN", "KAZAKH", "MONGOLIAN", "VIETNAMESE")
 MIN_CONFIDENCE = 0.6   # lingua's share for its best language below this: no clear detection
+# A translation is said to be still in its source language only on near-certainty and enough letters:
+# translated sentences full of source-language names ("la face nordest de la Kingspitz") must stay.
+SOURCE_LANGUAGE_CONFIDENCE = 0.99
+SOURCE_LANGUAGE_MIN_LETTERS = 20
 
 
 @lru_cache(maxsize=1)
@@ -42,6 +46,27 @@ def lingua_language(text: str) -> str:
         return "other"
     code = values[0].language.iso_code_639_1.name.lower()
     return code if code in ENCODER_LANGUAGES else "other"
+
+
+@lru_cache(maxsize=8)
+def _pair_detector(first: str, second: str):
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in (first, second)]
+    return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+def in_source_language(text: str, src_lang: str, tgt_lang: str) -> bool:
+    """Whether a target meant to be in `tgt_lang` is, near certainly, still in `src_lang`.
+
+    Asked of the two languages only (what else the target could be does not matter here), which loads
+    two of lingua's models instead of every language's.
+    """
+    if sum(ch.isalpha() for ch in text) < SOURCE_LANGUAGE_MIN_LETTERS:
+        return False
+    values = _pair_detector(src_lang, tgt_lang).compute_language_confidence_values(text)
+    return bool(values) and values[0].language.iso_code_639_1.name.lower() == src_lang \
+        and values[0].value >= SOURCE_LANGUAGE_CONFIDENCE
 
 
 def identify_language(text: str) -> str:

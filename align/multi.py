@@ -33,7 +33,8 @@ class Run:
     beads: list[list[Bead] | None]
 
 
-def source_runs(alignments: Sequence[Alignment], keep_untranslated: bool = False) -> list[Run]:
+def source_runs(alignments: Sequence[Alignment], keep_untranslated: bool = False,
+                keep_no_text: bool = False) -> list[Run]:
     """The finest grouping of the source sentences that every alignment's beads respect."""
     if not alignments:
         return []
@@ -46,6 +47,8 @@ def source_runs(alignments: Sequence[Alignment], keep_untranslated: bool = False
     covering: list[dict[int, Bead]] = []
     for alignment in alignments:
         left_out = set() if keep_untranslated else set(alignment.untranslated)
+        if not keep_no_text:   # a side without a letter: nothing to translate (align/notext.py)
+            left_out |= set(alignment.no_text)
         by_sentence: dict[int, Bead] = {}
         for k, bead in enumerate(alignment.beads):
             for i in bead.src[:-1]:
@@ -69,12 +72,12 @@ def source_runs(alignments: Sequence[Alignment], keep_untranslated: bool = False
 
 
 def multilingual_units(alignments: Sequence[Alignment], keep_untranslated: bool = False,
-                       document: str | None = None) -> list[MultilingualUnit]:
+                       document: str | None = None, keep_no_text: bool = False) -> list[MultilingualUnit]:
     """One unit per source run that at least one translation covers (see the module docstring)."""
     created = now_utc()
     units = []
     source = alignments[0] if alignments else None
-    for seq, run in enumerate(source_runs(alignments, keep_untranslated), 1):
+    for seq, run in enumerate(source_runs(alignments, keep_untranslated, keep_no_text), 1):
         translations = []
         for alignment, beads in zip(alignments, run.beads):
             if beads is None:

@@ -1,4 +1,4 @@
-"""`tmforge align-multi`: one source and its translations into one multilingual TMX."""
+"""`tmforge align-multi`: one source and its translations into one multilingual TMX (or TSV)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def align_multi(
     files: List[Path] = typer.Argument(..., metavar="SRC TGT TGT ...", show_default=False,
                                        help="The source file, then two or more translations of it."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", rich_help_panel=OUTPUT,
-                                          help="TMX file to write. Default: SRC's name with .tmx."),
+                                          help="TMX (.tmx) or TSV (.tsv: a column per language) file to write. "
+                                               "Default: SRC's name with .tmx."),
     src_lang: Optional[str] = typer.Option(None, metavar="LANG", rich_help_panel=INPUT,
                                            help="Source language (detected when omitted)."),
     tgt_lang: Optional[List[str]] = typer.Option(None, metavar="LANG", rich_help_panel=INPUT,
@@ -36,6 +37,8 @@ def align_multi(
                                     help="Align files that do not look like translations of the source."),
     keep_untranslated: bool = typer.Option(False, "--keep-untranslated", rich_help_panel=OUTPUT,
                                            help="Keep translations left in the source language."),
+    keep_no_text: bool = typer.Option(False, "--keep-no-text", rich_help_panel=OUTPUT,
+                                      help="Keep segments with a side without a letter (numbers, signs)."),
     lang_code: Optional[List[str]] = typer.Option(None, "--lang-code", metavar="CODE", rich_help_panel=OUTPUT,
                                                   help="Language code to write: de=de-CH (repeatable)."),
     props: bool = typer.Option(True, "--props/--no-props", rich_help_panel=OUTPUT,
@@ -59,7 +62,7 @@ def align_multi(
     from tmforge.align.multi import check_languages, multilingual_units
     from tmforge.align.progress import ProgressView
     from tmforge.atomic import check_writable
-    from tmforge.tm.multilingual import write_multilingual_tmx
+    from tmforge.tm.multilingual import write_multilingual_tmx, write_multilingual_tsv
 
     if len(files) < 3:
         raise TmforgeError("give the source and at least two translations (for one translation use "
@@ -74,9 +77,9 @@ def align_multi(
     codes = [normalise_flag(code, "--tgt-lang", any_language) for code in langs] or [None] * len(targets)
     options = WriteOptions(lang_codes=lang_code, props=props)
     output = output or Path(f"{src.resolve().stem or 'memory'}.tmx")
-    if output.suffix.lower() != ".tmx":
-        raise TmforgeError(f"a multilingual memory is written as TMX; give -o a name ending in .tmx, not "
-                           f"{output.name}")
+    if output.suffix.lower() not in (".tmx", ".tsv"):
+        raise TmforgeError(f"a multilingual memory is written as TMX or TSV; give -o a name ending in .tmx or "
+                           f".tsv, not {output.name}")
     check_writable(output, tuple(files), force)
     resolve_model(model)
     with ProgressView(enabled=not quiet) as view:
@@ -89,10 +92,14 @@ def align_multi(
                                                    force_pair=force_pair, progress=view.stage))
             src_code = src_code or alignments[0].src_lang   # read the source the same way each time
         check_languages(alignments, targets)
-        units = multilingual_units(alignments, keep_untranslated, document=src.name)
+        units = multilingual_units(alignments, keep_untranslated, document=src.name, keep_no_text=keep_no_text)
         view.stage("writing")
-        report = write_multilingual_tmx(units, output, meta={"signature": alignments[0].signature},
-                                        options=options)
+        if output.suffix.lower() == ".tsv":
+            languages = [alignments[0].src_lang] + [a.tgt_lang for a in alignments]
+            report = write_multilingual_tsv(units, output, languages, options=options)
+        else:
+            report = write_multilingual_tmx(units, output, meta={"signature": alignments[0].signature},
+                                            options=options)
     for warning in report.warnings:
         warn(warning)
     if not quiet:

@@ -150,6 +150,13 @@ def english_in_pages(memory: list[tuple[str, str]]) -> int:
     return sum(key(en) in pages for ru, en in memory if key(ru).strip() and key(en).strip())
 
 
+def translated(memory: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Memory pairs that translate something: letters on both sides, and the English words are not the
+    Russian ones (OmegaT also keeps confirmed copies: numbers, identifiers, `%spoiler%Get%spoiler%`)."""
+    return [(ru, en) for ru, en in memory
+            if _LETTER.search(ru) and _LETTER.search(en) and key(ru) != key(en)]
+
+
 def coverage(units: list[tuple[str, str]], memory: list[tuple[str, str]]) -> tuple[int, int]:
     found = kept = 0
     for ru, en in memory:
@@ -192,6 +199,8 @@ def main() -> None:
             russian = sum(still_russian(t) for s, t in units)
             quality = [args.label, len(units), counted, strict, strict / max(counted, 1), len(junk), bare, russian,
                        len(REFUSED), LEFT_OUT["untranslated"], LEFT_OUT["no text"], english_in_pages(memory)]
+            found, counted_translated = recovered(units, translated(memory))
+            quality += [f"{found} / {counted_translated}", found / max(counted_translated, 1)]
             print(quality, flush=True)
             for s, t in junk[:15]:
                 print("  junk:", s[:60], "|||", t[:60])
@@ -205,7 +214,7 @@ def main() -> None:
     earlier = []
     if args.add_rows and args.add_rows.is_file():
         row, refused = json.loads(args.add_rows.read_text(encoding="utf-8"))
-        earlier = [row[:8] + [len(refused)] + row[9:] + ["–"] * (12 - max(len(row), 9))]
+        earlier = [row[:8] + [len(refused)] + row[9:] + ["–"] * (14 - max(len(row), 9))]
     if quality:
         body += ("\n\nUnits of the default setting (issue 17): a memory pair is recovered when one unit holds its "
                  "Russian and its English words (markup left out on both: the translators' segments keep the "
@@ -215,10 +224,13 @@ def main() -> None:
                  "a memory gets (by default: untranslated targets left out, and since issue 17 session 3 units "
                  "with a side without a letter too; both counted in the last columns). Pages refused: English file "
                  "refused for its language. English in pages: memory pairs whose English words occur in the "
-                 "English pages at all, the most any aligner can recover.\n\n"
+                 "English pages at all, the most any aligner can recover. Translated pairs: memory pairs with "
+                 "letters on both sides whose English words are not the Russian ones (the rest are numbers and "
+                 "copies, which the memory leaves out by design), recovered as above.\n\n"
                  + table(["code", "units", "memory pairs with words", "recovered", "share", "junk units",
                           "no-letter units", "English still Russian", "pages refused", "left out: untranslated",
-                          "left out: no text", "English in pages"], earlier + [quality]))
+                          "left out: no text", "English in pages", "translated pairs recovered", "share"],
+                          earlier + [quality]))
     print(body)
     if not args.no_write:
         write_section("loginom", "Real documentation: loginom-dev pages against the translators' memory", body)

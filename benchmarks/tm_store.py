@@ -134,9 +134,59 @@ def _child(cmd: list[str]) -> tuple[float, float, int]:
     """
     started = time.perf_counter()
     proc = subprocess.Popen(cmd)
+    sampler = _TreeSampler(proc.pid)
+    sampler.start()
     _, status, usage = os.wait4(proc.pid, 0)
+    sampler.stop()
     CPU_SECONDS.append(usage.ru_utime + usage.ru_stime)
+    TREE_SAMPLES.append(sampler.result())
     return time.perf_counter() - started, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+TREE_SAMPLES: list[dict] = []    # per child: peak RSS of it and its children together, CPU of those children
+
+
+class _TreeSampler:
+    """Samples a process and its children from /proc every 0.2 s: the peak of their summed RSS (the import's
+    reader process counts too; os.wait4 gives only the largest single process) and each child's CPU time."""
+
+    def __init__(self, pid: int):
+        import threading
+
+        self.pid, self.peak_kib, self.child_cpu = pid, 0, {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def result(self) -> dict:
+        return {"peak_rss_all_processes_mb": round(self.peak_kib / 1024),
+                "child_process_cpu_s": [round(c, 1) for c in self.child_cpu.values()]}
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            try:
+                children = [int(c) for t in Path(f"/proc/{self.pid}/task").glob("*/children")
+                            for c in t.read_text().split()]
+                total = _rss_kib(self.pid)
+                for child in children:
+                    total += _rss_kib(child)
+                    self.child_cpu[child] = _process_cpu(child)
+                self.peak_kib = max(self.peak_kib, total)
+            except (OSError, ValueError, IndexError):
+                pass
+
+
+def _rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
 
 
 def tmforge_cmd() -> list[str]:
@@ -150,7 +200,8 @@ def run_import(work: Path) -> dict:
     parts = sorted(work.glob("part*.tmx"))
     seconds, rss, code = _child(tmforge_cmd() + ["tm", "import", str(store), *map(str, parts), "--quiet"])
     result = {"seconds": round(seconds, 1), "cpu_seconds": round(CPU_SECONDS[-1], 1),
-              "peak_rss_mb": round(rss), "exit": code,
+              "peak_rss_mb": round(rss), **TREE_SAMPLES[-1], "exit": code,
+              "load_average_after": [round(x, 1) for x in os.getloadavg()],
               "store_mb": round(store.stat().st_size / 1e6)}
     sys.path.insert(0, str(ROOT))
     from tmforge.tm.store import Store
@@ -161,6 +212,7 @@ def run_import(work: Path) -> dict:
     seconds, rss, code = _child(tmforge_cmd() + ["tm", "import", str(store), str(parts[0]), "--quiet"])
     result["reimport_one_file_seconds"] = round(seconds, 1)
     result["reimport_one_file_cpu_seconds"] = round(CPU_SECONDS[-1], 1)
+    result["load_average"] = [round(x, 1) for x in os.getloadavg()]
     print(json.dumps(result))
     return result
 
@@ -459,6 +511,7 @@ def run_load(work: Path, clients: int, seconds: float, think: float, port: int =
 
     sys.path.insert(0, str(ROOT))
     from tmforge.tm.store import Store
+    from tmforge.threads import usable_cores
 
     rng = random.Random(SEED + 1)
     with Store.open(work / store_name) as st:
@@ -497,7 +550,7 @@ def run_load(work: Path, clients: int, seconds: float, think: float, port: int =
         server.terminate()
         server.wait(timeout=30)
         log.close()
-    result = {"units": units, "workers": workers or "default (one per usable core)", "cores": len(os.sched_getaffinity(0)),
+    result = {"units": units, "workers": workers or "default (one per usable core)", "cores": usable_cores(),
               "distinct_queries": len(stream.queries), "repeated_queries": stream.repeated,
               "loaded": loaded, "no_pause_8_clients": saturated,
               "load_average": [round(x, 1) for x in os.getloadavg()]}

@@ -53,3 +53,18 @@ def test_composed_spans_stay_close_to_re_encoding(encoder):
         cosines = np.sum(exact * spans[k - 1, :len(joined)], axis=1)
         assert cosines.mean() > 0.95 and cosines.min() > 0.9
     assert not spans[2, -2:].any()  # spans that would run past the end stay empty
+
+
+def test_a_short_query_runs_blas_on_one_thread_with_the_same_vectors(encoder, monkeypatch):
+    """One sentence (semantic lookup's query) is encoded with one BLAS thread (waking more costs far more
+    CPU than it saves on GEMMs of a few dozen rows); a large batch keeps every thread. Same vectors."""
+    from tmforge.align.embed import SMALL_INPUT_CHARS
+
+    many = SENTENCES * (SMALL_INPUT_CHARS // sum(map(len, SENTENCES)) + 1)
+    limits = []
+    real = encoder._limits
+    monkeypatch.setattr(encoder, "_limits", lambda **kw: limits.append(kw["limits"]) or real(**kw))
+    batch = encoder.encode(many)[:len(SENTENCES)]
+    one_by_one = np.concatenate([encoder.encode([s]) for s in SENTENCES])
+    assert limits == [encoder.threads] + [1] * len(SENTENCES)
+    assert np.allclose(one_by_one, batch, atol=1e-5)

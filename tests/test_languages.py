@@ -55,9 +55,9 @@ def test_german_ordinals_and_abbreviations_do_not_end_a_sentence():
                                           "Mitzubringen sind z. B. Steigeisen und Pickel."]
 
 
-def _alignment(tgt_lang, tgt, beads, untranslated=()):
+def _alignment(tgt_lang, tgt, beads, untranslated=(), no_text=()):
     return Alignment("en", tgt_lang, [Sentence(s, 0) for s in EN], [Sentence(t, 0) for t in tgt],
-                     beads, "sig", untranslated=list(untranslated))
+                     beads, "sig", untranslated=list(untranslated), no_text=list(no_text))
 
 
 def test_units_follow_the_coarsest_grouping_and_leave_out_partial_translations():
@@ -73,6 +73,10 @@ def test_units_follow_the_coarsest_grouping_and_leave_out_partial_translations()
     assert units[0].translations[1].score == 0.6 and units[0].translations[1].bead == "2-2"
     untranslated = multilingual_units([de, _alignment("fr", fr.tgt and ["a", "b", "c", "d"], fr.beads, [2])])
     assert [v.lang for v in untranslated[1].variants()] == ["en", "de"]
+    # A translation whose side has no letter (a number, a table sign) is left out the same way (issue 17).
+    signs = _alignment("fr", ["a", "b", "+", "d"], fr.beads, no_text=[2])
+    assert [v.lang for v in multilingual_units([de, signs])[1].variants()] == ["en", "de"]
+    assert [v.lang for v in multilingual_units([de, signs], keep_no_text=True)[1].variants()] == ["en", "de", "fr"]
 
 
 def test_cli_writes_a_dtd_valid_tmx_with_a_tuv_per_language(tmp_path, cli):
@@ -90,6 +94,23 @@ def test_cli_writes_a_dtd_valid_tmx_with_a_tuv_per_language(tmp_path, cli):
     # Any language pair of it reads back as a bilingual memory.
     pairs = read_tmx(out, "de-CH", "fr").frame
     assert list(pairs["source"]) == DE and list(pairs["target"]) == FR
+
+
+def test_cli_writes_a_tsv_with_a_column_per_language(tmp_path, cli):
+    import polars as pl
+
+    from tmforge.tm.formats.delimited import tsv_unescape
+
+    out = tmp_path / "hut.tsv"
+    files = [write(tmp_path / f"{lang}.txt", text) for lang, text in (("en", EN), ("de", DE), ("fr", FR))]
+    result = cli("align-multi", *files, "-o", out, "--lang-code", "de=de-CH", "-q")
+    assert result.returncode == 0, result.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 5 and all(line.count("\t") == 4 for line in lines)   # one line per unit, no quoting
+    frame = pl.read_csv(out, separator="\t", quote_char=None, infer_schema=False)
+    assert frame.columns == ["en", "de-CH", "fr", "score:de-CH", "score:fr"]
+    assert [tsv_unescape(v) for v in frame["de-CH"]] == DE and [tsv_unescape(v) for v in frame["fr"]] == FR
+    assert all(0.0 <= float(v) <= 1.0 for v in frame["score:fr"])
 
 
 def test_cli_refuses_two_translations_in_one_language(tmp_path, cli):

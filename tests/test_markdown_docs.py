@@ -135,3 +135,13 @@ def test_stars_and_underscores_inside_inline_code_are_the_codes_own():
     page = 'Кнопка вставит `StrToDate("____-__-__", "YYYY-MM-DD")`, а `a*b*c` — произведение, __не__ курсив.\n'
     assert markdown_blocks(page) == ['Кнопка вставит StrToDate("____-__-__", "YYYY-MM-DD"), а a*b*c — '
                                      "произведение, не курсив."]
+
+
+def test_an_html_table_inside_markdown_is_read_cell_by_cell():
+    # Help pages write tables with merged cells as raw HTML; its cells were glued into one paragraph.
+    page = ("Возможности режимов:\n\n<table>\n<thead>\n  <tr>\n    <th>Режим</th>\n    <th>Сортировка</th>\n"
+            "    <th>Изменение видимости</th>\n  </tr>\n</thead>\n<tbody>\n  <tr>\n"
+            "    <td rowspan=\"2\">Таблица</td>\n    <td></td>\n    <td align=\"center\">• (частично)</td>\n"
+            "  </tr>\n</tbody>\n</table>\n\nПосле таблицы идёт **текст**.\n")
+    assert markdown_blocks(page) == ["Возможности режимов:", "Режим", "Сортировка", "Изменение видимости",
+                                     "Таблица", "• (частично)", "После таблицы идёт текст."]

@@ -79,3 +79,18 @@ def test_length_bounds_follow_from_the_formula():
 def test_word_count_is_the_formula_n(text):
     # The import stores word_count for the length bounds; it must be the n the formula counts.
     assert word_count(text) == len(tokenize(text).folded)
+
+
+def test_normalise_space_equals_the_regex_stored_hashes_rest_on():
+    """normalise_space uses str.split (faster); stores hash sources normalised by `\\s+` -> ' ' and strip.
+    Both must take the same characters as whitespace, or existing stores' exact lookups would miss."""
+    import re
+    import sys
+
+    from tmforge.tm.fuzzy import normalise_space
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    regex_space = set(re.findall(r"\s", every))
+    assert regex_space == {c for c in every if c.isspace()}
+    text = "".join(f"{c}{c}слово{c}word" for c in sorted(regex_space)) + "\u00a0end\u3000"
+    assert normalise_space(text) == re.sub(r"\s+", " ", text).strip()

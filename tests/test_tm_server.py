@@ -92,7 +92,8 @@ def test_tmserver_protocol_as_weblate_calls_it(store):
     with server(store) as base:
         status, languages = get(base + "/languages/")
         assert status == 200
-        assert languages == {"sourceLanguages": ["en_gb", "ru"], "targetLanguages": ["en", "ru"]}
+        # Units answer lookups both ways round, so every language is a source and a target.
+        assert languages == {"sourceLanguages": ["en", "en_gb", "ru"], "targetLanguages": ["en", "en_gb", "ru"]}
         # Weblate url-quotes the text as one path segment (a slash inside becomes %2F).
         status, matches = get(base + "/ru/en/unit/" + quote(PAIRS[1][0].encode(), safe=""))
         assert status == 200
@@ -104,6 +105,9 @@ def test_tmserver_protocol_as_weblate_calls_it(store):
         assert 70 <= matches[0]["quality"] < 100 and isinstance(matches[0]["quality"], int)
         status, matches = get(base + "/en_gb/ru/unit/" + quote("Colour settings.", safe=""))
         assert status == 200 and matches[0]["target"] == "Настройки цвета."
+        status, matches = get(base + "/en/ru/unit/" + quote(PAIRS[2][1], safe=""))      # a ru -> en unit
+        assert status == 200 and [(m["source"], m["target"], m["quality"]) for m in matches] == [
+            (PAIRS[2][1], PAIRS[2][0], 100)]
         status, matches = get(base + "/de/en/unit/Hallo")
         assert status == 200 and matches == []
         # Many clients at once share a few pooled connections: every one gets its own answer.

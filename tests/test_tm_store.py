@@ -1,6 +1,8 @@
 """The SQLite store: import (dedupe, incremental, transactions), lookup, concordance, bad stores."""
 
+import functools
 import json
+import multiprocessing
 import sqlite3
 import subprocess
 import sys
@@ -10,9 +12,10 @@ import pytest
 
 from tmforge.errors import TmforgeError
 from tmforge.tm.concordance import concordance
-from tmforge.tm.formats import write_memory
+from tmforge.tm.formats import iter_memory, write_memory
 from tmforge.tm.lookup import lookup
 from tmforge.tm.model import TranslationMemory, TranslationUnit
+from tmforge.tm.options import ReadOptions
 from tmforge.tm.store import Store
 
 WHEN = datetime(2024, 6, 3, tzinfo=timezone.utc)
@@ -96,6 +99,51 @@ def test_crash_mid_import_leaves_the_store_as_it_was(tmp_path):
     assert counts(path) == before
 
 
+def _damaged(path, pairs):
+    bad = memory(path, pairs)
+    text = bad.read_text(encoding="utf-8")
+    bad.write_text(text[: text.rindex("<tu ")] + "<tu><tuv xml:lang='ru'><seg>Обрыв", encoding="utf-8")
+    return bad
+
+
+def _rows(path):
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT id, pair_id, source, target, unit_key, src_key, n_words, score, bead, document, "
+                            "seq, created, props FROM units ORDER BY id").fetchall()
+
+
+def test_reading_in_a_child_process_stores_the_same_rows_and_stays_crash_safe(tmp_path):
+    """Large imports read their files in a second process: the same rows as reading in one; a damaged file
+    adds nothing; an interrupt, or the reader failing, leaves the store as it was and ends the child."""
+    files = [memory(tmp_path / "a.tmx", PAIRS[:4] + PAIRS[:1]),
+             _damaged(tmp_path / "bad.tmx", [("Раз.", "One."), ("Два.", "Two.")]),
+             memory(tmp_path / "b.tsv", PAIRS[3:], src="ru", tgt="en-GB")]
+    sources = [(str(p), functools.partial(iter_memory, p, ReadOptions())) for p in files]
+    with Store.create_or_open(tmp_path / "here.tmdb") as st:
+        here = st.import_units(sources)
+    with Store.create_or_open(tmp_path / "child.tmdb") as st:
+        child = st.import_units(sources, read_in_child=True)
+    assert [r.__dict__ for r in child] == [r.__dict__ for r in here]
+    assert child[1].added == 0 and "bad.tmx" in child[1].error and "line" in child[1].error
+    assert child[0].added == 4 and child[0].duplicates == 1 and child[2].added == 3
+    assert _rows(tmp_path / "child.tmdb") == _rows(tmp_path / "here.tmdb")
+    before = counts(tmp_path / "child.tmdb")
+    more = memory(tmp_path / "c.tmx", [("Новая строка.", "A new line."), ("Ещё одна.", "One more.")])
+
+    def interrupt(name, read):
+        raise KeyboardInterrupt          # Ctrl-C while the child is reading
+
+    with Store.create_or_open(tmp_path / "child.tmdb") as st, pytest.raises(KeyboardInterrupt):
+        st.import_units([(str(more), functools.partial(iter_memory, more, ReadOptions()))], interrupt,
+                        read_in_child=True)
+    failing = ("broken", functools.partial(int, "not a memory"))      # raises ValueError in the child
+    with Store.create_or_open(tmp_path / "child.tmdb") as st, pytest.raises(RuntimeError, match="ValueError"):
+        st.import_units([(str(more), functools.partial(iter_memory, more, ReadOptions())), failing],
+                        read_in_child=True)
+    assert counts(tmp_path / "child.tmdb") == before
+    assert multiprocessing.active_children() == []
+
+
 def test_not_a_store_and_newer_schema_give_one_error_line(tmp_path, cli):
     text = tmp_path / "notes.tmdb"
     text.write_text("just text", encoding="utf-8")
@@ -137,10 +185,27 @@ def test_lookup_exact_then_fuzzy_best_first_with_origin(store):
 
 
 def test_lookup_respects_direction_and_region(store):
-    assert [m.target for m in lookup(store, "Press the power button.", "en", "ru")] == ["Нажмите кнопку питания."]
+    # Stored both ways (en-GB -> ru, and ru -> en): listed once, the unit stored in the asked direction.
+    found = lookup(store, "Press the power button.", "en", "ru")
+    assert [(m.target, m.reversed) for m in found] == [("Нажмите кнопку питания.", False)]
     assert [m.target for m in lookup(store, "Press the power button.", "en-GB", "ru")] == ["Нажмите кнопку питания."]
-    assert lookup(store, "Press the power button.", "en-US", "ru") == []
+    # en-US: not the en-GB unit; the ru -> en one (en, no region) answers, read the other way round.
+    found = lookup(store, "Press the power button.", "en-US", "ru")
+    assert [(m.source, m.target, m.src_lang, m.tgt_lang, m.reversed) for m in found] == [
+        ("Press the power button.", "Нажмите кнопку питания.", "en", "ru", True)]
     assert lookup(store, "Нажмите кнопку питания.", "ru", "de") == []
+
+
+def test_units_stored_the_other_way_answer_exact_and_fuzzy_lookups(store):
+    """A ru -> en memory answers en -> ru lookups: its English targets are searched, read as sources."""
+    exact = lookup(store, "Close the valve  before starting the pump.", "en", "ru")
+    assert [(m.kind, m.quality, m.source, m.target, m.reversed) for m in exact] == [
+        ("exact", 100, PAIRS[2][1], PAIRS[2][0], True)]
+    fuzzy = lookup(store, "Check the thermostat settings before starting the pump.", "en", "ru", min_quality=60)
+    assert fuzzy[0].kind == "fuzzy" and fuzzy[0].target == PAIRS[0][0] and fuzzy[0].reversed
+    assert 60 <= fuzzy[0].quality < 100
+    assert lookup(store, "Check the thermostat settings before starting the pump.", "en", "ru",
+                  min_quality=95) == []
 
 
 def test_concordance_finds_word_forms_with_offsets(store):

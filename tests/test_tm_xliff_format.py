@@ -15,6 +15,7 @@ from conftest import DATA
 from test_tm_pretranslate import xliff_schema
 
 WHEN = datetime(2024, 6, 3, 12, 0, 5, tzinfo=timezone.utc)
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 UNITS = [
     TranslationUnit("Нажмите «Сохранить» & <Enter>.", 'Click "Save" & <Enter>.', "ru", "en", score=0.9312,
                     bead="1-1", document="guide/save.md", seq=1, created=WHEN, props={"start": "00:00:01,000"}),
@@ -129,3 +130,43 @@ def test_inline_codes_of_xliff_1_2_are_kept_as_tmx_tags_on_request(tmp_path):
     source, target = tree.iterfind(".//tuv/seg")
     assert [(c.tag, c.get("i") or c.get("x")) for c in source] == [(c.tag, c.get("i") or c.get("x")) for c in target]
     assert next(read_memory(out).units()).source == "Откройте Мастер и отчёт."
+
+
+def test_tm_convert_low_flags_units_under_the_score_for_review(tmp_path, cli):
+    tmx = tmp_path / "memory.tmx"
+    write_memory(TranslationMemory.from_units(UNITS), tmx)
+    for out in (tmp_path / "review.xlf", tmp_path / "review.xlf2"):
+        done = cli("tm", "convert", tmx, out, "--low", "0.5", "--lang-code", "en=en-US")
+        assert done.returncode == 0, done.stderr
+    tree = etree.parse(str(tmp_path / "review.xlf"))
+    assert xliff_schema().validate(tree)
+    states = [t.get("state") for t in tree.iter("{*}target")]
+    # scores 0.9312, 0.41 and none: only the unit under 0.5 needs review
+    assert states == ["translated", "needs-review-translation", "translated"]
+    assert {t.get(XML_LANG) for t in tree.iter("{*}target")} == {"en-US"}
+    segments = etree.parse(str(tmp_path / "review.xlf2")).iter("{*}segment")
+    assert [s.get("subState") for s in segments] == [None, "tmforge:needs-review", None]
+    assert cli("tm", "convert", tmx, tmp_path / "bad.xlf", "--low", "2").returncode == 2
+
+
+def test_tmx_tags_of_every_kind_become_schema_valid_xliff_1_2_codes(tmp_path):
+    tmx = tmp_path / "tags.tmx"
+    tmx.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en"
+ srclang="ru" datatype="html"/><body>
+<tu><tuv xml:lang="ru"><seg><it pos="begin" x="7">&lt;span&gt;</it>Нажмите <bpt i="1" x="1" type="ulined">&lt;u&gt;</bpt>Пуск<ept i="1">&lt;/u&gt;</ept><ph>&lt;br/&gt;</ph> и <hi>ждите</hi> &amp; смотрите.</seg></tuv>
+<tuv xml:lang="en"><seg><it pos="begin" x="7">&lt;span&gt;</it>Press <bpt i="1" x="1" type="ulined">&lt;u&gt;</bpt>Start<ept i="1">&lt;/u&gt;</ept><ph>&lt;br/&gt;</ph> and <hi>wait</hi> &amp; watch.</seg></tuv></tu>
+</body></tmx>""", encoding="utf-8")
+    out = tmp_path / "tags.xlf"
+    write_memory(read_memory(tmx, inline="keep"), out, inline_markup=True)
+    tree = etree.parse(str(out))
+    assert xliff_schema().validate(tree), xliff_schema().error_log
+    target = next(tree.iter("{*}target"))
+    assert [(etree.QName(c).localname, c.get("ctype")) for c in target] == [
+        ("it", None), ("bpt", "underlined"), ("ept", None), ("ph", None)]
+    assert target.find("{*}it").get("pos") == "open"
+    assert "".join(target.itertext()).endswith(" and wait & watch.")     # hi keeps its text, & is text
+    unit = next(read_memory(out).units())
+    assert unit.target == "Press Start and wait & watch."
+    kept = next(read_memory(out, inline="keep").units()).target
+    assert '<bpt i="1" type="ulined">&lt;u&gt;</bpt>Start' in kept

@@ -37,3 +37,13 @@ def test_russian_targets_and_copies_are_found_and_latin_targets_never_reach_the_
 def test_english_source_checks_latin_targets():
     pairs = [(en, ru) for ru, en in PAIRS[:1]] + [("The parties signed the act.", "The parties signed the act today.")]
     assert untranslated_beads(alignment("en", "ru", pairs)) == [1]
+
+
+def test_german_left_in_a_french_file_is_found_and_french_full_of_german_names_is_not():
+    pairs = [("Der Aufstieg zur Hütte dauert etwa drei Stunden.", "La montée à la cabane dure environ trois heures."),
+             ("Die Nordwand wurde erst im Jahr 1938 durchstiegen.",
+              "Die Nordwand des Berges ist eine der schwierigsten Kletterrouten der Alpen."),
+             ("Vom Gipfel des Tödi sieht man die Bifertenalp und den Grünhorngletscher.",
+              "Du sommet du Tödi, on voit la Bifertenalp et le Grünhorngletscher."),
+             ("Der Gipfel ist erreicht.", "Der Gipfel ist erreicht.")]
+    assert untranslated_beads(alignment("de", "fr", pairs)) == [1, 3]

@@ -55,7 +55,7 @@ DedupeMode = choices("DedupeMode", "exact", "normalized")
 INLINE = typer.Option("strip", "--inline", callback=plain, rich_help_panel=INPUT,
                       help="Inline tags (TMX bpt/ept/ph/it/hi, XLIFF g/x/bpt/ept/ph, XLIFF 2.0 pc/sc/ec/ph): "
                            "strip keeps the text only; keep keeps them as TMX tags and writes them back as "
-                           "tags to TMX and XLIFF 2.0.")
+                           "tags to TMX, XLIFF 1.2 and XLIFF 2.0.")
 LANG_CODE = typer.Option(None, "--lang-code", metavar="CODE", rich_help_panel=OUTPUT,
                          help="Language code to write, as BCP 47: en-GB, or ru=ru-RU (repeatable). "
                               "Default: the codes of the units (ru, en).")
@@ -103,6 +103,10 @@ def convert(
     src_lang: Optional[str] = SRC_LANG, tgt_lang: Optional[str] = TGT_LANG, inline: Inline = INLINE,
     lang_code: Optional[List[str]] = LANG_CODE, props: bool = PROPS, tuids: bool = TUIDS, dates: bool = DATES,
     whitespace: Whitespace = WHITESPACE, include_empty: bool = INCLUDE_EMPTY, force: bool = FORCE,
+    low: Optional[float] = typer.Option(None, "--low", metavar="SCORE", min=0.0, max=1.0, rich_help_panel=OUTPUT,
+                                        help="XLIFF: units scoring below this are flagged for review "
+                                             "(1.2 state needs-review-translation, 2.0 subState "
+                                             "tmforge:needs-review). Default: none flagged."),
 ) -> None:
     """Convert a memory between formats.
 
@@ -113,9 +117,11 @@ def convert(
       tmforge tm convert corpus.moses memory.tmx --src-lang ru --tgt-lang en \\
           --lang-code ru-RU --lang-code en-US
       tmforge tm convert trados.tmx pair.jsonl --src-lang en-US --tgt-lang de-DE
+      tmforge tm convert aligned.tmx review.xlf --low 0.5
     """
-    options = _write_options(lang_code=lang_code, props=props, tuids=tuids, dates=dates, whitespace=whitespace,
-                             include_empty=include_empty, inline=inline)
+    options = replace(_write_options(lang_code=lang_code, props=props, tuids=tuids, dates=dates,
+                                     whitespace=whitespace, include_empty=include_empty, inline=inline),
+                      review_below=low)
     tm = _read(source, src_lang, tgt_lang, inline)
     _write(tm, output, _inputs([source], src_lang, tgt_lang), force, options)
 

@@ -38,7 +38,6 @@ _TAG = r"</?[A-Za-z_][^<>]*>|\{[\w.]*\}|%(?:\d+\$)?[sdif@]"
 _NUMBER = r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?"
 _WORD = r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\w+"
 _TOKEN = re.compile(f"(?P<tag>{_TAG})|(?P<number>{_NUMBER})|(?P<word>{_WORD})|(?P<punct>[^\\w\\s])")
-_SPACE = re.compile(r"\s+")
 
 NUMBER_PLACEHOLDER = "\x00#"   # stands for any number in the word sequence
 FORM_SIMILARITY = 0.75         # character similarity above which two words are forms of one word
@@ -61,7 +60,10 @@ class Tokens:
 
 
 def normalise_space(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    """Runs of whitespace as one space, none at the ends. str.split() and the regex \\s+ both take
+    str.isspace() as whitespace (checked for every code point in tests), so this equals
+    `re.sub(r"\\s+", " ", text).strip()`, on which stored source hashes rest, at a third of the cost."""
+    return " ".join(text.split())
 
 
 def tokenize(text: str) -> Tokens:

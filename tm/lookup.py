@@ -68,12 +68,16 @@ class Match:
     tgt_lang: str
     id: int
     score: float | None = None    # the unit's alignment confidence, when it has one
+    reversed: bool = False        # the unit is stored in the other direction (its target matched the query)
 
     def as_json(self) -> dict:
         return asdict(self)
 
 
-def _match(unit: StoredUnit, quality: int, kind: str) -> Match:
+def _match(unit: StoredUnit, quality: int, kind: str, reverse: bool = False) -> Match:
+    if reverse:      # read in the asked direction: the stored target is the matched side
+        return Match(unit.target, unit.source, quality, kind, unit.origin, unit.tgt_lang, unit.src_lang, unit.id,
+                     unit.score, reversed=True)
     return Match(unit.source, unit.target, quality, kind, unit.origin, unit.src_lang, unit.tgt_lang, unit.id,
                  unit.score)
 
@@ -96,13 +100,13 @@ def query_stems(text: str) -> list[str]:
     return list(dict.fromkeys(stem_prefix(t) for t in (words or terms)))
 
 
-def choose_stems(store: Store, text: str, min_quality: float) -> tuple[list[str], int]:
+def choose_stems(store: Store, text: str, min_quality: float, side: str = "source") -> tuple[list[str], int]:
     """(stems whose posting lists are read, how many of them a match must hold at least)."""
     stems = query_stems(text)
     if not stems:
         return [], 0
     max_missing = int((1 - min_quality / 100) * len(fuzzy.tokenize(text).folded) + 1e-9)
-    by_rarity = sorted((docs, s) for s in stems if (docs := store.prefix_docs(s)))
+    by_rarity = sorted((docs, s) for s in stems if (docs := store.prefix_docs(s, side=side)))
     rarest = by_rarity[:max_missing + 1]
     chosen = [(docs, s) for docs, s in rarest if docs <= COMMON_DOCS] or rarest[:2]
     extra = 0
@@ -114,13 +118,13 @@ def choose_stems(store: Store, text: str, min_quality: float) -> tuple[list[str]
     return [s for _, s in chosen], max(1, len(chosen) - max_missing)
 
 
-def candidate_ids(store: Store, stems: Sequence[str], at_least: int, limit: int) -> list[int]:
+def candidate_ids(store: Store, stems: Sequence[str], at_least: int, limit: int, side: str = "source") -> list[int]:
     """Units holding at least `at_least` of the stems, those holding most first (at most `limit`)."""
     lists = []
     for s in stems:
         # One string per list: reading ids row by row into Python costs several times FTS5's own walk.
         ids = store.conn.execute("SELECT group_concat(rowid) FROM units_fts WHERE units_fts MATCH ?",
-                                 ("{source} : " + fts_string(s) + "*",)).fetchone()[0]
+                                 ("{" + side + "} : " + fts_string(s) + "*",)).fetchone()[0]
         if ids:
             lists.append(np.fromstring(ids, dtype=np.int64, sep=","))
     if not lists:
@@ -165,6 +169,43 @@ def fuzzy_matches(store: Store, text: str, pair_ids: Sequence[int], min_quality:
     return [_match(units[uid], quality, "fuzzy") for quality, uid in scored]
 
 
+def reverse_matches(store: Store, text: str, pair_ids: Sequence[int], min_quality: float = DEFAULT_MIN,
+                    limit: int = 10) -> list[Match]:
+    """Exact and fuzzy matches among the TARGETS of units stored in the other direction (a ru->en unit
+    answers an en->ru query), read in the asked direction. The same candidate search on the target column;
+    the store keeps no target hash, word count or term counts, so exact matches come out of the candidates
+    (a target equal to the query always shares its rarest stems), word counts are checked here, and term
+    rarity is read from the full-text index's own vocabulary (exact, slower for common words)."""
+    if not pair_ids:
+        return []
+    stems, at_least = choose_stems(store, text, min_quality, side="target")
+    ids = candidate_ids(store, stems, at_least, RANKED, side="target")
+    if not ids:
+        return []
+    q_tokens = fuzzy.tokenize(text)
+    lo, hi = fuzzy.length_bounds(len(q_tokens.folded), min_quality)
+    rows = store.conn.execute(
+        f"SELECT id, target FROM units WHERE id IN ({','.join('?' * len(ids))}) "
+        f"AND +pair_id IN ({','.join('?' * len(pair_ids))})", [*ids, *pair_ids]).fetchall()
+    wanted = fuzzy.normalise_space(text)
+    exact = [uid for uid, target in rows if fuzzy.normalise_space(target) == wanted]
+    rows = [(uid, target) for uid, target in rows
+            if uid not in exact and lo <= fuzzy.word_count(target) <= hi]
+    closest = process.extract(text.lower(), [target.lower() for _, target in rows], scorer=fuzz.ratio,
+                              limit=max(SCORED, limit))
+    scored = [(100, uid) for uid in exact]
+    for _, _, k in closest:
+        uid, target = rows[k]
+        quality = fuzzy.match_score(q_tokens, fuzzy.tokenize(target))
+        if quality >= min_quality:
+            scored.append((quality, uid))
+    scored.sort(key=lambda qu: (-qu[0], qu[1]))
+    scored = scored[:limit]
+    units = store.units_by_id([uid for _, uid in scored])
+    return [_match(units[uid], quality, "exact" if quality == 100 else "fuzzy", reverse=True)
+            for quality, uid in scored]
+
+
 def lookup(store: Store, text: str, src: str | None = None, tgt: str | None = None,
            min_quality: float = DEFAULT_MIN, limit: int = 10, semantic=None,
            semantic_min: float = DEFAULT_SEMANTIC_MIN, semantic_limit: int = 5) -> list[Match]:
@@ -175,7 +216,13 @@ def lookup(store: Store, text: str, src: str | None = None, tgt: str | None = No
     pair_ids = store.pair_ids(src, tgt)
     found = exact_matches(store, text, pair_ids)
     found += fuzzy_matches(store, text, pair_ids, min_quality, limit)
-    found.sort(key=lambda m: (-m.quality, m.id))
+    if src is not None and tgt is not None:
+        # Units stored the other way round answer too (a ru->en memory serves en->ru lookups).
+        reverse_ids = [pid for pid in store.pair_ids(tgt, src) if pid not in pair_ids]
+        known = {(m.source, m.target) for m in found}
+        found += [m for m in reverse_matches(store, text, reverse_ids, min_quality, limit)
+                  if (m.source, m.target) not in known]        # a pair stored both ways is listed once
+    found.sort(key=lambda m: (-m.quality, m.reversed, m.id))
     found = found[:limit]
     if semantic is not None and pair_ids:
         seen = {m.id for m in found}

@@ -6,6 +6,8 @@ builds these units by aligning several translations of one source
 (align/multi.py); this module writes them, one tu per unit, source tuv first.
 What a translation's alignment says about it (confidence, bead kind) goes on
 its own tuv as props, since it differs from one language to the next.
+Pipelines get the same units as TSV: a column per language, then each
+translation's score, escaped as the bilingual TSV is (tm/formats/delimited.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Iterable, Mapping
 
 from lxml import etree
 
+from tmforge.atomic import atomic_path
+from tmforge.tm.formats.delimited import tsv_escape
 from tmforge.tm.options import WriteOptions, WriteReport
 from tmforge.tm.tmx import (LONG_SEGMENT, XML_LANG, _add_prop, _lang, _seg, clean_segment, tmx_date,
                             write_tmx_elements)
@@ -102,3 +106,28 @@ def _unit_element(unit: MultilingualUnit, srclang: str, options: WriteOptions,
                 _add_prop(tuv, "bead", variant.bead, report)
         tuv.append(_seg(text, options.inline_markup, report))
     return tu
+
+
+def write_multilingual_tsv(units: Iterable[MultilingualUnit], path: str | Path, languages: list[str], *,
+                           options: WriteOptions | None = None) -> WriteReport:
+    """Write units as TSV, atomically: a header of the language codes (source first) and `score:CODE` for
+    each translation, then one line per unit; a language the unit lacks is an empty field. Units are
+    skipped as write_multilingual_tmx skips them."""
+    options = options or WriteOptions()
+    codes = [_lang(lang, options.lang_codes) for lang in languages]
+    report = WriteReport()
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as out:
+        out.write("\t".join(codes + [f"score:{code}" for code in codes[1:]]) + "\n")
+        for unit in units:
+            texts = {variant.lang: clean_segment(variant.text or "", options.whitespace) for variant in unit.variants()}
+            if not texts[unit.source.lang][0].strip() or not any(
+                    texts[t.lang][0].strip() for t in unit.translations):
+                report.skipped_empty += 1
+                continue
+            report.written += 1
+            report.dropped_chars += sum(dropped for _, dropped in texts.values())
+            scores = {t.lang: t.score for t in unit.translations if texts[t.lang][0].strip()}
+            row = [tsv_escape(texts[lang][0]) if lang in texts else "" for lang in languages]
+            row += ["" if scores.get(lang) is None else f"{scores[lang]:.4f}" for lang in languages[1:]]
+            out.write("\t".join(row) + "\n")
+    return report

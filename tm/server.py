@@ -3,7 +3,8 @@
 tmserver protocol (what Weblate's "tmserver" machine-translation backend and
 amaGama clients call); language codes lower case with underscores (en_gb):
 
-    GET /languages/                      {"sourceLanguages": [...], "targetLanguages": [...]}
+    GET /languages/                      {"sourceLanguages": [...], "targetLanguages": [...]} (every
+                                         language of the store on both: units answer either way round)
     GET /{src}/{tgt}/unit/{quoted text}  [{"source", "target", "quality"}, ...] best first
                                          (exact and fuzzy; ?min=70 &max=10)
 
@@ -162,8 +163,9 @@ def create_app(store_path, *, encoder_factory: Callable | None = None, write_tok
     def languages(request: Request) -> JSONResponse:
         with stores.reader() as store:
             pairs = store.pairs(refresh=True).values()
-        return JSONResponse({"sourceLanguages": sorted({web_code(s) for s, _ in pairs}),
-                             "targetLanguages": sorted({web_code(t) for _, t in pairs})})
+        # Units answer lookups in both directions (tm.lookup), so each side's languages are on both lists.
+        codes = sorted({web_code(tag) for pair in pairs for tag in pair})
+        return JSONResponse({"sourceLanguages": codes, "targetLanguages": codes})
 
     def unit(request: Request) -> JSONResponse:
         src = _lang(request.path_params["src"], "source language")

@@ -26,24 +26,22 @@ adds nothing while the files before it stay.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from tmforge.errors import TmforgeError
-from tmforge.tm.fuzzy import normalise_space, word_count
+from tmforge.tm.import_reader import Batch, ChildReader, read_here, source_key, text_key
 from tmforge.tm.langtags import canonical_tag, primary
-from tmforge.tm.model import TranslationUnit, props_to_json
+from tmforge.tm.model import TranslationUnit
 from tmforge.tm.terms import index_terms
 
 SCHEMA_VERSION = 2           # 2: source_terms (stores of schema 1 gain it on their next import)
 APPLICATION_ID = 0x746D6667   # "tmfg" in the SQLite header: tells a tmforge store from other SQLite files
 STORE_SUFFIX = ".tmdb"
-_BATCH = 5000
 IMPORT_CACHE_KIB = 131072     # page cache while importing: the dedupe index's random inserts stay in memory
 INCREMENTAL_TERMS = 0.05     # below this share of new units, term counts are updated from the new units alone
 
@@ -72,16 +70,6 @@ CREATE VIRTUAL TABLE units_vocab USING fts5vocab (units_fts, 'col');
 CREATE TABLE source_terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE vectors (unit_id INTEGER PRIMARY KEY REFERENCES units(id), vec BLOB NOT NULL);
 """
-
-
-def text_key(*parts: str) -> int:
-    """A signed 64-bit hash (SQLite's INTEGER) of texts joined by NUL."""
-    digest = hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    return int.from_bytes(digest, "little", signed=True)
-
-
-def source_key(source: str) -> int:
-    return text_key(normalise_space(source))
 
 
 @dataclass
@@ -243,16 +231,18 @@ class Store:
     def has_term_counts(self) -> bool:
         return self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'source_terms'").fetchone() is not None
 
-    def prefix_docs(self, prefix: str, cap: int = 10_000) -> int:
-        """Units whose source holds a term starting with `prefix` (an upper bound: forms of one word add up).
+    def prefix_docs(self, prefix: str, cap: int = 10_000, side: str = "source") -> int:
+        """Units whose source (or target) holds a term starting with `prefix` (an upper bound: forms of one
+        word add up).
 
-        Read from source_terms; a store of schema 1 (not imported into since) is asked through fts5vocab,
-        which is exact but slow for common words. Summing stops after `cap` terms (a one-letter prefix).
+        Sources: read from source_terms; a store of schema 1 (not imported into since), and targets, are
+        asked through fts5vocab, which is exact but slow for common words. Summing stops after `cap` terms
+        (a one-letter prefix).
         """
         if self._term_counts is None:
             self._term_counts = self.has_term_counts()
-        table, column, where = (("source_terms", "docs", "") if self._term_counts
-                                else ("units_vocab", "doc", "col = 'source' AND "))
+        table, column, where = (("source_terms", "docs", "") if self._term_counts and side == "source"
+                                else ("units_vocab", "doc", f"col = '{'target' if side == 'target' else 'source'}' AND "))
         row = self.conn.execute(f"SELECT sum({column}) FROM (SELECT {column} FROM {table} WHERE {where}"
                                 f"term >= ? AND term < ? LIMIT {int(cap)})",
                                 (prefix, prefix + "\U0010ffff")).fetchone()
@@ -289,15 +279,28 @@ class Store:
         return cache[key]
 
     def import_units(self, sources: Iterable[tuple[str, Callable[[], Iterable[TranslationUnit]]]],
-                     progress: Callable[[str, int], None] | None = None) -> list[ImportReport]:
+                     progress: Callable[[str, int], None] | None = None,
+                     read_in_child: bool = False) -> list[ImportReport]:
         """Import each (name, units factory) in one transaction, each source a savepoint.
 
         A source whose reading raises TmforgeError adds nothing (rolled back to
         its savepoint); its report carries the error and the others go on. Any
         other exception (a crash, Ctrl-C) rolls the whole import back.
+        `read_in_child`: read the sources in a second process while this one
+        writes (tm.import_reader; for large imports on two or more cores; the factories must pickle).
         """
         if self.readonly:
             raise TmforgeError(f"store {self.path} is open read-only")
+        sources = list(sources)
+        reader = ChildReader(sources) if read_in_child else None
+        try:
+            return self._import_all(reader if reader is not None else read_here(sources), progress)
+        finally:
+            if reader is not None:
+                reader.close()
+
+    def _import_all(self, readers: Iterable[tuple[str, Iterator[Batch]]],
+                    progress: Callable[[str, int], None] | None) -> list[ImportReport]:
         reports = []
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
@@ -309,19 +312,16 @@ class Store:
             if build_exact_index:
                 conn.execute("DROP INDEX IF EXISTS units_exact")
             conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-            for name, factory in sources:
+            for name, batches in readers:
                 conn.execute("SAVEPOINT one_file")
                 report = ImportReport(name)
                 try:
-                    self._import_one(name, factory(), report, progress)
+                    self._import_one(name, batches, report, progress)
                 except TmforgeError as exc:
-                    conn.execute("ROLLBACK TO one_file")
+                    conn.execute("ROLLBACK TO one_file")     # the file's rows and their index entries
                     report = ImportReport(name, error=str(exc))
                 conn.execute("RELEASE one_file")
                 reports.append(report)
-            # Full-text index the new rows in one statement (faster than a trigger per row).
-            conn.execute("INSERT INTO units_fts (rowid, source, target) "
-                         "SELECT id, source, target FROM units WHERE id >= ?", (first_new,))
             if build_exact_index:
                 conn.execute("CREATE INDEX units_exact ON units (src_key)")
             self._count_terms(first_new, sum(r.added for r in reports))
@@ -358,49 +358,49 @@ class Store:
         conn.execute("DELETE FROM source_terms")
         conn.execute("INSERT INTO source_terms SELECT term, doc FROM units_vocab WHERE col = 'source'")
 
-    def _import_one(self, name: str, units: Iterable[TranslationUnit], report: ImportReport,
+    def _import_one(self, name: str, batches: Iterator[Batch], report: ImportReport,
                     progress: Callable[[str, int], None] | None) -> None:
         conn = self.conn
         import_id = conn.execute("INSERT INTO imports (path, imported) VALUES (?, ?)", (name, _now())).lastrowid
         pair_cache: dict = {}
         pair_of_tags: dict = {}          # tags as the file writes them -> pair id (canonical_tag once per file)
-        batch: list[tuple] = []
-        for unit in units:
-            report.read += 1
-            if not unit.source.strip() or not unit.target.strip():
-                report.skipped_empty += 1
-                continue
-            pid = pair_of_tags.get((unit.src_lang, unit.tgt_lang))
-            if pid is None:
-                if not unit.src_lang or not unit.tgt_lang:
-                    raise TmforgeError(f"{name}: unit {report.read} has no language; pass --src-lang and --tgt-lang")
-                pid = pair_of_tags[unit.src_lang, unit.tgt_lang] = self._pair_id(
-                    canonical_tag(unit.src_lang), canonical_tag(unit.tgt_lang), pair_cache)
-            created = unit.created.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if unit.created else None
-            batch.append((pid, unit.source, unit.target, text_key(unit.source, unit.target),
-                          source_key(unit.source), word_count(unit.source), unit.score, unit.bead,
-                          unit.document, unit.seq, created, props_to_json(unit.props), import_id))
-            if len(batch) >= _BATCH:
-                report.added += self._insert(batch)
-                batch.clear()
-                if progress:
-                    progress(name, report.read)
-        report.added += self._insert(batch)
-        if progress:
-            progress(name, report.read)
+        tail = (import_id,)
+        for batch in batches:
+            rows = []
+            for row in batch.rows:
+                pid = pair_of_tags.get((row[0], row[1]))
+                if pid is None:
+                    pid = pair_of_tags[row[0], row[1]] = self._pair_id(
+                        canonical_tag(row[0]), canonical_tag(row[1]), pair_cache)
+                rows.append((pid,) + row[2:] + tail)
+            report.added += self._insert(rows)
+            report.read, report.skipped_empty = batch.read, batch.skipped_empty
+            if progress:
+                progress(name, report.read)
         report.duplicates = report.read - report.skipped_empty - report.added
         conn.execute("UPDATE imports SET added = ?, duplicates = ? WHERE id = ?",
                      (report.added, report.duplicates, import_id))
 
     def _insert(self, rows: list[tuple]) -> int:
-        """Insert rows, skipping duplicates; the number inserted."""
+        """Insert rows, skipping duplicates, and full-text index them; the number inserted.
+
+        Indexing batch by batch (not in one statement after the last file) lets the full-text index grow
+        while a reader process parses the next batch (tm.import_reader): FTS5 keeps its pending terms in
+        memory across the batches of a transaction, so the total work is the same.
+        """
         if not rows:
             return 0
-        before = self.conn.total_changes
-        self.conn.executemany(
+        conn = self.conn
+        first = (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) + 1
+        before = conn.total_changes
+        conn.executemany(
                 "INSERT OR IGNORE INTO units (pair_id, source, target, unit_key, src_key, n_words, score, bead, "
                 "document, seq, created, props, import_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-        return self.conn.total_changes - before
+        added = conn.total_changes - before
+        if added:
+            conn.execute("INSERT INTO units_fts (rowid, source, target) "
+                         "SELECT id, source, target FROM units WHERE id >= ?", (first,))
+        return added
 
     def add_units(self, units: Sequence[TranslationUnit], origin: str) -> ImportReport:
         """Add units (the server's write API) in one transaction; duplicates are skipped."""

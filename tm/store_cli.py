@@ -8,6 +8,7 @@ lookup and the document segmenter for pretranslation.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
@@ -55,8 +56,8 @@ def _memory_sources(paths: list[Path], src_lang: Optional[str], tgt_lang: Option
         for opened in input_paths(path, options):
             if not opened.is_file():
                 raise TmforgeError(f"file not found: {opened}")
-        # Streamed: a large TMX never sits in memory whole.
-        sources.append((str(path), lambda p=path: iter_memory(p, options)))
+        # Streamed: a large TMX never sits in memory whole. A partial pickles (read in a child process).
+        sources.append((str(path), functools.partial(iter_memory, path, options)))
     return sources
 
 
@@ -81,14 +82,18 @@ def import_command(
 
       tmforge tm import memory.tmdb a.tmx b.tsv c.jsonl
     """
+    from tmforge.threads import usable_cores
+    from tmforge.tm.import_reader import LARGE_INPUT_BYTES
     from tmforge.tm.store import Store
 
     sources = _memory_sources(memories, src_lang, tgt_lang)
     started = time.perf_counter()
     bar = _progress_bar(quiet or as_json)
+    # With two cores, large inputs are read in a second process while this one writes the store.
+    in_child = usable_cores() >= 2 and sum(p.stat().st_size for p in memories if p.is_file()) >= LARGE_INPUT_BYTES
     with Store.create_or_open(store) as st:
         if bar is None:
-            reports = st.import_units(sources)
+            reports = st.import_units(sources, read_in_child=in_child)
         else:
             with bar:
                 tasks = {}
@@ -98,7 +103,7 @@ def import_command(
                         tasks[name] = bar.add_task(Path(name).name, total=None)
                     bar.update(tasks[name], completed=read)
 
-                reports = st.import_units(sources, progress)
+                reports = st.import_units(sources, progress, read_in_child=in_child)
         total = st.count()
     elapsed = time.perf_counter() - started
     failed = [r for r in reports if r.error]

@@ -36,6 +36,10 @@ _INLINE = [
 ]
 _IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()]*\)")
 _EMPTY_LINK = re.compile(r"\[\s*\]\([^()]*\)")  # what a linked image leaves: [](target)
+# Raw HTML blocks in Markdown (a table written as <table>, a <div> of notes): each cell, row,
+# heading, list item or block is a paragraph of its own, as the HTML reader makes it.
+_HTML_BLOCK_TAG = re.compile(r"</?(?:table|thead|tbody|tfoot|tr|td|th|caption|p|div|li|ul|ol|dl|dt|dd|h[1-6]"
+                             r"|blockquote|pre|section|details|summary)\b[^<>\n]*>", re.I)
 _BREAK_TAG = re.compile(r"<(br|p|/p|div|/div|li|/li)\b[^<>\n]*>", re.I)  # tags that separate words
 _LINK = re.compile(r"\[([^\[\]]+)\]\(([^()]*)\)")
 _REFERENCE_LINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
@@ -322,7 +326,11 @@ def markdown_blocks(text: str, comments: bool = False) -> list[str]:
             joined = " ".join(current)
             # A paragraph over the limit is refused after reading (Reader.document) whatever its
             # markup: passed on as it is, it costs no inline work first.
-            blocks.append(joined if len(joined) > MAX_PARAGRAPH else _markdown_inline(joined))
+            if len(joined) > MAX_PARAGRAPH:
+                blocks.append(joined)
+            else:
+                pieces = (_markdown_inline(piece) for piece in _HTML_BLOCK_TAG.split(joined))
+                blocks.extend(piece for piece in pieces if piece.strip())
             current.clear()
 
     def unquoted(line: str) -> str:
