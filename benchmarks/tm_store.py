@@ -6,7 +6,9 @@ memory, about 6,000 pairs), repeated and varied: every base pair once, then
 units joining two or three random base pairs (both sides in the same order,
 as a 2-1 or 3-1 bead of an aligner would), and 3 % exact repeats that the
 import must skip. The store is built by the real command, `tmforge tm import`,
-in a child process whose peak RSS comes from os.wait4.
+in a child process: its CPU time (the reader process it starts included) and
+peak RSS come from os.wait4 (the largest single process), the peak of all its
+processes' RSS together and the reader's CPU time from sampling /proc.
 
 Lookup queries are built from stored sources: exact ones (a stored source
 as it is), fuzzy ones (a stored source with one word dropped and a number or
