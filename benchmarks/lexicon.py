@@ -1,4 +1,6 @@
-"""Evidence beyond one cosine per bead: the learned lexicon and the repair pass, each alone and together.
+"""Evidence beyond one cosine per bead, each alone and together: the learned lexicon, the repair pass, the
+merge check, the k-nearest-neighbour margin (in the search and in the repair), skips decided per sentence,
+and the reference-blended centring.
 
 Text+Berg is split in two halves, files 001-004 (A) and 005-007 (B). Every
 knob of a variant is chosen on one half (best strict F1 over a small grid)
@@ -213,7 +215,8 @@ def main() -> None:
             "benchmarks/speed.py, span embeddings cached (the machine is shared: compare the columns of one "
             "row, not rows or runs):\n\n" + cost)
     if not args.no_write:
-        write_section("lexicon", "Evidence beyond one cosine: learned lexicon and repair pass", body)
+        write_section("lexicon", "Evidence beyond one cosine: lexicon, repair, merge check, margins, per-sentence skips",
+                      body)
 
 
 if __name__ == "__main__":
