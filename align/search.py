@@ -84,7 +84,7 @@ class SearchParams:
     # bead's centred cosine by more than attach_margin plus the reference's share of the centring to the
     # power attach_short_power (a short document needs clearer evidence; runs stay contiguous).
     attach: bool = True
-    attach_margin: float = 0.02
+    attach_margin: float = 0.0
     attach_short_power: float = 3.0
     # Margin in the search: a bead's cosine less knn_weight times the mean, over its sentences, of each
     # sentence's mean cosine with its knn nearest sentences on the other side; 0 leaves it out.
