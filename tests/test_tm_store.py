@@ -144,6 +144,26 @@ def test_reading_in_a_child_process_stores_the_same_rows_and_stays_crash_safe(tm
     assert multiprocessing.active_children() == []
 
 
+def test_a_file_the_writer_rejects_half_way_does_not_spill_into_the_next(tmp_path, monkeypatch):
+    """The writer refuses a file at its first batch (a language tag that is no tag) while the reader process
+    has sent more of it: those batches are dropped, and the next file gets exactly its own rows."""
+    from tmforge.tm import import_reader
+
+    monkeypatch.setattr(import_reader, "BATCH", 2)         # handed to the reader process: several batches
+    bad = memory(tmp_path / "bad.tmx", PAIRS[:5], src="ru", tgt="en")
+    bad.write_text(bad.read_text(encoding="utf-8").replace('xml:lang="en"', 'xml:lang="12!!"', 1),
+                   encoding="utf-8")
+    good = memory(tmp_path / "good.tmx", [("Новая строка.", "A new line."), ("Ещё одна.", "One more.")])
+    sources = [(str(p), functools.partial(iter_memory, p, ReadOptions())) for p in (bad, good)]
+    with Store.create_or_open(tmp_path / "here.tmdb") as st:
+        here = st.import_units(sources)
+    with Store.create_or_open(tmp_path / "child.tmdb") as st:
+        child = st.import_units(sources, read_in_child=True)
+    assert "12!!" in child[0].error and child[1].added == 2 and child[1].error is None
+    assert [r.__dict__ for r in child] == [r.__dict__ for r in here]
+    assert _rows(tmp_path / "child.tmdb") == _rows(tmp_path / "here.tmdb")
+
+
 def test_not_a_store_and_newer_schema_give_one_error_line(tmp_path, cli):
     text = tmp_path / "notes.tmdb"
     text.write_text("just text", encoding="utf-8")

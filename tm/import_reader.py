@@ -68,8 +68,9 @@ class Batch:
     skipped_empty: int      # of those, units with an empty side (not stored)
 
 
-def batches(name: str, units: Iterable[TranslationUnit]) -> Iterator[Batch]:
+def batches(name: str, units: Iterable[TranslationUnit], size: int | None = None) -> Iterator[Batch]:
     """The units of one source as batches of rows; the last batch (perhaps empty) has the final counts."""
+    size = size or BATCH
     read = skipped = 0
     rows: list[tuple] = []
     for unit in units:
@@ -84,7 +85,7 @@ def batches(name: str, units: Iterable[TranslationUnit]) -> Iterator[Batch]:
         rows.append((unit.src_lang, unit.tgt_lang, source, target, text_key(source, target), source_key(source),
                      word_count(source), unit.score, unit.bead, unit.document, unit.seq, created,
                      props_to_json(unit.props)))
-        if len(rows) >= BATCH:
+        if len(rows) >= size:
             yield Batch(rows, read, skipped)
             rows = []
     yield Batch(rows, read, skipped)
@@ -104,12 +105,13 @@ class ChildReader:
 
     def __init__(self, sources: Sequence[Source]):
         self.names = [name for name, _ in sources]
+        self._unfinished = False
         from tmforge.tm.formats import registry
 
         format_modules = sorted({type(f).__module__ for f in registry.formats(beads=True)})
         context = multiprocessing.get_context("spawn")
         self._queue = context.Queue(QUEUE_BATCHES)
-        self._process = context.Process(target=_child_main, args=(list(sources), format_modules, self._queue),
+        self._process = context.Process(target=_child_main, args=(list(sources), format_modules, BATCH, self._queue),
                                         daemon=True, name="tmforge-import-reader")
         self._process.start()
 
@@ -128,19 +130,33 @@ class ChildReader:
 
     def __iter__(self) -> Iterator[tuple[str, Iterator[Batch]]]:
         for name in self.names:
+            self._unfinished = True
             yield name, self._batches(name)
+            # The writer may give a source up half way (an error of its own, such as a bad language tag):
+            # the rest of that source's batches must not be taken for the next source's.
+            while self._unfinished:
+                try:
+                    self._message(name)
+                except TmforgeError:      # that source has failed already
+                    pass
 
     def _batches(self, name: str) -> Iterator[Batch]:
-        while True:
-            kind, payload = self._take()
-            if kind == "batch":
-                yield payload
-            elif kind == "end":
-                return
-            elif kind == "error":
-                raise TmforgeError(payload)
-            else:
-                raise RuntimeError(f"reading {name} failed in the import's reader process:\n{payload}")
+        while self._unfinished:
+            batch = self._message(name)
+            if batch is not None:
+                yield batch
+
+    def _message(self, name: str) -> Batch | None:
+        """The next message of the source being read: a batch, or None at its end; raises its error."""
+        kind, payload = self._take()
+        if kind == "batch":
+            return payload
+        self._unfinished = False
+        if kind == "error":
+            raise TmforgeError(payload)
+        if kind != "end":
+            raise RuntimeError(f"reading {name} failed in the import's reader process:\n{payload}")
+        return None
 
     def _take(self) -> tuple[str, object]:
         while True:
@@ -152,13 +168,13 @@ class ChildReader:
                                        f"(exit code {self._process.exitcode})") from None
 
 
-def _child_main(sources: Sequence[Source], format_modules: Sequence[str], out) -> None:
+def _child_main(sources: Sequence[Source], format_modules: Sequence[str], size: int, out) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the parent's to handle
     for module in format_modules:                    # formats registered at run time register again here
         importlib.import_module(module)
     for name, factory in sources:
         try:
-            for batch in batches(name, factory()):
+            for batch in batches(name, factory(), size):
                 out.put(("batch", batch))
             out.put(("end", None))
         except TmforgeError as exc:
