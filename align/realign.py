@@ -16,8 +16,8 @@ import numpy as np
 from tmforge.align.beads import Bead
 from tmforge.align.cuetime import Combined, TimeScorer, fit_clock, mapped
 from tmforge.align.lexicon import Lexicon, LexicalScorer
-from tmforge.align.repair import cross_repair
-from tmforge.align.search import SearchParams, centered, centres, confidence, search
+from tmforge.align.repair import attach_skips, cross_repair
+from tmforge.align.search import SearchParams, centered, centres, confidence, reference_share, search
 
 
 def confident_pairs(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],
@@ -50,7 +50,7 @@ def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str
         first = search(src_spans, tgt_spans, *lengths, params, src_paragraphs, tgt_paragraphs, on_step=on_step,
                        references=references)
     timing = _timing(first, times, params) if src and tgt else None
-    if not (params.lex_weight or params.cross_margin or timing) or not src or not tgt:
+    if not (params.lex_weight or params.cross_margin or params.attach or timing) or not src or not tgt:
         return first
     beads, scorer = first, None
     if params.lex_weight:
@@ -78,6 +78,19 @@ def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str
             return cos + (scorer.pair_gain(i, j) if scorer is not None else 0.0)
 
         beads = cross_repair(beads, pair_score, confidence, params.cross_margin, params.skip, params.cross_window)
+    if params.attach:
+        src_centre, tgt_centre = centres(src_spans, tgt_spans, params, references)
+        xs, ys = centered(src_spans, src_centre), centered(tgt_spans, tgt_centre)
+
+        def pair_cosine(s: tuple[int, ...], t: tuple[int, ...]) -> float | None:
+            if len(s) > xs.shape[0] or len(t) > ys.shape[0]:
+                return None
+            return float(xs[len(s) - 1, s[0]] @ ys[len(t) - 1, t[0]])
+
+        # in a short document, as in the search's merge check, a joined sentence must add clearer evidence
+        share = reference_share(len(src), len(tgt), params.centre_prior)
+        margin = params.attach_margin + share ** params.attach_short_power
+        beads = attach_skips(beads, pair_cosine, confidence, margin)
     return beads
 
 

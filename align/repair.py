@@ -92,3 +92,62 @@ def _mutual_best(i: int, j: int, score: float, pair_score: PairScore, n_src: int
     is_ = np.arange(max(0, i - window), min(n_src, i + window + 1))
     return bool(pair_score(np.full(js.size, i), js).max() <= score + 1e-9
                 and pair_score(is_, np.full(is_.size, j)).max() <= score + 1e-9)
+
+
+def attach_skips(beads: list[Bead], pair_cosine: Callable[[tuple[int, ...], tuple[int, ...]], float | None],
+                 confidence: Confidence, margin: float) -> list[Bead]:
+    """A sentence left out next to a bead joins it when the bead's cosine rises by more than `margin`.
+
+    The search weighs a merge against leaving the sentence out with fixed values; here the evidence is the
+    cosine itself: a heading or a fragment the gold keeps with its neighbour raises the bead's match, an
+    unrelated line lowers it. Only contiguous runs result (the path stays monotone where it was);
+    `pair_cosine(src, tgt)` is None for a bead too long to score.
+    """
+    out: list[Bead] = []
+    carry: Bead | None = None
+    for k, bead in enumerate(beads):
+        if carry is not None:   # a left-out sentence chose this bead
+            bead = _joined(bead, carry, pair_cosine, confidence) or bead
+            carry = None
+        if bead.src and bead.tgt:
+            out.append(bead)
+            continue
+        base_left = out[-1] if out and out[-1].src and out[-1].tgt else None
+        right = beads[k + 1] if k + 1 < len(beads) and beads[k + 1].src and beads[k + 1].tgt else None
+        gains = [(_gain(x, bead, pair_cosine), side) for x, side in ((base_left, "left"), (right, "right"))
+                 if x is not None]
+        gains = [(g, side) for g, side in gains if g is not None and g > margin]
+        if not gains:
+            out.append(bead)
+            continue
+        side = max(gains)[1]
+        if side == "left":
+            out[-1] = _joined(out[-1], bead, pair_cosine, confidence)
+        else:
+            carry = bead
+    return out
+
+
+def _contiguous(idx: tuple[int, ...]) -> bool:
+    return not idx or idx[-1] - idx[0] == len(idx) - 1
+
+
+def _union(x: Bead, skip: Bead) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    src, tgt = tuple(sorted(x.src + skip.src)), tuple(sorted(x.tgt + skip.tgt))
+    return (src, tgt) if _contiguous(src) and _contiguous(tgt) else None
+
+
+def _gain(x: Bead, skip: Bead, pair_cosine) -> float | None:
+    union = _union(x, skip)
+    if union is None:
+        return None
+    joined, alone = pair_cosine(*union), pair_cosine(x.src, x.tgt)
+    return None if joined is None or alone is None else joined - alone
+
+
+def _joined(x: Bead, skip: Bead, pair_cosine, confidence: Confidence) -> Bead | None:
+    union = _union(x, skip)
+    if union is None:
+        return None
+    cos = pair_cosine(*union)
+    return Bead(*union, None if cos is None else confidence(cos))

@@ -80,6 +80,12 @@ class SearchParams:
     # The repair's pair score less the mean cosine of each sentence with its cross_knn nearest sentences on
     # the other side (the margin of bitext mining); 0: the centred cosine alone.
     cross_knn: int = 0
+    # Attach pass (align/repair.py): a sentence left out joins the neighbouring bead when that raises the
+    # bead's centred cosine by more than attach_margin plus the reference's share of the centring to the
+    # power attach_short_power (a short document needs clearer evidence; runs stay contiguous).
+    attach: bool = True
+    attach_margin: float = 0.0
+    attach_short_power: float = 3.0
     # Margin in the search: a bead's cosine less knn_weight times the mean, over its sentences, of each
     # sentence's mean cosine with its knn nearest sentences on the other side; 0 leaves it out.
     knn_weight: float = 0.0

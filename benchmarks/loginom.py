@@ -22,6 +22,7 @@ Before/after: run the script on the old code with --json-out FILE (no BENCHMARKS
 change there), then on the new code with --add-rows FILE: the old row joins the units table.
 
 Usage: python benchmarks/loginom.py [--default-only] [--label TEXT] [--json-out FILE] [--add-rows FILE] [--no-write]
+                                    [--code-comments]
 """
 
 from __future__ import annotations
@@ -66,14 +67,15 @@ REFUSED: list[str] = []  # pages tmforge refuses to align (an "English" page wit
 LEFT_OUT = {"untranslated": 0, "no text": 0}  # units a memory does not get, by default (default setting)
 
 
-def units_of(params: SearchParams, encoder) -> list[tuple[str, str]]:
+def units_of(params: SearchParams, encoder, reading=None) -> list[tuple[str, str]]:
     out = []
     REFUSED.clear()
     LEFT_OUT.update({"untranslated": 0, "no text": 0})
     for rel in (DATA / "pairs.list").read_text(encoding="utf-8").split():
         try:
             alignment = align_files(DATA / "ru" / rel, DATA / "en" / rel, src_lang="ru", tgt_lang="en",
-                                    encoder=encoder, params=params, length_check=False, force_pair=True)
+                                    encoder=encoder, params=params, length_check=False, force_pair=True,
+                                    reading=reading)
         except TmforgeError:
             REFUSED.append(rel)
             continue
@@ -174,6 +176,8 @@ def main() -> None:
     parser.add_argument("--label", default="this checkout", help="names the code measured in the units table")
     parser.add_argument("--json-out", type=Path, help="also write the units row (JSON) to this file")
     parser.add_argument("--add-rows", type=Path, help="units rows (JSON) of earlier runs to show first")
+    parser.add_argument("--code-comments", action="store_true",
+                        help="read comments in fenced code as `tmforge align --code-comments` does")
     args = parser.parse_args()
     with open(DATA / "tm.tsv", encoding="utf-8", newline="") as f:
         memory = [(norm(r["ru"]), norm(r["en"])) for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -188,7 +192,11 @@ def main() -> None:
     rows, quality = [], None
     for label, params in settings.items():
         start = time.perf_counter()
-        units = units_of(params, encoder)
+        reading = None
+        if args.code_comments:
+            from tmforge.align.readers import ReadingOptions
+            reading = ReadingOptions(code_comments=True)
+        units = units_of(params, encoder, reading)
         found, kept = coverage(units, memory)
         rows.append([label, len(units), kept, found, found / max(kept, 1), f"{time.perf_counter() - start:.0f}"])
         print(rows[-1], flush=True)

@@ -146,3 +146,31 @@ def test_repair_with_the_knn_margin_still_pairs_a_moved_sentence():
         keys = {(b.src, b.tgt) for b in align_passes(*spans, src, tgt, SearchParams(cross_margin=margin,
                                                                                      cross_knn=knn))}
         assert (moved in keys) == bool(margin)          # the repair, not the search, pairs it
+
+
+def test_attach_joins_a_left_out_sentence_only_when_the_bead_matches_better():
+    from tmforge.align.repair import attach_skips
+
+    beads = [Bead((0,), (0,)), Bead((1,), ()), Bead((2,), (1,)), Bead((), (2,)), Bead((3,), (3,))]
+    table = {((0,), (0,)): 0.5, ((0, 1), (0,)): 0.6, ((1, 2), (1,)): 0.3, ((2,), (1,)): 0.55,
+             ((2,), (1, 2)): 0.5, ((3,), (3,)): 0.7, ((3,), (2, 3)): 0.75}
+
+    def cosine(s, t):
+        return table.get((s, t))
+
+    got = [(b.src, b.tgt) for b in attach_skips(beads, cosine, lambda c: c, 0.02)]
+    # source 1 joins its left bead (+0.1, the right one loses); target 2 joins the right bead (+0.05)
+    assert got == [((0, 1), (0,)), ((2,), (1,)), ((3,), (2, 3))]
+    assert [(b.src, b.tgt) for b in attach_skips(beads, cosine, lambda c: c, 0.2)] == \
+        [(b.src, b.tgt) for b in beads]                      # nothing clears a high margin
+
+
+def test_attach_keeps_runs_contiguous_after_a_crossing():
+    from tmforge.align.repair import attach_skips
+
+    beads = [Bead((0,), (2,)), Bead((1,), ()), Bead((2,), (0,))]     # crossed by the repair pass
+    got = attach_skips(beads, lambda s, t: 1.0 if s == (0, 1) else 0.0, lambda c: c, 0.0)
+    assert [(b.src, b.tgt) for b in got] == [((0, 1), (2,)), ((2,), (0,))]
+    beads = [Bead((3,), (2,)), Bead((), (0,)), Bead((1,), (5,))]
+    got = attach_skips(beads, lambda s, t: 1.0 if len(t) > 1 else 0.0, lambda c: c, 0.0)
+    assert [(b.src, b.tgt) for b in got] == [(b.src, b.tgt) for b in beads]   # (0, 2) or (0, 5): no run

@@ -152,3 +152,13 @@ def test_dedupe_reports_sources_with_several_targets():
     assert [(c.source, c.targets) for c in result.conflicts] == [("Да.", ("Yes.", "Sure."))]
     assert [(c.source, c.targets) for c in dedupe(tm(unit("Да.", "Yes."), unit("да", "yes"), unit("ДА!", "Yes!")),
                                                    "normalized").conflicts] == []
+
+
+def test_the_no_text_filter_removes_units_with_a_side_without_a_letter():
+    # What align leaves out by default (issue 17), for memories made elsewhere: table cells of
+    # numbers and signs, a sign paired with a word.
+    memory = tm(unit("8080", "8080"), unit("+", "+"), unit("Да", "+"), unit("– 0,5 %", "-0.5%"),
+                unit("Порт 8080", "Port 8080"), unit("Ёж", "ß"))
+    result = filter_memory(memory, FilterOptions(no_text=True))
+    assert result.removed == {"empty": 0, "no-text": 4}
+    assert pairs(result.memory) == [("Порт 8080", "Port 8080"), ("Ёж", "ß")]

@@ -236,6 +236,9 @@ def filter_command(
     numbers: bool = typer.Option(False, "--numbers", rich_help_panel=FILTERS,
                                  help="Remove units whose numbers differ between source and target "
                                       "(1,000 = 1 000; 2.5 = 2,5)."),
+    no_text: bool = typer.Option(False, "--no-text", rich_help_panel=FILTERS,
+                                 help="Remove units with a side without a letter (numbers, bullets, table "
+                                      "signs), as align leaves them out."),
     keep_empty: bool = typer.Option(False, "--keep-empty", rich_help_panel=FILTERS,
                                     help="Keep units with an empty side (removed by default)."),
     src_lang: Optional[str] = SRC_LANG, tgt_lang: Optional[str] = TGT_LANG, inline: Inline = INLINE,
@@ -253,7 +256,7 @@ def filter_command(
     """
     options = ops.FilterOptions(min_score=min_score, max_ratio=max_ratio, ratio_min_chars=ratio_min_chars,
                                 same=same, untranslated=untranslated, numbers=numbers, empty=not keep_empty,
-                                max_length=max_length)
+                                max_length=max_length, no_text=no_text)
     write = _write_options(lang_code=lang_code, props=props, tuids=tuids, dates=dates, whitespace=whitespace,
                            include_empty=keep_empty, inline=inline)
     services = ctx.find_object(Services)

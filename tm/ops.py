@@ -124,13 +124,15 @@ class FilterOptions:
     same: bool = False                    # source equals target (ignoring case and outer whitespace)
     untranslated: bool = False            # target is in the source language
     numbers: bool = False                 # numbers differ between source and target
+    no_text: bool = False                 # a side without a letter (numbers, signs): nothing to translate
     empty: bool = True                    # a side is empty or whitespace only
     max_length: int | None = None         # a side longer than this many characters
 
     def active(self) -> list[str]:
         on = {"empty": self.empty, "too-long": self.max_length is not None,
               "min-score": self.min_score is not None, "length-ratio": self.max_ratio is not None,
-              "same": self.same, "numbers": self.numbers, "untranslated": self.untranslated}
+              "same": self.same, "numbers": self.numbers, "untranslated": self.untranslated,
+              "no-text": self.no_text}
         return [name for name, enabled in on.items() if enabled]
 
 
@@ -186,6 +188,9 @@ def filter_memory(tm: TranslationMemory, options: FilterOptions,
         "same": lambda f: f.select(pl.col("source").str.strip_chars().str.to_lowercase()
                                    == pl.col("target").str.strip_chars().str.to_lowercase()).to_series(),
         "numbers": _numbers_differ,
+        # As align leaves such units out (align/notext.py): \p{L} is any letter, as str.isalpha.
+        "no-text": lambda f: f.select(~pl.col("source").fill_null("").str.contains(r"\p{L}")
+                                      | ~pl.col("target").fill_null("").str.contains(r"\p{L}")).to_series(),
         "untranslated": lambda f: _untranslated(f, detect),
     }
     removed: dict[str, int] = {}
