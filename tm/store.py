@@ -42,7 +42,7 @@ from tmforge.tm.terms import index_terms
 SCHEMA_VERSION = 2           # 2: source_terms (stores of schema 1 gain it on their next import)
 APPLICATION_ID = 0x746D6667   # "tmfg" in the SQLite header: tells a tmforge store from other SQLite files
 STORE_SUFFIX = ".tmdb"
-IMPORT_CACHE_KIB = 131072     # page cache while importing: the dedupe index's random inserts stay in memory
+IMPORT_CACHE_KIB = 65536      # page cache while importing: the dedupe index's random inserts stay in memory
 INCREMENTAL_TERMS = 0.05     # below this share of new units, term counts are updated from the new units alone
 
 _SCHEMA = """
