@@ -155,18 +155,26 @@ def fuzzy_matches(store: Store, text: str, pair_ids: Sequence[int], min_quality:
     key, wanted = source_key(text), fuzzy.normalise_space(text)
     rows = [(uid, source) for uid, source, src_key in rows
             if src_key != key or fuzzy.normalise_space(source) != wanted]
-    closest = process.extract(text.lower(), [source.lower() for _, source in rows], scorer=fuzz.ratio,
+    scored = _ranked(text, q_tokens, rows, min_quality, limit)
+    units = store.units_by_id([uid for _, uid in scored])
+    return [_match(units[uid], quality, "fuzzy") for quality, uid in scored]
+
+
+def _ranked(text: str, q_tokens, rows: list[tuple[int, str]], min_quality: float,
+            limit: int) -> list[tuple[float, int]]:
+    """(quality, id) of the candidate rows (id, text) at `min_quality` or above, best first, at most `limit`:
+    rapidfuzz picks the closest by characters (C), the CAT formula scores those (none is identical to the
+    query: exact matches were taken out, so tokens suffice)."""
+    closest = process.extract(text.lower(), [candidate.lower() for _, candidate in rows], scorer=fuzz.ratio,
                               limit=max(SCORED, limit))
     scored = []
     for _, _, k in closest:
-        uid, source = rows[k]
-        quality = fuzzy.match_score(q_tokens, fuzzy.tokenize(source))     # not identical: tokens suffice
+        uid, candidate = rows[k]
+        quality = fuzzy.match_score(q_tokens, fuzzy.tokenize(candidate))
         if quality >= min_quality:
             scored.append((quality, uid))
     scored.sort(key=lambda qu: (-qu[0], qu[1]))
-    scored = scored[:limit]
-    units = store.units_by_id([uid for _, uid in scored])
-    return [_match(units[uid], quality, "fuzzy") for quality, uid in scored]
+    return scored[:limit]
 
 
 def reverse_matches(store: Store, text: str, pair_ids: Sequence[int], min_quality: float = DEFAULT_MIN,
@@ -191,16 +199,8 @@ def reverse_matches(store: Store, text: str, pair_ids: Sequence[int], min_qualit
     exact = [uid for uid, target in rows if fuzzy.normalise_space(target) == wanted]
     rows = [(uid, target) for uid, target in rows
             if uid not in exact and lo <= fuzzy.word_count(target) <= hi]
-    closest = process.extract(text.lower(), [target.lower() for _, target in rows], scorer=fuzz.ratio,
-                              limit=max(SCORED, limit))
-    scored = [(100, uid) for uid in exact]
-    for _, _, k in closest:
-        uid, target = rows[k]
-        quality = fuzzy.match_score(q_tokens, fuzzy.tokenize(target))
-        if quality >= min_quality:
-            scored.append((quality, uid))
-    scored.sort(key=lambda qu: (-qu[0], qu[1]))
-    scored = scored[:limit]
+    scored = sorted([(100, uid) for uid in exact] + _ranked(text, q_tokens, rows, min_quality, limit),
+                    key=lambda qu: (-qu[0], qu[1]))[:limit]
     units = store.units_by_id([uid for _, uid in scored])
     return [_match(units[uid], quality, "exact" if quality == 100 else "fuzzy", reverse=True)
             for quality, uid in scored]
