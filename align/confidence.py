@@ -118,6 +118,7 @@ def bead_measures(beads: list[Bead], src_spans: np.ndarray, tgt_spans: np.ndarra
     def similarity(i: int, a: int, j: int, b: int) -> float:
         return float(_centred(_span(src_spans, i, a), src_centre) @ _centred(_span(tgt_spans, j, b), tgt_centre))
 
+    width = min(src_spans.shape[0], tgt_spans.shape[0])
     out: list[tuple[float, float] | None] = []
     for bead in beads:
         if not (bead.src and bead.tgt):
@@ -125,9 +126,9 @@ def bead_measures(beads: list[Bead], src_spans: np.ndarray, tgt_spans: np.ndarra
             continue
         a, b = len(bead.src), len(bead.tgt)
         whole = similarity(bead.src[0], a, bead.tgt[0], b)
-        parts = [similarity(i, pa, j, pb)
-                 for pa in range(1, a + 1) for i in range(bead.src[0], bead.src[0] + a - pa + 1)
-                 for pb in range(1, b + 1) for j in range(bead.tgt[0], bead.tgt[0] + b - pb + 1)
+        parts = [similarity(i, pa, j, pb)     # parts as wide as the spans go: a long bead stays cheap
+                 for pa in range(1, min(a, width) + 1) for i in range(bead.src[0], bead.src[0] + a - pa + 1)
+                 for pb in range(1, min(b, width) + 1) for j in range(bead.tgt[0], bead.tgt[0] + b - pb + 1)
                  if (pa, pb) != (a, b)]
         out.append((whole, max(0.0, max(parts, default=whole) - whole)))
     return out
