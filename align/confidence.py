@@ -162,9 +162,11 @@ def _curve_logit(curve: tuple[float, float, float], similarity: float, excess: f
     return slope * (similarity - midpoint) - part_weight * excess
 
 
-def document_share(n_src: int, n_tgt: int) -> float:
-    """The reference's share of the centring of a document, both sides averaged."""
-    return (reference_share(n_src) + reference_share(n_tgt)) / 2
+def document_share(n_src: int, n_tgt: int, prior: float = PRIOR_SENTENCES) -> float:
+    """The reference's share of the centring of a document, both sides averaged (0 without a prior)."""
+    if not prior:
+        return 0.0
+    return (reference_share(n_src, prior) + reference_share(n_tgt, prior)) / 2
 
 
 def rescore(beads: list[Bead], src_spans: np.ndarray, tgt_spans: np.ndarray,

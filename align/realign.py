@@ -17,7 +17,8 @@ from tmforge.align.beads import Bead
 from tmforge.align.cuetime import Combined, TimeScorer, fit_clock, mapped
 from tmforge.align.lexicon import Lexicon, LexicalScorer
 from tmforge.align.repair import attach_skips, cross_repair
-from tmforge.align.search import SearchParams, centered, centres, confidence, reference_share, search
+from tmforge.align.confidence import document_share
+from tmforge.align.search import SearchParams, centered, centres, confidence, search
 
 
 def confident_pairs(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],
@@ -88,7 +89,7 @@ def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str
             return float(xs[len(s) - 1, s[0]] @ ys[len(t) - 1, t[0]])
 
         # in a short document, as in the search's merge check, a joined sentence must add clearer evidence
-        share = reference_share(len(src), len(tgt), params.centre_prior)
+        share = document_share(len(src), len(tgt), params.centre_prior)
         margin = params.attach_margin + share ** params.attach_short_power
         beads = attach_skips(beads, pair_cosine, confidence, margin)
     return beads

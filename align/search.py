@@ -30,7 +30,7 @@ from typing import Callable
 import numpy as np
 
 from tmforge.align.beads import Bead
-from tmforge.align.confidence import blended_centre
+from tmforge.align.confidence import blended_centre, document_share
 
 NEG = -1e18
 Path = list[tuple[int, int, int, int, float]]  # beads as (src start, src count, tgt start, tgt count, cosine)
@@ -57,9 +57,9 @@ class SearchParams:
     # Merge check: a many-sentence bead pays this per unit of cosine it falls short of its best part (any
     # smaller bead inside it, down to 1-1) plus part_margin: a sentence merged in must add evidence.
     # part_penalty applies everywhere; short_part_penalty is scaled by the reference's share of the
-    # centring (reference_share) to the power short_part_power: strict where a document is too short for
-    # its own mean to say what its sentences share (there a true pair and a mismatch join into one 2-2
-    # bead), nothing for a long one. 0 leaves either out.
+    # centring (confidence.document_share) to the power short_part_power: strict where a document is too
+    # short for its own mean to say what its sentences share (there a true pair and a mismatch join into
+    # one 2-2 bead), nothing for a long one. 0 leaves either out.
     part_penalty: float = 0.0
     part_margin: float = 0.0
     short_part_penalty: float = 4.0
@@ -123,11 +123,6 @@ def centered(spans: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
-def reference_share(n: int, m: int, prior: float) -> float:
-    """How much of the centring is the reference mean, both sides averaged (align/confidence.py's blend)."""
-    return (prior / (n + prior) + prior / (m + prior)) / 2 if prior else 0.0
-
-
 def centres(src_spans: np.ndarray, tgt_spans: np.ndarray, params: SearchParams,
             references: tuple[np.ndarray | None, np.ndarray | None] | None = None
             ) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -164,7 +159,7 @@ def _run_dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray,
 
     `on_row(rows)` is told how many rows are done after each row.
     `extra(a, b, i0, starts)`, when given, adds its gain to every a-b bead (a lexical score).
-    `share` is the reference mean's share of the centring (`reference_share`), which scales the short merge check.
+    `share` is the reference mean's share of the centring (`document_share`), which scales the short merge check.
     """
     n = src.n
     pairs = [bd for bd in beads if bd[0] and bd[1]]
@@ -359,7 +354,7 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
     src_mean, tgt_mean, len_mu = context or (*centres(src_spans, tgt_spans, params, references),
                                              float(np.log((tgt_lengths.sum() + 1.0) / (src_lengths.sum() + 1.0))))
     src_spans, tgt_spans = centered(src_spans, src_mean), centered(tgt_spans, tgt_mean)
-    share = 0.0 if context else reference_share(n, m, params.centre_prior)
+    share = 0.0 if context else document_share(n, m, params.centre_prior)
 
     # Pyramid of pooled single-sentence vectors, finest first.
     levels = [(src_spans[0], src_lengths, src_para, tgt_spans[0], tgt_lengths, tgt_para)]
