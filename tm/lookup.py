@@ -135,16 +135,25 @@ def candidate_ids(store: Store, stems: Sequence[str], at_least: int, limit: int,
     return ids[np.argsort(-held, kind="stable")[:limit]].tolist()
 
 
+def _candidates(store: Store, text: str, pair_ids: Sequence[int], min_quality: float, side: str):
+    """(candidate ids, the query's tokens, word-count bounds) of a fuzzy search on `side` ("source" or
+    "target"), or None when there is nothing to search."""
+    if not pair_ids:
+        return None
+    stems, at_least = choose_stems(store, text, min_quality, side=side)
+    ids = candidate_ids(store, stems, at_least, RANKED, side=side)
+    if not ids:
+        return None
+    q_tokens = fuzzy.tokenize(text)
+    return (ids, q_tokens, *fuzzy.length_bounds(len(q_tokens.folded), min_quality))
+
+
 def fuzzy_matches(store: Store, text: str, pair_ids: Sequence[int], min_quality: float = DEFAULT_MIN,
                   limit: int = 10) -> list[Match]:
-    if not pair_ids:
+    found = _candidates(store, text, pair_ids, min_quality, "source")
+    if found is None:
         return []
-    stems, at_least = choose_stems(store, text, min_quality)
-    ids = candidate_ids(store, stems, at_least, RANKED)
-    if not ids:
-        return []
-    q_tokens = fuzzy.tokenize(text)
-    lo, hi = fuzzy.length_bounds(len(q_tokens.folded), min_quality)
+    ids, q_tokens, lo, hi = found
     # "+" keeps SQLite on the primary key: an index on pair_id would scan the whole pair.
     rows = store.conn.execute(
         f"SELECT id, source, src_key FROM units WHERE id IN ({','.join('?' * len(ids))}) "
@@ -184,14 +193,10 @@ def reverse_matches(store: Store, text: str, pair_ids: Sequence[int], min_qualit
     the store keeps no target hash, word count or term counts, so exact matches come out of the candidates
     (a target equal to the query always shares its rarest stems), word counts are checked here, and term
     rarity is read from the full-text index's own vocabulary (exact, slower for common words)."""
-    if not pair_ids:
+    found = _candidates(store, text, pair_ids, min_quality, "target")
+    if found is None:
         return []
-    stems, at_least = choose_stems(store, text, min_quality, side="target")
-    ids = candidate_ids(store, stems, at_least, RANKED, side="target")
-    if not ids:
-        return []
-    q_tokens = fuzzy.tokenize(text)
-    lo, hi = fuzzy.length_bounds(len(q_tokens.folded), min_quality)
+    ids, q_tokens, lo, hi = found
     rows = store.conn.execute(
         f"SELECT id, target FROM units WHERE id IN ({','.join('?' * len(ids))}) "
         f"AND +pair_id IN ({','.join('?' * len(pair_ids))})", [*ids, *pair_ids]).fetchall()
