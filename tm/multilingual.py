@@ -72,15 +72,10 @@ def write_multilingual_tmx(units: Iterable[MultilingualUnit], path: str | Path, 
 
 def _unit_element(unit: MultilingualUnit, srclang: str, options: WriteOptions,
                   report: WriteReport) -> etree._Element | None:
-    cleaned = []
-    for variant in unit.variants():
-        text, dropped = clean_segment(variant.text or "", options.whitespace)
-        cleaned.append((variant, text, dropped))
-    source, translations = cleaned[0], [c for c in cleaned[1:] if c[1].strip()]
-    if not source[1].strip() or not translations:
-        report.skipped_empty += 1
+    cleaned = _written_variants(unit, options, report)
+    if cleaned is None:
         return None
-    report.written += 1
+    source, translations = cleaned[0], cleaned[1:]
     attrs = {}
     if options.tuids:
         attrs["tuid"] = str(report.written)
@@ -95,8 +90,7 @@ def _unit_element(unit: MultilingualUnit, srclang: str, options: WriteOptions,
             _add_prop(tu, "source-document", unit.document, report)
         if unit.seq is not None:
             etree.SubElement(tu, "prop", type="x-seq").text = str(unit.seq)
-    for variant, text, dropped in [source] + translations:
-        report.dropped_chars += dropped
+    for variant, text in [source] + translations:
         report.long_segments += len(text) > LONG_SEGMENT
         tuv = etree.SubElement(tu, "tuv", {XML_LANG: _lang(variant.lang, options.lang_codes)})
         if options.props:
@@ -119,15 +113,29 @@ def write_multilingual_tsv(units: Iterable[MultilingualUnit], path: str | Path, 
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as out:
         out.write("\t".join(codes + [f"score:{code}" for code in codes[1:]]) + "\n")
         for unit in units:
-            texts = {variant.lang: clean_segment(variant.text or "", options.whitespace) for variant in unit.variants()}
-            if not texts[unit.source.lang][0].strip() or not any(
-                    texts[t.lang][0].strip() for t in unit.translations):
-                report.skipped_empty += 1
+            cleaned = _written_variants(unit, options, report)
+            if cleaned is None:
                 continue
-            report.written += 1
-            report.dropped_chars += sum(dropped for _, dropped in texts.values())
-            scores = {t.lang: t.score for t in unit.translations if texts[t.lang][0].strip()}
-            row = [tsv_escape(texts[lang][0]) if lang in texts else "" for lang in languages]
-            row += ["" if scores.get(lang) is None else f"{scores[lang]:.4f}" for lang in languages[1:]]
+            found = {variant.lang: (text, variant.score) for variant, text in cleaned}
+            row = [tsv_escape(found[lang][0]) if lang in found else "" for lang in languages]
+            scores = [found[lang][1] if lang in found else None for lang in languages[1:]]
+            row += ["" if score is None else f"{score:.4f}" for score in scores]
             out.write("\t".join(row) + "\n")
     return report
+
+
+def _written_variants(unit: MultilingualUnit, options: WriteOptions,
+                      report: WriteReport) -> list[tuple[Variant, str]] | None:
+    """(variant, cleaned text) of the source and each translation with text, counted as written; None, counted
+    as skipped, when the source or every translation is empty."""
+    cleaned = []
+    for variant in unit.variants():
+        text, dropped = clean_segment(variant.text or "", options.whitespace)
+        cleaned.append((variant, text, dropped))
+    source, translations = cleaned[0], [c for c in cleaned[1:] if c[1].strip()]
+    if not source[1].strip() or not translations:
+        report.skipped_empty += 1
+        return None
+    report.written += 1
+    report.dropped_chars += sum(dropped for _, _, dropped in [source] + translations)
+    return [(variant, text) for variant, text, _ in [source] + translations]
