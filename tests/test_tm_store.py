@@ -375,13 +375,14 @@ def test_posting_lists_follow_every_import_and_older_stores_gain_them(tmp_path, 
         st.conn.execute("CREATE TABLE source_terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID")
         st.conn.execute("INSERT INTO source_terms SELECT term, doc FROM units_vocab WHERE col = 'source'")
         st.conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    with Store.open(path) as st:
-        assert [(m.id, m.quality) for m in lookup(st, query, "ru", "en")] == expected
-        assert [(m.id, m.quality) for m in lookup(st, "The thermostat keeps the temperature at 21 degrees.",
+    with Store.open(path) as reader:           # a server's connection, open while another one imports
+        assert [(m.id, m.quality) for m in lookup(reader, query, "ru", "en")] == expected
+        assert [(m.id, m.quality) for m in lookup(reader, "The thermostat keeps the temperature at 21 degrees.",
                                                   "en", "ru")] == reverse
-    with Store.create_or_open(path) as st:
-        st.import_units([("one.tmx", _units([("Ещё один раздел.", "One more section.")]))])
-        stored, truth = _lists_and_truth(st)
-        assert stored == truth and st.meta("schema_version") == "3" and st._terms() == "postings"
-        assert not st.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'source_terms'").fetchone()
-        assert [(m.id, m.quality) for m in lookup(st, query, "ru", "en")] == expected
+        with Store.create_or_open(path) as st:
+            st.import_units([("one.tmx", _units([("Ещё один раздел.", "One more section.")]))])
+            stored, truth = _lists_and_truth(st)
+            assert stored == truth and st.meta("schema_version") == "3" and st._terms() == "postings"
+            assert not st.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'source_terms'").fetchone()
+            assert [(m.id, m.quality) for m in lookup(st, query, "ru", "en")] == expected
+        assert [(m.id, m.quality) for m in lookup(reader, query, "ru", "en")] == expected

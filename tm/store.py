@@ -245,6 +245,14 @@ class Store:
         fts5vocab, which is exact but slow for common words. Summing stops after `cap` rows (a one-letter
         prefix).
         """
+        try:
+            return self._prefix_docs(prefix, cap, side)
+        except sqlite3.OperationalError:
+            # Another connection's import upgraded the store since this one looked (source_terms is gone).
+            self._terms_table = None
+            return self._prefix_docs(prefix, cap, side)
+
+    def _prefix_docs(self, prefix: str, cap: int, side: str) -> int:
         terms = self._terms()
         if terms == "postings":
             return postings.prefix_docs(self.conn, prefix, side, cap)
