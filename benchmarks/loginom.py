@@ -169,6 +169,11 @@ _CYRILLIC_WORD = re.compile(r"\w*[а-яё]\w*")
 
 
 def recovered_in_parts(units: list[tuple[str, str]], memory: list[tuple[str, str]]) -> int:
+    """How many memory pairs are recovered in parts (see in_parts_flags)."""
+    return sum(in_parts_flags(units, memory))
+
+
+def in_parts_flags(units: list[tuple[str, str]], memory: list[tuple[str, str]]) -> list[bool]:
     """Memory pairs whose translation the memory holds as smaller units: every Russian word (a word with a
     Cyrillic letter) of the pair is in some unit whose Russian lies inside the pair's Russian and whose
     English lies inside the pair's English. OmegaT keeps a whole table or a run of code lines as one segment
@@ -179,7 +184,7 @@ def recovered_in_parts(units: list[tuple[str, str]], memory: list[tuple[str, str
     for k, (s, _) in enumerate(keyed):
         for word in set(s.split()):
             index.setdefault(word, []).append(k)
-    found = 0
+    flags = []
     for ru, en in memory:
         kr, ke = key(ru), key(en)
         wanted = set(_CYRILLIC_WORD.findall(kr))
@@ -191,8 +196,8 @@ def recovered_in_parts(units: list[tuple[str, str]], memory: list[tuple[str, str
                 if keyed[k][0] in kr and keyed[k][1].strip() and keyed[k][1] in ke:
                     covered.update(keyed[k][0].split())
                     break
-        found += bool(wanted) and wanted <= covered
-    return found
+        flags.append(bool(wanted) and wanted <= covered)
+    return flags
 
 
 def english_pages() -> str:
@@ -222,10 +227,12 @@ def print_losses(units, memory, examples: int, out: Path | None) -> None:
     rels = (DATA / "pairs.list").read_text(encoding="utf-8").split()
     pages = {rel: (DATA / "ru" / rel).read_text(encoding="utf-8") for rel in rels}
     classified = classify(lost, BEADS, pages, english_pages(), key)
-    print(report(classified, examples), flush=True)
+    parts = in_parts_flags(units, lost)
+    print(report(classified, examples, parts), flush=True)
     if out:
         with open(out, "w", encoding="utf-8", newline="") as f:
-            csv.writer(f, delimiter="\t", lineterminator="\n").writerows([("reason", "ru", "en", "where")] + classified)
+            csv.writer(f, delimiter="\t", lineterminator="\n").writerows(
+                [("reason", "ru", "en", "where", "in parts")] + [c + (p,) for c, p in zip(classified, parts)])
 
 
 def coverage(units: list[tuple[str, str]], memory: list[tuple[str, str]]) -> tuple[int, int]:

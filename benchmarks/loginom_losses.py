@@ -103,13 +103,17 @@ def classify(losses: list[tuple[str, str]], beads: list[tuple[str, str, str, str
     return out
 
 
-def report(classified: list[tuple[str, str, str, str]], examples: int = 5) -> str:
+def report(classified: list[tuple[str, str, str, str]], examples: int = 5, in_parts: list[bool] | None = None) -> str:
+    """Counts per reason (with how many the memory holds in smaller units, when `in_parts` is given), then
+    examples of each."""
+    in_parts = in_parts or [False] * len(classified)
     counts = Counter(reason for reason, *_ in classified)
-    lines = [f"{len(classified)} translated memory pairs not recovered:"]
+    parts = Counter(c[0] for c, p in zip(classified, in_parts) if p)
+    lines = [f"{len(classified)} translated memory pairs not recovered (reason, count, held in smaller units):"]
     for reason, n in counts.most_common():
-        lines.append(f"  {n:4d}  {reason}")
+        lines.append(f"  {n:4d}  {reason}  ({parts[reason]} in parts)")
     for reason, _ in counts.most_common():
         lines.append(f"\n== {reason}")
-        for r, ru, en, where in [c for c in classified if c[0] == reason][:examples]:
-            lines.append(f"  ru: {ru[:140]}\n  en: {en[:140]}\n  at: {where}")
+        for (r, ru, en, where), part in [(c, p) for c, p in zip(classified, in_parts) if c[0] == reason][:examples]:
+            lines.append(f"  ru: {ru[:140]}\n  en: {en[:140]}\n  at: {where}{'  [in parts]' if part else ''}")
     return "\n".join(lines)
