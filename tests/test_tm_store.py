@@ -16,6 +16,7 @@ from tmforge.tm.formats import iter_memory, write_memory
 from tmforge.tm.lookup import lookup
 from tmforge.tm.model import TranslationMemory, TranslationUnit
 from tmforge.tm.options import ReadOptions
+from tmforge.tm import postings
 from tmforge.tm.store import Store
 
 WHEN = datetime(2024, 6, 3, tzinfo=timezone.utc)
@@ -45,7 +46,7 @@ def memory(path, pairs, src="ru", tgt="en", document="manual.txt"):
 def counts(path):
     with sqlite3.connect(path) as conn:
         return tuple(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                     for t in ("units", "imports", "units_fts"))
+                     for t in ("units", "imports", "units_fts", "postings"))
 
 
 def test_import_dedupes_and_is_incremental(tmp_path, cli):
@@ -321,28 +322,67 @@ def test_fuzzy_candidates_ignore_numbers_which_cost_no_word_edit(tmp_path):
     assert matches[0].quality == 96          # no word edit; two numbers differ, 2 points each
 
 
-def _term_counts(st):
-    return (dict(st.conn.execute("SELECT term, docs FROM source_terms")),
-            dict(st.conn.execute("SELECT term, doc FROM units_vocab WHERE col = 'source'")))
+def _lists_and_truth(st):
+    """Every posting list as stored (chunks joined), and the same lists asked from SQLite's own full-text
+    index (its tokenizer, not tm.terms', decides which terms a text holds)."""
+    stored, truth = {}, {}
+    for side in ("source", "target"):
+        for term, ids in postings.all_lists(st.conn, side):
+            stored[side, term] = ids.tolist()
+    for side, term in st.conn.execute("SELECT col, term FROM units_vocab"):
+        ids = st.conn.execute("SELECT rowid FROM units_fts WHERE units_fts MATCH ? ORDER BY rowid",
+                              ("{" + side + '} : "' + term.replace('"', '""') + '"',)).fetchall()
+        truth[side, term] = [i for (i,) in ids]
+    counts = dict(((("source", "target")[c], t), n) for c, t, n in
+                  st.conn.execute("SELECT col, term, sum(n) FROM postings GROUP BY col, term"))
+    assert counts == {key: len(ids) for key, ids in stored.items()}
+    return stored, truth
 
 
-def test_term_counts_follow_every_import_and_schema_1_stores_gain_them(tmp_path):
+# Texts whose tokens test tm.terms against SQLite's tokenizer: Latin diacritics (folded), ё and й (kept),
+# digits, underscores, apostrophes, hyphens, mixed scripts, a repeated word.
+ODD = [("Кафе «Ёлка» и café_naïve: 3-й этаж, №12б.", "Café «Yolka» and naïve_café: the 3rd floor, no. 12b."),
+       ("Это O'Brien-ов ёж, ёж и ЁЖ.", "That's O'Brien's hedgehog, HEDGEHOG and hedgehog."),
+       ("Straße 7½ — Zürich; über 10,5 км.", "Straße 7½ — Zürich; over 10.5 km.")]
+
+
+def test_posting_lists_follow_every_import_and_older_stores_gain_them(tmp_path, monkeypatch):
     path = tmp_path / "t.tmdb"
-    many = [(f"{s} Раздел {k}, пункт {k % 3}.", f"{t} Section {k}.") for k in range(7) for s, t in PAIRS]
+    many = [(f"{s} Раздел {k}, пункт {k % 3}.", f"{t} Section {k}.") for k in range(7) for s, t in PAIRS] + ODD
     with Store.create_or_open(path) as st:
         st.import_units([("many.tmx", _units(many))])                     # rebuilt from the index
-        counted, truth = _term_counts(st)
-        assert counted == truth and truth["раздел"] == len(many)
-        st.add_units([TranslationUnit("Раздел о термостате.", "About the thermostat.", "ru", "en")], "api")
-        counted, truth = _term_counts(st)                                # one unit: counted in Python
-        assert counted == truth and truth["раздел"] == len(many) + 1
-        # A store written by schema 1 has no term counts: lookups still work, the next import adds them.
-        st.conn.execute("DROP TABLE source_terms")
-        st.conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    with Store.open(path) as st:
-        assert lookup(st, "Проверьте настройки термостата перед запуском системы. Раздел 9, пункт 0.",
-                      "ru", "en")[0].kind == "fuzzy"
-    with Store.create_or_open(path) as st:
-        st.import_units([("one.tmx", _units([("Ещё один раздел.", "One more section.")]))])
-        counted, truth = _term_counts(st)
-        assert counted == truth and st.meta("schema_version") == "2"
+        stored, truth = _lists_and_truth(st)
+        assert stored == truth and len(truth["source", "раздел"]) == len(many) - len(ODD)
+        # A few units: tokenised in Python and appended; a short chunk limit makes new chunks too.
+        monkeypatch.setattr(postings, "APPEND_BELOW", 3)
+        for s, t in ODD + [("Раздел о термостате.", "About the thermostat.")]:
+            st.add_units([TranslationUnit(s + " Ещё раз.", t + " Once more.", "ru", "en")], "api")
+        stored, truth = _lists_and_truth(st)
+        assert stored == truth and len(truth["source", "раздел"]) == len(many) - len(ODD) + 1
+        assert st.conn.execute("SELECT count(*) FROM postings WHERE term = 'ещё'").fetchone()[0] > 1
+        # Lists read by prefix equal the full-text index's prefix queries, on both sides.
+        for side, prefix in [("source", "термостат"), ("source", "ё"), ("source", "cafe"), ("target", "the"),
+                             ("target", "hedgehog"), ("target", "1"), ("source", "нет-такого")]:
+            assert st.prefix_ids(prefix, side).tolist() == postings.fts_prefix_ids(st.conn, prefix, side).tolist()
+        query = "Проверьте настройки термостата перед запуском системы. Раздел 9, пункт 0."
+        expected = [(m.id, m.quality) for m in lookup(st, query, "ru", "en")]
+        reverse = [(m.id, m.quality) for m in lookup(st, "The thermostat keeps the temperature at 21 degrees.",
+                                                    "en", "ru")]
+        assert expected and reverse
+        # A store written by schema 2 has no posting lists: lookups ask the full-text index and find the
+        # same; its next import builds them and drops the term counts they replace.
+        st.conn.execute("DROP TABLE postings")
+        st.conn.execute("CREATE TABLE source_terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID")
+        st.conn.execute("INSERT INTO source_terms SELECT term, doc FROM units_vocab WHERE col = 'source'")
+        st.conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    with Store.open(path) as reader:           # a server's connection, open while another one imports
+        assert [(m.id, m.quality) for m in lookup(reader, query, "ru", "en")] == expected
+        assert [(m.id, m.quality) for m in lookup(reader, "The thermostat keeps the temperature at 21 degrees.",
+                                                  "en", "ru")] == reverse
+        with Store.create_or_open(path) as st:
+            st.import_units([("one.tmx", _units([("Ещё один раздел.", "One more section.")]))])
+            stored, truth = _lists_and_truth(st)
+            assert stored == truth and st.meta("schema_version") == "3" and st._terms() == "postings"
+            assert not st.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'source_terms'").fetchone()
+            assert [(m.id, m.quality) for m in lookup(st, query, "ru", "en")] == expected
+        assert [(m.id, m.quality) for m in lookup(reader, query, "ru", "en")] == expected
