@@ -56,10 +56,6 @@ CREATE UNIQUE INDEX postings_terms ON postings (col, term, first_id)"""
 _INSERT = "INSERT INTO postings (col, term, first_id, n, ids) VALUES (?, ?, ?, ?, ?)"
 
 
-def exists(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('term_docs', 'postings')").fetchone()[0] == 2
-
-
 def _prefix_range(prefix: str) -> tuple[str, str]:
     return prefix, prefix + "\U0010ffff"
 

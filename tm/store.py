@@ -42,7 +42,7 @@ from tmforge.tm.langtags import canonical_tag, primary
 from tmforge.tm.model import TranslationUnit
 from tmforge.tm import postings
 
-SCHEMA_VERSION = 3           # 2: source_terms; 3: postings instead (older stores gain them on their next import)
+SCHEMA_VERSION = 3           # 2: source_terms; 3: term_docs and postings (older stores gain them on their next import)
 APPLICATION_ID = 0x746D6667   # "tmfg" in the SQLite header: tells a tmforge store from other SQLite files
 STORE_SUFFIX = ".tmdb"
 IMPORT_CACHE_KIB = 65536      # page cache while importing: the dedupe index's random inserts stay in memory
@@ -122,7 +122,7 @@ class Store:
         self.path = path
         self.readonly = readonly
         self._pairs: dict[int, tuple[str, str]] | None = None
-        self._terms_table: str | None = None     # postings (schema 3), source_terms (2) or "" (1); see prefix_docs
+        self._terms_table: str | None = None     # "postings" (schema 3), "source_terms" (2) or "" (1): _terms()
 
     # -- opening -----------------------------------------------------------------------------------
     @classmethod
@@ -242,7 +242,7 @@ class Store:
         """Units whose source (or target) holds a term starting with `prefix` (an upper bound: forms of one
         word add up).
 
-        Read from the postings (schema 3) or source_terms (schema 2, sources); otherwise asked through
+        Read from term_docs (schema 3) or source_terms (schema 2, sources); otherwise asked through
         fts5vocab, which is exact but slow for common words. Summing stops after `cap` rows (a one-letter
         prefix).
         """
