@@ -294,7 +294,7 @@ def test_large_stores_search_an_hnsw_graph_kept_beside_the_store(tmp_path, encod
     assert vectors.ann_path(Store.open(path)).is_file()
     with Store.open(path) as st:
         index = vectors.SemanticIndex(st, encoder)
-        assert index._ann is not None
+        assert index._ann is not None and index._ann.expansion_search == vectors.ANN_EXPANSION_SEARCH
         hits = index.search("Перед запуском насоса кран нужно закрыть.", st.pair_ids("ru", "en"), 1)
         assert [st.units_by_id([hits[0][0]])[hits[0][0]].target] == [PAIRS[2][1]]
     with Store.create_or_open(path) as st:                      # new units make the graph stale
