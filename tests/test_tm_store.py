@@ -322,9 +322,10 @@ def test_fuzzy_candidates_ignore_numbers_which_cost_no_word_edit(tmp_path):
     assert matches[0].quality == 96          # no word edit; two numbers differ, 2 points each
 
 
-def _lists_and_truth(st):
-    """Every posting list as stored (chunks joined), and the same lists asked from SQLite's own full-text
-    index (its tokenizer, not tm.terms', decides which terms a text holds)."""
+def _check_lists(st, after_rebuild=True):
+    """The counts and lists as stored, checked against SQLite's own full-text index (its tokenizer, not
+    tm.terms', decides which terms a text holds): every count right, every list complete, and after a
+    rebuild a list for every term in LONG_LIST units or more (written since, a term may lack one)."""
     stored, truth = {}, {}
     for side in ("source", "target"):
         for term, ids in postings.all_lists(st.conn, side):
@@ -333,9 +334,11 @@ def _lists_and_truth(st):
         ids = st.conn.execute("SELECT rowid FROM units_fts WHERE units_fts MATCH ? ORDER BY rowid",
                               ("{" + side + '} : "' + term.replace('"', '""') + '"',)).fetchall()
         truth[side, term] = [i for (i,) in ids]
-    counts = dict(((("source", "target")[c], t), n) for c, t, n in
-                  st.conn.execute("SELECT col, term, sum(n) FROM postings GROUP BY col, term"))
-    assert counts == {key: len(ids) for key, ids in stored.items()}
+    counts = {(("source", "target")[c], t): n for c, t, n in st.conn.execute("SELECT col, term, docs FROM term_docs")}
+    assert counts == {key: len(ids) for key, ids in truth.items()}
+    assert stored == {key: truth[key] for key in stored}
+    long = {key for key, ids in truth.items() if len(ids) >= postings.LONG_LIST}
+    assert set(stored) == long if after_rebuild else set(stored) <= long
     return stored, truth
 
 
@@ -349,21 +352,28 @@ ODD = [("Кафе «Ёлка» и café_naïve: 3-й этаж, №12б.", "Café
 def test_posting_lists_follow_every_import_and_older_stores_gain_them(tmp_path, monkeypatch):
     path = tmp_path / "t.tmdb"
     many = [(f"{s} Раздел {k}, пункт {k % 3}.", f"{t} Section {k}.") for k in range(7) for s, t in PAIRS] + ODD
+    monkeypatch.setattr(postings, "LONG_LIST", 5)       # long and short lists in a small store
     with Store.create_or_open(path) as st:
         st.import_units([("many.tmx", _units(many))])                     # rebuilt from the index
-        stored, truth = _lists_and_truth(st)
-        assert stored == truth and len(truth["source", "раздел"]) == len(many) - len(ODD)
-        # A few units: tokenised in Python and appended; a short chunk limit makes new chunks too.
+        stored, truth = _check_lists(st)
+        assert ("source", "раздел") in stored and ("source", "ёлка") not in stored
+        # A few units: tokenised in Python, counted and appended; a short chunk limit makes new chunks too.
         monkeypatch.setattr(postings, "APPEND_BELOW", 3)
-        for s, t in ODD + [("Раздел о термостате.", "About the thermostat.")]:
-            st.add_units([TranslationUnit(s + " Ещё раз.", t + " Once more.", "ru", "en")], "api")
-        stored, truth = _lists_and_truth(st)
-        assert stored == truth and len(truth["source", "раздел"]) == len(many) - len(ODD) + 1
-        assert st.conn.execute("SELECT count(*) FROM postings WHERE term = 'ещё'").fetchone()[0] > 1
-        # Lists read by prefix equal the full-text index's prefix queries, on both sides.
-        for side, prefix in [("source", "термостат"), ("source", "ё"), ("source", "cafe"), ("target", "the"),
-                             ("target", "hedgehog"), ("target", "1"), ("source", "нет-такого")]:
-            assert st.prefix_ids(prefix, side).tolist() == postings.fts_prefix_ids(st.conn, prefix, side).tolist()
+        for k, (s, t) in enumerate(ODD * 2 + [("Раздел о термостате.", "About the thermostat.")]):
+            st.add_units([TranslationUnit(f"{s} Ещё раз, {k}.", f"{t} Once more, {k}.", "ru", "en")], "api")
+        stored, truth = _check_lists(st, after_rebuild=False)
+        assert len(stored["source", "раздел"]) == len(many) - len(ODD) + 1
+        assert st.conn.execute("SELECT count(*) FROM postings WHERE col = 1 AND term = 'the'").fetchone()[0] > 1
+        assert len(truth["source", "ещё"]) >= postings.LONG_LIST and ("source", "ещё") not in stored
+        # Lists read by prefix (blobs, plus FTS5 for the short ones) equal the full-text index's prefix
+        # queries, on both sides; with more short terms than one OR query takes, FTS5 answers alone.
+        prefixes = [("source", "термостат"), ("source", "ё"), ("source", "cafe"), ("target", "the"),
+                    ("target", "hedgehog"), ("target", "1"), ("source", "нет-такого"), ("source", "раз")]
+        for max_or in (64, 1):
+            monkeypatch.setattr(postings, "MAX_OR_TERMS", max_or)
+            for side, prefix in prefixes:
+                assert (st.prefix_ids(prefix, side).tolist()
+                        == postings.fts_prefix_ids(st.conn, prefix, side).tolist()), (side, prefix, max_or)
         query = "Проверьте настройки термостата перед запуском системы. Раздел 9, пункт 0."
         expected = [(m.id, m.quality) for m in lookup(st, query, "ru", "en")]
         reverse = [(m.id, m.quality) for m in lookup(st, "The thermostat keeps the temperature at 21 degrees.",
@@ -372,6 +382,7 @@ def test_posting_lists_follow_every_import_and_older_stores_gain_them(tmp_path, 
         # A store written by schema 2 has no posting lists: lookups ask the full-text index and find the
         # same; its next import builds them and drops the term counts they replace.
         st.conn.execute("DROP TABLE postings")
+        st.conn.execute("DROP TABLE term_docs")
         st.conn.execute("CREATE TABLE source_terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID")
         st.conn.execute("INSERT INTO source_terms SELECT term, doc FROM units_vocab WHERE col = 'source'")
         st.conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
@@ -381,8 +392,19 @@ def test_posting_lists_follow_every_import_and_older_stores_gain_them(tmp_path, 
                                                   "en", "ru")] == reverse
         with Store.create_or_open(path) as st:
             st.import_units([("one.tmx", _units([("Ещё один раздел.", "One more section.")]))])
-            stored, truth = _lists_and_truth(st)
-            assert stored == truth and st.meta("schema_version") == "3" and st._terms() == "postings"
+            _check_lists(st)
+            assert st.meta("schema_version") == "3" and st._terms() == "postings"
             assert not st.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'source_terms'").fetchone()
             assert [(m.id, m.quality) for m in lookup(st, query, "ru", "en")] == expected
         assert [(m.id, m.quality) for m in lookup(reader, query, "ru", "en")] == expected
+
+
+def test_ids_beyond_the_posting_lists_range_fail_the_import_and_change_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "big.tmdb"
+    with Store.create_or_open(path) as st:
+        st.import_units([("a.tmx", _units(PAIRS[:2]))])
+    before = counts(path)
+    monkeypatch.setattr(postings, "MAX_ID", 3)        # stands for 2**32 - 1 without four billion units
+    with Store.create_or_open(path) as st, pytest.raises(TmforgeError, match="split the memory"):
+        st.import_units([("b.tmx", _units(PAIRS[2:]))])
+    assert counts(path) == before

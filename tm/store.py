@@ -11,14 +11,14 @@ Nothing to install or start: SQLite ships with Python. The file holds
   the source's word count for bounding fuzzy candidates;
 - `units_fts`: an FTS5 full-text index over source and target (concordance and
   fuzzy candidates), kept in step with `units` inside the same transaction;
-- `postings`: for every term of the sources and of the targets, the ids of
-  the units holding it as compact blobs, with their number (schema 3;
-  tm.postings): the fuzzy candidate search reads the rarest of a query's words
-  first and then their lists; asking FTS5 for a common word's count or list
-  means walking it row by row, tens of milliseconds at a million units.
-  Schema 2 stores kept the counts of source terms only (`source_terms`);
-  lookups in older stores fall back to the full-text index, and their next
-  import builds the postings (and drops `source_terms`);
+- `term_docs` and `postings` (schema 3; tm.postings): for every term of the
+  sources and of the targets how many units hold it, and for the common ones
+  the ids of those units as compact blobs: the fuzzy candidate search reads
+  the rarest of a query's words first and then their lists; asking FTS5 for a
+  common word's count or list means walking it row by row, tens of
+  milliseconds at a million units. Schema 2 stores kept the counts of source
+  terms only (`source_terms`); lookups in older stores fall back to the
+  full-text index, and their next import builds both (and drops `source_terms`);
 - `vectors`: int8-quantised sentence vectors of sources (semantic lookup),
   filled by `tm index`, not by import (encoding a million sentences takes
   minutes; see tm/vectors.py).
@@ -48,7 +48,7 @@ STORE_SUFFIX = ".tmdb"
 IMPORT_CACHE_KIB = 65536      # page cache while importing: the dedupe index's random inserts stay in memory
 INCREMENTAL_TERMS = 0.05     # below this share of new units, posting lists are appended from the new units alone
 
-_SCHEMA = postings.TABLE + """;
+_SCHEMA = postings.TABLES + """;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE pairs (id INTEGER PRIMARY KEY, src_lang TEXT NOT NULL, tgt_lang TEXT NOT NULL,
                     UNIQUE (src_lang, tgt_lang));
@@ -233,8 +233,9 @@ class Store:
     def _terms(self) -> str:
         if self._terms_table is None:
             names = {n for (n,) in self.conn.execute(
-                "SELECT name FROM sqlite_master WHERE name IN ('postings', 'source_terms')")}
-            self._terms_table = "postings" if "postings" in names else "source_terms" if names else ""
+                "SELECT name FROM sqlite_master WHERE name IN ('term_docs', 'postings', 'source_terms')")}
+            self._terms_table = ("postings" if {"term_docs", "postings"} <= names
+                                 else "source_terms" if "source_terms" in names else "")
         return self._terms_table
 
     def prefix_docs(self, prefix: str, cap: int = 10_000, side: str = "source") -> int:
@@ -366,9 +367,10 @@ class Store:
         """
         conn = self.conn
         if self._terms() != "postings":
-            for statement in postings.TABLE.split(";"):
+            for table in ("source_terms", "postings"):       # schema 2's counts; an unfinished layout's lists
+                conn.execute(f"DROP TABLE IF EXISTS {table}")
+            for statement in postings.TABLES.split(";"):
                 conn.execute(statement)
-            conn.execute("DROP TABLE IF EXISTS source_terms")
             conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
             postings.rebuild(conn)
         elif not added:
