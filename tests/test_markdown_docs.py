@@ -139,13 +139,13 @@ def test_bold_written_with_spaces_inside_its_stars_leaves_no_stars_in_the_text()
             "> **Note: It is not possible to delete ** the root node **Root**.\n\n"
             "3. **Iteration count is set by the number of groups **. It is an analogue of FOR EACH.\n\n"
             "* ** Coarse classes**: the classes after merging.\n\n"
-            "Python raises 2 ** 3 to a power.\n")
+            "Python raises 2 ** 3 to a power, as 2**3 does; MAX__SIZE is a name.\n")
     blocks = markdown_blocks(page)
     assert blocks == ["Note: the root node cannot be deleted.",
                       "Note: It is not possible to delete the root node Root.",
                       "Iteration count is set by the number of groups. It is an analogue of FOR EACH.",
                       "Coarse classes: the classes after merging.",
-                      "Python raises 2 ** 3 to a power."]
+                      "Python raises 2 ** 3 to a power, as 2**3 does; MAX__SIZE is a name."]
     # The paired stars are bold marks (TMX inline tags) on the words between them.
     second = blocks[1]
     assert [second[m.start:m.end] for m in second.marks] == ["Note: It is not possible to delete", "Root"]

@@ -145,11 +145,12 @@ def _stray_strong(text: str, runs: list[tuple[int, int]], drop: set[int], pairs:
     (`** Note **`, `**Note: text **`). Renderers that documentation sites use (marked, GitBook's)
     show it bold, and as text it is no word of the sentence: unmatched markers of one kind pair up
     in order as bold, as those renderers pair them. One left over is dropped when it touches a word
-    (`**Note:` never closed); between spaces it stays text ("2 ** 3"). A pair that would cross a
-    matched one is dropped."""
+    (`**Note:` never closed); between spaces it stays text ("2 ** 3"). Markers inside a word
+    ("2**3", "MAX__SIZE") are text. A pair that would cross a matched one is dropped."""
     left = {"**": [], "__": []}
     for index, (start, end) in enumerate(runs):
-        if index not in drop and end - start == 2 and text[start:end] in left:
+        if index not in drop and end - start == 2 and text[start:end] in left \
+                and not (text[start - 1:start].isalnum() and text[end:end + 1].isalnum()):
             left[text[start:end]].append(index)
     matched = sorted(pairs.items())
     for stray in left.values():
