@@ -73,6 +73,10 @@ class SearchParams:
     lex_model: str = "model1"           # "model1" (IBM Model 1 both ways) or "dice"
     lex_stem: int = 0                   # units are words cut to this many characters (0: whole words)
     lex_min_confidence: float = 0.9     # first-pass 1-1 beads at least this confident train the lexicon
+    # Learned bead score (align/beadmodel.py): a bead gains model_weight * (the logistic model's log-odds that
+    # it is right - model_offset), from features the cosine does not carry; 0 leaves it out.
+    model_weight: float = 0.0
+    model_offset: float = 0.0
     # Repair pass (align/repair.py): neighbouring 1-1 beads cross, and sentences left unaligned on
     # both sides within cross_window beads pair up, when that scores this much higher; 0 leaves it out.
     cross_margin: float = 0.8
