@@ -148,8 +148,9 @@ def align(
                                                     "A decoding that garbles the text is refused."),
     tgt_encoding: Optional[str] = typer.Option(None, "--tgt-encoding", metavar="NAME", rich_help_panel=INPUT,
                                                help="Encoding of the target file(s) only (overrides --encoding)."),
-    code_comments: bool = typer.Option(False, "--code-comments", rich_help_panel=INPUT,
-                                       help="Markdown: also align the comments in fenced code blocks."),
+    code_comments: bool = typer.Option(True, "--code-comments/--no-code-comments", rich_help_panel=INPUT,
+                                       help="Markdown: align the comments in fenced code blocks (translators "
+                                            "translate them; the code itself is never read). Default: on."),
     sheet: Optional[str] = typer.Option(None, "--sheet", metavar="NAME", rich_help_panel=INPUT,
                                         help="XLSX: read only this sheet. Default: every visible sheet."),
     force_pair: bool = typer.Option(False, "--force-pair", rich_help_panel=INPUT,

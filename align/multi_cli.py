@@ -35,6 +35,8 @@ def align_multi(
                                            help="Input encoding. Default: detected."),
     force_pair: bool = typer.Option(False, "--force-pair", rich_help_panel=INPUT,
                                     help="Align files that do not look like translations of the source."),
+    code_comments: bool = typer.Option(True, "--code-comments/--no-code-comments", rich_help_panel=INPUT,
+                                       help="Markdown: align the comments in fenced code blocks (as for align)."),
     keep_untranslated: bool = typer.Option(False, "--keep-untranslated", rich_help_panel=OUTPUT,
                                            help="Keep translations left in the source language."),
     keep_no_text: bool = typer.Option(False, "--keep-no-text", rich_help_panel=OUTPUT,
@@ -61,6 +63,7 @@ def align_multi(
     from tmforge.align.embed import load_encoder, resolve_model
     from tmforge.align.multi import check_languages, multilingual_units
     from tmforge.align.progress import ProgressView
+    from tmforge.align.readers import ReadingOptions
     from tmforge.atomic import check_writable
     from tmforge.tm.multilingual import write_multilingual_tmx, write_multilingual_tsv
 
@@ -89,7 +92,8 @@ def align_multi(
         for target, code in zip(targets, codes):
             alignments.append(pipeline.align_files(src, target, src_lang=src_code, tgt_lang=code,
                                                    segmented=segmented, encoder=encoder, encoding=encoding,
-                                                   force_pair=force_pair, progress=view.stage))
+                                                   force_pair=force_pair, progress=view.stage,
+                                                   reading=ReadingOptions(code_comments=code_comments)))
             src_code = src_code or alignments[0].src_lang   # read the source the same way each time
         check_languages(alignments, targets)
         units = multilingual_units(alignments, keep_untranslated, document=src.name, keep_no_text=keep_no_text)

@@ -95,10 +95,18 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], encoder: Encoder | N
     return rescore(beads, src_spans, tgt_spans, *references)
 
 
-def sentences_of(paragraphs: Sequence[Paragraph], lang: str, subtitles: bool = False) -> list[Sentence]:
-    """Sentences of paragraphs; a subtitle cue stays one unit (its timing belongs to it)."""
+def sentences_of(paragraphs: Sequence[Paragraph], lang: str, subtitles: bool = False,
+                 detected: str | None = None) -> list[Sentence]:
+    """Sentences of paragraphs; a subtitle cue stays one unit (its timing belongs to it).
+
+    `detected`: the language the whole text was detected as, where the flag `lang` overrode it (a
+    half-translated file): paragraphs identified as `detected` are split by its rules, not by `lang`'s.
+    """
     if subtitles:
         return [Sentence(p.text, k) for k, p in enumerate(paragraphs)]
+    if detected and detected != lang and detected in ENCODER_LANGUAGES:
+        languages = [detected if identify_language(p.text) == detected else lang for p in paragraphs]
+        return segment_paragraphs(paragraphs, lang, languages)
     return segment_paragraphs(paragraphs, lang)
 
 
@@ -209,16 +217,17 @@ def align_files(src_path: str | Path, tgt_path: str | Path, *, src_lang: str | N
     else:
         src_doc = read_document(src_path, src_enc, options=reading)
         tgt_doc = read_document(tgt_path, tgt_enc, options=reading)
-        src_lang = _language(src_lang, document_language(src_doc), "--src-lang", src_path,
+        src_detected, tgt_detected = document_language(src_doc), document_language(tgt_doc)
+        src_lang = _language(src_lang, src_detected, "--src-lang", src_path,
                              [p.text for p in src_doc.paragraphs], warnings)
-        tgt_lang = _language(tgt_lang, document_language(tgt_doc), "--tgt-lang", tgt_path,
+        tgt_lang = _language(tgt_lang, tgt_detected, "--tgt-lang", tgt_path,
                              [p.text for p in tgt_doc.paragraphs], warnings)
         _check_pair(src_lang, tgt_lang, str(src_path), str(tgt_path))
         if length_check:
             _check_lengths(src_doc, tgt_doc)
         tell(progress, "segmenting")
-        src = sentences_of(src_doc.paragraphs, src_lang, src_doc.whole_units)
-        tgt = sentences_of(tgt_doc.paragraphs, tgt_lang, tgt_doc.whole_units)
+        src = sentences_of(src_doc.paragraphs, src_lang, src_doc.whole_units, src_detected)
+        tgt = sentences_of(tgt_doc.paragraphs, tgt_lang, tgt_doc.whole_units, tgt_detected)
         src_paras, tgt_paras = src_doc.paragraphs, tgt_doc.paragraphs
         encodings = {str(src_path): src_doc.encoding, str(tgt_path): tgt_doc.encoding}
         warnings = src_doc.warnings + tgt_doc.warnings + warnings

@@ -61,6 +61,22 @@ _MIN_WORDS_BEFORE = 6
 _BULLET = re.compile(r"\s+(?=[•◦▪●■►])")
 
 
+# razdel reads a lone capital Latin letter with a stop as an initial ("J. Smith"), but after a word
+# it often names an axis, a variable or a point ("размер сети по X. Параметр ...", "network size X.
+# The parameter ..."): followed by a capitalised Russian word, or by an English word that begins
+# sentences (not a surname), it ends one. After another initial ("J. R. R.") razdel's reading stays.
+_LETTER_END = {
+    "ru": re.compile(r"(?<=[а-яёa-z]\s[A-Z]\.)\s+(?=[А-ЯЁ][а-яё])"),
+    "en": re.compile(r"(?<=[a-z]\s[A-Z]\.)\s+(?=(?:The|This|These|That|Those|It|Its|In|If|For|When|Then|To|Each"
+                     r"|All|By|On|At|As|With|There|Here|You|We|See|Note|Use|Select|Click)\b)"),
+}
+
+
+def _split_after_letter(sentence: str, lang: str) -> list[str]:
+    rule = _LETTER_END.get(lang)
+    return rule.split(sentence) if rule else [sentence]
+
+
 def _split_after_abbreviations(sentence: str) -> list[str]:
     parts, start = [], 0
     for match in _ABBREV_END.finditer(sentence):
@@ -113,7 +129,7 @@ def _sentences_of(chunk: str, lang: str) -> list[str]:
                 spans[-1][1] = s.stop
         else:
             spans.append([s.start, s.stop])
-    merged = [chunk[a:b] for a, b in spans]
+    merged = [part for a, b in spans for part in _split_after_letter(chunk[a:b], lang)]
     if lang == "ru":
         merged = [p for s in merged for p in _split_after_abbreviations(s)]
     return merged
@@ -153,5 +169,9 @@ def split_sentences(text: str, lang: str) -> list[str]:
     return [s.strip() for s in parts if s.strip()]
 
 
-def segment_paragraphs(paragraphs: Sequence[Paragraph], lang: str) -> list[Sentence]:
-    return [Sentence(text, k) for k, p in enumerate(paragraphs) for text in split_sentences(p.text, lang)]
+def segment_paragraphs(paragraphs: Sequence[Paragraph], lang: str,
+                       languages: Sequence[str] | None = None) -> list[Sentence]:
+    """Sentences of paragraphs in `lang`, or each paragraph in its own of `languages` (a half-translated
+    file: its paragraphs left in the other language are split by that language's rules)."""
+    return [Sentence(text, k) for k, p in enumerate(paragraphs)
+            for text in split_sentences(p.text, languages[k] if languages else lang)]

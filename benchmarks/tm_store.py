@@ -39,6 +39,9 @@ Usage:
   python benchmarks/tm_store.py semantic [--work ...] [--units 100000]   (build + index + lookup)
   python benchmarks/tm_store.py semantic-lookup [--work ...] [--queries 300]
   python benchmarks/tm_store.py ann-scale [--work ...] [--units 1000000] [--queries 100]  (declared synthetic vectors)
+  python benchmarks/tm_store.py reverse-lookup [--work ...] [--queries 300]  (en -> ru asked of the ru -> en store)
+  python benchmarks/tm_store.py semantic-scale [--work ...] [--queries 100]  (1M units with vectors: declared synthetic)
+  python benchmarks/tm_store.py semantic-scale-lookup [--work ...] [--queries 100]  (its lookups only)
   python benchmarks/tm_store.py load   [--work ...] [--clients 50] [--seconds 60] [--think 1.0] [--store ...] [--workers N]
 """
 
@@ -315,6 +318,47 @@ def run_lookup(work: Path, queries: int, store_name: str = "store.tmdb", semanti
     return result
 
 
+def run_reverse_lookup(work: Path, queries: int, store_name: str = "store.tmdb") -> dict:
+    """Lookups in the other direction: English queries (stored TARGETS as they are, and edited as the fuzzy
+    set is) asked en -> ru of the ru -> en store, answered by units stored the other way round."""
+    sys.path.insert(0, str(ROOT))
+    from tmforge.tm.fuzzy import match_score
+    from tmforge.tm.lookup import lookup
+    from tmforge.tm.store import Store
+
+    rng = random.Random(SEED + 2)
+    result = {}
+    with Store.open(work / store_name) as st:
+        top = st.conn.execute("SELECT max(id) FROM units").fetchone()[0]
+        targets = []
+        while len(targets) < queries:
+            row = st.conn.execute("SELECT target FROM units WHERE id = ?", (rng.randint(1, top),)).fetchone()
+            if row and 4 <= len(row[0].split()) <= 60:
+                targets.append(row[0])
+        vocabulary = [w for s in targets for w in s.split() if w.isalpha()]
+        edited = [_fuzzy_variant(s, rng, vocabulary) for s in targets]
+        reachable = {q for q, s in zip(edited, targets) if match_score(q, s) >= 70}
+        for kind, texts in (("exact", targets), ("fuzzy", edited)):
+            for q in texts[:5]:
+                lookup(st, q, "en", "ru")
+            times, cpu, found, own = [], [], 0, 0
+            for q, target in zip(texts, targets):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                hits = lookup(st, q, "en", "ru")
+                times.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - started_cpu)
+                found += bool(hits)
+                own += (kind == "exact" or q in reachable) and any(m.source == target and m.reversed for m in hits)
+            cpu_q = _percentiles(cpu)
+            result[kind] = {**_percentiles(times), "cpu_p50_ms": cpu_q["p50_ms"], "cpu_p95_ms": cpu_q["p95_ms"],
+                            "with_match": round(found / len(texts), 3),
+                            "found_own_target": f"{own}/{len(texts) if kind == 'exact' else len(reachable)}"}
+        result["load_average"] = [round(x, 1) for x in os.getloadavg()]
+        result["units"] = st.count()
+    print(json.dumps(result))
+    return result
+
+
 def build_semantic(work: Path, n: int) -> dict:
     """A store of the first n units of the million, with vectors (`tm index`): semantic lookup timing."""
     store = work / "semantic.tmdb"
@@ -400,6 +444,122 @@ def run_ann_scale(work: Path, total: int, queries: int) -> dict:
             hit += uid in set(int(k) for k in found.keys[:5])
         result[name] = {**build, "search_cpu": _percentiles(cpu), "own_unit_in_top5": f"{hit}/{len(own)}"}
         del graph
+    result["load_average"] = [round(x, 1) for x in os.getloadavg()]
+    print(json.dumps(result))
+    return result
+
+
+def _real_vectors(real_store: Path):
+    """(ids, int8 vectors, {source: row}) of the units `tm index` encoded for real in `real_store`."""
+    from tmforge.tm.store import Store
+    from tmforge.tm.vectors import _load_all
+
+    with Store.open(real_store) as real:
+        ids, vecs = _load_all(real)
+        text_of = dict(real.conn.execute("SELECT id, source FROM units"))
+        model = real.meta("vector_model")
+    return vecs, {text_of[int(uid)]: k for k, uid in enumerate(ids)}, model
+
+
+def build_semantic_scale(work: Path, real_store: Path) -> dict:
+    """The million-unit store with a vector for every unit, and its HNSW graph built by `tm index`.
+
+    WHAT IS SYNTHETIC: encoding a million sentences takes ~2.7 CPU-hours here, so only the units whose
+    source was encoded for real by `tm index` (in `real_store`, semantic.tmdb: the first units of the same
+    generator) carry their real vector; every other unit carries a DECLARED SYNTHETIC vector: the real
+    vector of a random real unit plus Gaussian noise, quantised as the store does (cosine about 0.8 to its
+    origin), as ann-scale makes them.
+    """
+    import shutil
+
+    sys.path.insert(0, str(ROOT))
+    import numpy as np
+
+    from tmforge.tm.store import Store
+    from tmforge.tm.vectors import _unit_rows, quantise
+
+    store = work / "semantic-1m.tmdb"
+    for suffix in ("", "-journal", ".ann"):
+        Path(f"{store}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(work / "store.tmdb", store)
+    real_vecs, row_of_text, model = _real_vectors(real_store)
+    noise = np.random.default_rng(SEED)
+    real = 0
+    with Store.open(store, readonly=False) as st:
+        conn = st.conn
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("DELETE FROM vectors")
+        last = 0
+        while True:
+            rows = conn.execute("SELECT id, source FROM units WHERE id > ? ORDER BY id LIMIT 50000",
+                                (last,)).fetchall()
+            if not rows:
+                break
+            last = rows[-1][0]
+            base = _unit_rows(real_vecs[noise.integers(0, len(real_vecs), len(rows))])
+            synthetic = quantise(base + noise.normal(0, 0.75 / np.sqrt(base.shape[1]), base.shape))
+            out = []
+            for k, (uid, source) in enumerate(rows):
+                row = row_of_text.get(source)
+                real += row is not None
+                out.append((uid, (real_vecs[row] if row is not None else synthetic[k]).tobytes()))
+            conn.executemany("INSERT INTO vectors (unit_id, vec) VALUES (?, ?)", out)
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('vector_model', ?)", (model,))
+        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'vector_generation'")
+        conn.execute("COMMIT")
+        total = conn.execute("SELECT count(*) FROM vectors").fetchone()[0]
+    result = {"vectors": total, "real_vectors": real, "synthetic_vectors": total - real}
+    # The graph, by the real command (nothing is left to encode, so it only builds the graph).
+    seconds, rss, code = _child(tmforge_cmd() + ["tm", "index", str(store), "--quiet"])
+    result["graph_build"] = {"seconds": round(seconds, 1), "cpu_seconds": round(CPU_SECONDS[-1], 1),
+                             "peak_rss_mb": round(rss), "exit": code,
+                             "ann_mb": round(Path(f"{store}.ann").stat().st_size / 1e6)}
+    print(json.dumps(result))
+    return result
+
+
+def run_semantic_scale(work: Path, queries: int, real_store: Path) -> dict:
+    """Semantic lookup end to end on the store build_semantic_scale made, through the store's own code:
+    SemanticIndex memory-maps the graph, the bundled encoder encodes the query, the graph is searched and
+    the units read back; also the whole lookup (exact, fuzzy and semantic) as `tm lookup` runs it.
+    The queries are real: paraphrases (clauses reordered) of sources whose vector is REAL, encoded for real;
+    recall is the share whose own unit is among the matches."""
+    sys.path.insert(0, str(ROOT))
+    from tmforge.align.embed import load_encoder
+    from tmforge.tm.lookup import lookup
+    from tmforge.tm.store import Store
+    from tmforge.tm.vectors import SemanticIndex
+
+    _, row_of_text, _ = _real_vectors(real_store)
+    rng = random.Random(SEED)
+    result = {}
+    with Store.open(work / "semantic-1m.tmdb") as st:
+        real_units = sorted(uid for uid, source in st.conn.execute("SELECT id, source FROM units WHERE id <= ?",
+                                                                   (2 * len(row_of_text) + 1000,))
+                            if source in row_of_text and 4 <= len(source.split()) <= 60)
+        pair_ids = st.pair_ids("ru", "en")
+        started = time.perf_counter()
+        index = SemanticIndex(st, load_encoder())
+        result.update(units=st.count(), vectors=len(index), ann=index._ann is not None,
+                      open_index_s=round(time.perf_counter() - started, 2))
+        chosen = rng.sample(real_units, min(queries, len(real_units)))
+        paraphrases = [_semantic_variant(st.conn.execute("SELECT source FROM units WHERE id = ?", (uid,)).fetchone()[0])
+                       for uid in chosen]
+        for q in paraphrases[:5]:
+            index.search(q, pair_ids, 5)              # warm the encoder and the mapped graph
+        sets = {"semantic_search": lambda q: [uid for uid, _ in index.search(q, pair_ids, 5)],
+                "full_lookup": lambda q: [m.id for m in lookup(st, q, "ru", "en", semantic=index)]}
+        for name, fn in sets.items():
+            times, cpu, own = [], [], 0
+            for q, uid in zip(paraphrases, chosen):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                ids = fn(q)
+                times.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - started_cpu)
+                own += uid in ids
+            cpu_q = _percentiles(cpu)
+            result[name] = {**_percentiles(times), "cpu_p50_ms": cpu_q["p50_ms"], "cpu_p95_ms": cpu_q["p95_ms"],
+                            "own_unit_found": f"{own}/{len(chosen)}"}
     result["load_average"] = [round(x, 1) for x in os.getloadavg()]
     print(json.dumps(result))
     return result
@@ -563,7 +723,7 @@ def run_load(work: Path, clients: int, seconds: float, think: float, port: int =
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("step", choices=["build", "import", "lookup", "semantic", "semantic-lookup", "ann-scale",
-                                         "load"])
+                                         "semantic-scale", "semantic-scale-lookup", "reverse-lookup", "load"])
     parser.add_argument("--work", type=Path, default=Path("/tmp/tmforge-store-bench"))
     parser.add_argument("--units", type=int, default=None)
     parser.add_argument("--queries", type=int, default=300)
@@ -572,6 +732,8 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--store", default="store.tmdb", help="store file in --work for lookup and load")
     parser.add_argument("--workers", type=int, default=None, help="load: server worker processes (default: its own)")
+    parser.add_argument("--real-vectors", type=Path, default=None,
+                        help="semantic-scale: the store whose real vectors are used (default: WORK/semantic.tmdb)")
     args = parser.parse_args()
     if args.step == "build":
         build(args.work, args.units or 1_000_000)
@@ -586,6 +748,13 @@ def main() -> None:
         run_lookup(args.work, args.queries, "semantic.tmdb", semantic=True)
     elif args.step == "ann-scale":             # the search of semantic lookup on a graph of --units vectors
         run_ann_scale(args.work, args.units or 1_000_000, args.queries)
+    elif args.step == "semantic-scale":        # the 1M store with vectors (declared synthetic), its graph, lookups
+        build_semantic_scale(args.work, args.real_vectors or args.work / "semantic.tmdb")
+        run_semantic_scale(args.work, args.queries, args.real_vectors or args.work / "semantic.tmdb")
+    elif args.step == "semantic-scale-lookup":  # the lookups of semantic-scale, on the store it built
+        run_semantic_scale(args.work, args.queries, args.real_vectors or args.work / "semantic.tmdb")
+    elif args.step == "reverse-lookup":        # lookups answered by units stored the other way round
+        run_reverse_lookup(args.work, args.queries, args.store)
     else:
         run_load(args.work, args.clients, args.seconds, args.think, store_name=args.store, workers=args.workers)
 

@@ -1,8 +1,9 @@
 """YAML front matter of documentation pages (issue 17): its title and description are text to translate.
 
 Site generators (Hugo, Jekyll, Docusaurus) show a page's `title` and
-`description` to readers and search engines, and translators translate them;
-layout, dates, slugs, weights and tags are configuration and stay out.
+`description` to readers and search engines, and its `keywords` and `tags`
+as terms, and translators translate them; layout, dates, slugs and weights
+are configuration and stay out.
 """
 
 from __future__ import annotations
@@ -47,9 +48,34 @@ To restore, choose an archive in the list and click Restore.
 
 def test_title_and_description_are_read_and_settings_are_not():
     blocks = markdown_blocks(RU)
-    assert blocks[:2] == ["Резервное копирование",
-                          "Как настроить ежедневное резервное копирование базы и восстановить её из архива."]
-    assert not any(b in ("backup", "2024-03-01", "30") or "администрирование" in b for b in blocks)
+    assert blocks[:4] == ["Резервное копирование",
+                          "Как настроить ежедневное резервное копирование базы и восстановить её из архива.",
+                          "администрирование", "архив"]
+    assert not any(b in ("backup", "2024-03-01", "30") for b in blocks)
+
+
+def test_keyword_lists_and_nested_text_fields_are_read():
+    # Hugo and Docusaurus pages as sites write them: SEO fields nested, keywords as a list or a string.
+    page = """---
+title: Журнал событий
+keywords: журнал, аудит, события
+tags:
+  - безопасность
+  - 42
+seo:
+  title: Как читать журнал событий сервера
+  description: Где лежит журнал и что значат его поля.
+  image: /img/log.png
+menu:
+  docs:
+    parent: admin
+    weight: 7
+---
+Журнал хранится в папке logs.
+"""
+    assert markdown_blocks(page) == ["Журнал событий", "журнал", "аудит", "события", "безопасность",
+                                     "Как читать журнал событий сервера", "Где лежит журнал и что значат его поля.",
+                                     "Журнал хранится в папке logs."]
 
 
 def test_broken_front_matter_is_skipped_not_read_as_text():

@@ -74,6 +74,22 @@ def test_a_half_translated_target_is_aligned_and_its_russian_left_out(tmp_path, 
     assert len(to_memory(result, keep_untranslated=True).frame) == len(RU)
 
 
+def test_the_russian_left_in_a_half_translated_target_is_split_by_russian_rules(tmp_path, encoder):
+    # "23 см. Нагрузка" ends a Russian sentence (a unit after a number takes no stop of its own);
+    # English rules do not know that, and left the untranslated unit two sentences long.
+    paragraph = ("Высота стойки с основанием составляет 23 см. Максимальная нагрузка на полку "
+                 "не должна превышать 40 кг.")
+    ru = RU + [paragraph]
+    src, tgt = write(tmp_path / "ru.md", ru), write(tmp_path / "en.md", half_translated(3) + [paragraph])
+    result = align_files(src, tgt, src_lang="ru", tgt_lang="en", encoder=encoder)
+    assert [t.text for t in result.tgt][-2:] == ["Высота стойки с основанием составляет 23 см.",
+                                                  "Максимальная нагрузка на полку не должна превышать 40 кг."]
+    assert result.tgt[2].text == EN[2]  # the English paragraphs keep the English rules
+    untranslated = [result.pairs()[k] for k in result.untranslated]
+    assert ("Высота стойки с основанием составляет 23 см.", "Высота стойки с основанием составляет 23 см.") in \
+        [(s, t) for s, t, _ in untranslated]
+
+
 def test_a_russian_file_with_one_english_heading_is_still_refused_as_english(tmp_path):
     # The wrong file given as the translation: the Russian page itself, whose only English
     # is a product name on a line of its own (well under 1 % of its letters).

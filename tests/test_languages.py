@@ -113,6 +113,22 @@ def test_cli_writes_a_tsv_with_a_column_per_language(tmp_path, cli):
     assert all(0.0 <= float(v) <= 1.0 for v in frame["score:fr"])
 
 
+def test_cli_reads_the_comments_in_markdown_code_unless_told_not_to(tmp_path, cli):
+    # A hut's web page with a booking snippet whose comment the translators translated (issue 17).
+    comment = {"en": "Book a bed for the night of arrival", "de": "Ein Bett für die Nacht der Ankunft buchen",
+               "fr": "Réserver un lit pour la nuit d'arrivée"}
+    files = []
+    for lang, text in (("en", EN), ("de", DE), ("fr", FR)):
+        page = " ".join(text) + f"\n\n```js\n// {comment[lang]}\nbook(hut, date);\n```\n"
+        files.append(tmp_path / f"{lang}.md")
+        files[-1].write_text(page, encoding="utf-8")
+    for flag, expected in ((None, EN + [comment["en"]]), ("--no-code-comments", EN)):
+        out = tmp_path / f"hut{flag or ''}.tmx"
+        result = cli("align-multi", *files, "-o", out, "-q", *([flag] if flag else []))
+        assert result.returncode == 0, result.stderr
+        assert list(read_tmx(out, "en", "fr").frame["source"]) == expected
+
+
 def test_cli_refuses_two_translations_in_one_language(tmp_path, cli):
     files = [write(tmp_path / f"{name}.txt", text) for name, text in (("en", EN), ("de", DE), ("de2", DE))]
     result = cli("align-multi", *files, "-o", tmp_path / "x.tmx")

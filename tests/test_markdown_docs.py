@@ -86,16 +86,17 @@ x = 1 # комментарий без языка
 """
 
 
-def test_code_is_skipped_by_default_and_its_comments_read_on_request(tmp_path):
-    assert markdown_blocks(CODE_PAGE) == ["Пример кода:", "Текст после кода."]
+def test_code_comments_are_read_by_default_and_skipped_on_request(tmp_path):
     path = tmp_path / "page.md"
     path.write_text(CODE_PAGE, encoding="utf-8")
-    doc = read_document(path, options=ReadingOptions(code_comments=True))
-    assert [p.text for p in doc.paragraphs] == [
-        "Пример кода:", "Вычисление суммы полей двух входных столбцов", "результат в поле калькулятора",
-        "адрес сервера", "Многострочный комментарий", "Проверка значения свойства", "комментарий без языка",
-        "Текст после кода."]
-    assert READERS.get("markdown").read(path.read_bytes(), "page.md").paragraphs[1].text == "Текст после кода."
+    comments = ["Пример кода:", "Вычисление суммы полей двух входных столбцов", "результат в поле калькулятора",
+                "адрес сервера", "Многострочный комментарий", "Проверка значения свойства", "комментарий без языка",
+                "Текст после кода."]
+    assert [p.text for p in read_document(path).paragraphs] == comments
+    assert [p.text for p in READERS.get("markdown").read(path.read_bytes(), "page.md").paragraphs] == comments
+    assert markdown_blocks(CODE_PAGE, comments=False) == ["Пример кода:", "Текст после кода."]
+    doc = read_document(path, options=ReadingOptions(code_comments=False))
+    assert [p.text for p in doc.paragraphs] == ["Пример кода:", "Текст после кода."]
 
 
 def test_comment_markers_follow_the_fence_language():
@@ -129,6 +130,26 @@ def test_a_placeholder_in_angle_brackets_is_text_and_triple_stars_are_bold_itali
     assert markdown_blocks(page) == ["Выбор из списка элемента <Не задано> — имя порта задаёт система.",
                                      "Внимание: если X < 5 и Y > 3, узел не выполняется. Важно",
                                      "Адрес: https://example.ru/a_b"]
+
+
+def test_bold_written_with_spaces_inside_its_stars_leaves_no_stars_in_the_text():
+    # An English help page as translators type it: "** Note **" and "**Note: ... **" are bold on the
+    # documentation site (its renderer pairs them) though CommonMark leaves the stars as text.
+    page = ("> ** Note **: the root node cannot be deleted.\n\n"
+            "> **Note: It is not possible to delete ** the root node **Root**.\n\n"
+            "3. **Iteration count is set by the number of groups **. It is an analogue of FOR EACH.\n\n"
+            "* ** Coarse classes**: the classes after merging.\n\n"
+            "Python raises 2 ** 3 to a power, as 2**3 does; MAX__SIZE is a name.\n")
+    blocks = markdown_blocks(page)
+    assert blocks == ["Note: the root node cannot be deleted.",
+                      "Note: It is not possible to delete the root node Root.",
+                      "Iteration count is set by the number of groups. It is an analogue of FOR EACH.",
+                      "Coarse classes: the classes after merging.",
+                      "Python raises 2 ** 3 to a power, as 2**3 does; MAX__SIZE is a name."]
+    # The paired stars are bold marks (TMX inline tags) on the words between them.
+    second = blocks[1]
+    assert [second[m.start:m.end] for m in second.marks] == ["Note: It is not possible to delete", "Root"]
+    assert {m.kind for m in second.marks} == {"bold"}
 
 
 def test_stars_and_underscores_inside_inline_code_are_the_codes_own():

@@ -89,3 +89,17 @@ def test_an_ellipsis_for_elided_terms_ends_no_sentence():
                                      "Он проверяет условие в конце."]
     assert split_sentences('A post-test loop works like "DO … WHILE …" in Java. It runs once at least.', "en") == [
         'A post-test loop works like "DO … WHILE …" in Java.', "It runs once at least."]
+
+
+def test_a_latin_letter_naming_an_axis_ends_a_sentence():
+    # Help pages name axes and variables by one letter ("по X."); razdel took the letter for an initial.
+    assert split_sentences("Размер сети по X. Параметр доступен при любой топологии. Размер сети по Y. "
+                           "По умолчанию — 3.", "ru") == [
+        "Размер сети по X.", "Параметр доступен при любой топологии.", "Размер сети по Y.", "По умолчанию — 3."]
+    assert split_sentences("Network size X. The parameter is available with any topology.", "en") == [
+        "Network size X.", "The parameter is available with any topology."]
+    # Initials of a name stay: a Latin one before a Latin surname, Cyrillic ones, an English surname.
+    assert split_sentences("Статью написал J. Smith в 2020 году. Её перевёл А. С. Пушкин.", "ru") == [
+        "Статью написал J. Smith в 2020 году.", "Её перевёл А. С. Пушкин."]
+    assert split_sentences("The talk was given by John F. Kennedy in Berlin.", "en") == [
+        "The talk was given by John F. Kennedy in Berlin."]

@@ -16,6 +16,7 @@ from tmforge.tm.formats import iter_memory, write_memory
 from tmforge.tm.lookup import lookup
 from tmforge.tm.model import TranslationMemory, TranslationUnit
 from tmforge.tm.options import ReadOptions
+from tmforge.tm import postings
 from tmforge.tm.store import Store
 
 WHEN = datetime(2024, 6, 3, tzinfo=timezone.utc)
@@ -45,7 +46,7 @@ def memory(path, pairs, src="ru", tgt="en", document="manual.txt"):
 def counts(path):
     with sqlite3.connect(path) as conn:
         return tuple(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                     for t in ("units", "imports", "units_fts"))
+                     for t in ("units", "imports", "units_fts", "postings"))
 
 
 def test_import_dedupes_and_is_incremental(tmp_path, cli):
@@ -293,7 +294,7 @@ def test_large_stores_search_an_hnsw_graph_kept_beside_the_store(tmp_path, encod
     assert vectors.ann_path(Store.open(path)).is_file()
     with Store.open(path) as st:
         index = vectors.SemanticIndex(st, encoder)
-        assert index._ann is not None
+        assert index._ann is not None and index._ann.expansion_search == vectors.ANN_EXPANSION_SEARCH
         hits = index.search("Перед запуском насоса кран нужно закрыть.", st.pair_ids("ru", "en"), 1)
         assert [st.units_by_id([hits[0][0]])[hits[0][0]].target] == [PAIRS[2][1]]
     with Store.create_or_open(path) as st:                      # new units make the graph stale
@@ -321,28 +322,89 @@ def test_fuzzy_candidates_ignore_numbers_which_cost_no_word_edit(tmp_path):
     assert matches[0].quality == 96          # no word edit; two numbers differ, 2 points each
 
 
-def _term_counts(st):
-    return (dict(st.conn.execute("SELECT term, docs FROM source_terms")),
-            dict(st.conn.execute("SELECT term, doc FROM units_vocab WHERE col = 'source'")))
+def _check_lists(st, after_rebuild=True):
+    """The counts and lists as stored, checked against SQLite's own full-text index (its tokenizer, not
+    tm.terms', decides which terms a text holds): every count right, every list complete, and after a
+    rebuild a list for every term in LONG_LIST units or more (written since, a term may lack one)."""
+    stored, truth = {}, {}
+    for side in ("source", "target"):
+        for term, ids in postings.all_lists(st.conn, side):
+            stored[side, term] = ids.tolist()
+    for side, term in st.conn.execute("SELECT col, term FROM units_vocab"):
+        ids = st.conn.execute("SELECT rowid FROM units_fts WHERE units_fts MATCH ? ORDER BY rowid",
+                              ("{" + side + '} : "' + term.replace('"', '""') + '"',)).fetchall()
+        truth[side, term] = [i for (i,) in ids]
+    counts = {(("source", "target")[c], t): n for c, t, n in st.conn.execute("SELECT col, term, docs FROM term_docs")}
+    assert counts == {key: len(ids) for key, ids in truth.items()}
+    assert stored == {key: truth[key] for key in stored}
+    long = {key for key, ids in truth.items() if len(ids) >= postings.LONG_LIST}
+    assert set(stored) == long if after_rebuild else set(stored) <= long
+    return stored, truth
 
 
-def test_term_counts_follow_every_import_and_schema_1_stores_gain_them(tmp_path):
+# Texts whose tokens test tm.terms against SQLite's tokenizer: Latin diacritics (folded), ё and й (kept),
+# digits, underscores, apostrophes, hyphens, mixed scripts, a repeated word.
+ODD = [("Кафе «Ёлка» и café_naïve: 3-й этаж, №12б.", "Café «Yolka» and naïve_café: the 3rd floor, no. 12b."),
+       ("Это O'Brien-ов ёж, ёж и ЁЖ.", "That's O'Brien's hedgehog, HEDGEHOG and hedgehog."),
+       ("Straße 7½ — Zürich; über 10,5 км.", "Straße 7½ — Zürich; over 10.5 km.")]
+
+
+def test_posting_lists_follow_every_import_and_older_stores_gain_them(tmp_path, monkeypatch):
     path = tmp_path / "t.tmdb"
-    many = [(f"{s} Раздел {k}, пункт {k % 3}.", f"{t} Section {k}.") for k in range(7) for s, t in PAIRS]
+    many = [(f"{s} Раздел {k}, пункт {k % 3}.", f"{t} Section {k}.") for k in range(7) for s, t in PAIRS] + ODD
+    monkeypatch.setattr(postings, "LONG_LIST", 5)       # long and short lists in a small store
     with Store.create_or_open(path) as st:
         st.import_units([("many.tmx", _units(many))])                     # rebuilt from the index
-        counted, truth = _term_counts(st)
-        assert counted == truth and truth["раздел"] == len(many)
-        st.add_units([TranslationUnit("Раздел о термостате.", "About the thermostat.", "ru", "en")], "api")
-        counted, truth = _term_counts(st)                                # one unit: counted in Python
-        assert counted == truth and truth["раздел"] == len(many) + 1
-        # A store written by schema 1 has no term counts: lookups still work, the next import adds them.
-        st.conn.execute("DROP TABLE source_terms")
-        st.conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    with Store.open(path) as st:
-        assert lookup(st, "Проверьте настройки термостата перед запуском системы. Раздел 9, пункт 0.",
-                      "ru", "en")[0].kind == "fuzzy"
+        stored, truth = _check_lists(st)
+        assert ("source", "раздел") in stored and ("source", "ёлка") not in stored
+        # A few units: tokenised in Python, counted and appended; a short chunk limit makes new chunks too.
+        monkeypatch.setattr(postings, "APPEND_BELOW", 3)
+        for k, (s, t) in enumerate(ODD * 2 + [("Раздел о термостате.", "About the thermostat.")]):
+            st.add_units([TranslationUnit(f"{s} Ещё раз, {k}.", f"{t} Once more, {k}.", "ru", "en")], "api")
+        stored, truth = _check_lists(st, after_rebuild=False)
+        assert len(stored["source", "раздел"]) == len(many) - len(ODD) + 1
+        assert st.conn.execute("SELECT count(*) FROM postings WHERE col = 1 AND term = 'the'").fetchone()[0] > 1
+        assert len(truth["source", "ещё"]) >= postings.LONG_LIST and ("source", "ещё") not in stored
+        # Lists read by prefix (blobs, plus FTS5 for the short ones) equal the full-text index's prefix
+        # queries, on both sides; with more short terms than one OR query takes, FTS5 answers alone.
+        prefixes = [("source", "термостат"), ("source", "ё"), ("source", "cafe"), ("target", "the"),
+                    ("target", "hedgehog"), ("target", "1"), ("source", "нет-такого"), ("source", "раз")]
+        for max_or in (64, 1):
+            monkeypatch.setattr(postings, "MAX_OR_TERMS", max_or)
+            for side, prefix in prefixes:
+                assert (st.prefix_ids(prefix, side).tolist()
+                        == postings.fts_prefix_ids(st.conn, prefix, side).tolist()), (side, prefix, max_or)
+        query = "Проверьте настройки термостата перед запуском системы. Раздел 9, пункт 0."
+        expected = [(m.id, m.quality) for m in lookup(st, query, "ru", "en")]
+        reverse = [(m.id, m.quality) for m in lookup(st, "The thermostat keeps the temperature at 21 degrees.",
+                                                    "en", "ru")]
+        assert expected and reverse
+        # A store written by schema 2 has no posting lists: lookups ask the full-text index and find the
+        # same; its next import builds them and drops the term counts they replace.
+        st.conn.execute("DROP TABLE postings")
+        st.conn.execute("DROP TABLE term_docs")
+        st.conn.execute("CREATE TABLE source_terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID")
+        st.conn.execute("INSERT INTO source_terms SELECT term, doc FROM units_vocab WHERE col = 'source'")
+        st.conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    with Store.open(path) as reader:           # a server's connection, open while another one imports
+        assert [(m.id, m.quality) for m in lookup(reader, query, "ru", "en")] == expected
+        assert [(m.id, m.quality) for m in lookup(reader, "The thermostat keeps the temperature at 21 degrees.",
+                                                  "en", "ru")] == reverse
+        with Store.create_or_open(path) as st:
+            st.import_units([("one.tmx", _units([("Ещё один раздел.", "One more section.")]))])
+            _check_lists(st)
+            assert st.meta("schema_version") == "3" and st._terms() == "postings"
+            assert not st.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'source_terms'").fetchone()
+            assert [(m.id, m.quality) for m in lookup(st, query, "ru", "en")] == expected
+        assert [(m.id, m.quality) for m in lookup(reader, query, "ru", "en")] == expected
+
+
+def test_ids_beyond_the_posting_lists_range_fail_the_import_and_change_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "big.tmdb"
     with Store.create_or_open(path) as st:
-        st.import_units([("one.tmx", _units([("Ещё один раздел.", "One more section.")]))])
-        counted, truth = _term_counts(st)
-        assert counted == truth and st.meta("schema_version") == "2"
+        st.import_units([("a.tmx", _units(PAIRS[:2]))])
+    before = counts(path)
+    monkeypatch.setattr(postings, "MAX_ID", 3)        # stands for 2**32 - 1 without four billion units
+    with Store.create_or_open(path) as st, pytest.raises(TmforgeError, match="split the memory"):
+        st.import_units([("b.tmx", _units(PAIRS[2:]))])
+    assert counts(path) == before

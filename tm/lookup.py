@@ -18,11 +18,11 @@ words too), assuming another form of a word shares the word's stem prefix
 least m - that many (and at least one of the bound + 1 rarest: the pigeonhole).
 
 1. The query's stems (numbers aside: a changed number costs no word edit) are
-   ordered by how many units hold them (store.source_terms). The bound + 1
+   ordered by how many units hold them (the store's posting lists, tm.postings). The bound + 1
    rarest are read, leaving out stems held by more than COMMON_DOCS units while
    rarer ones remain, then further stems while their lists add up to EXTRA_ROWS
    (and at least MIN_STEMS in all: one or two lists leave thousands of ties).
-2. Their posting lists (unit ids from the FTS5 index, one prefix query each)
+2. Their posting lists (unit ids of every term with the stem's prefix, read as blobs)
    are counted with numpy; units holding fewer of them than the count bound
    allows are dropped, and the RANKED units sharing the most are fetched
    (within the word-count bounds and the language pair).
@@ -45,7 +45,7 @@ from rapidfuzz import fuzz, process
 
 from tmforge.tm import fuzzy
 from tmforge.tm.store import Store, StoredUnit, source_key
-from tmforge.tm.terms import fts_string, index_terms, stem_prefix
+from tmforge.tm.terms import index_terms, stem_prefix
 
 DEFAULT_MIN = 70
 DEFAULT_SEMANTIC_MIN = 75
@@ -120,16 +120,14 @@ def choose_stems(store: Store, text: str, min_quality: float, side: str = "sourc
 
 def candidate_ids(store: Store, stems: Sequence[str], at_least: int, limit: int, side: str = "source") -> list[int]:
     """Units holding at least `at_least` of the stems, those holding most first (at most `limit`)."""
-    lists = []
-    for s in stems:
-        # One string per list: reading ids row by row into Python costs several times FTS5's own walk.
-        ids = store.conn.execute("SELECT group_concat(rowid) FROM units_fts WHERE units_fts MATCH ?",
-                                 ("{" + side + "} : " + fts_string(s) + "*",)).fetchone()[0]
-        if ids:
-            lists.append(np.fromstring(ids, dtype=np.int64, sep=","))
+    lists = [ids for s in stems if len(ids := store.prefix_ids(s, side))]
     if not lists:
         return []
-    ids, held = np.unique(np.concatenate(lists), return_counts=True)
+    # Each list is distinct, so after one sort a unit's run length is how many stems it holds.
+    ids = np.sort(np.concatenate(lists), kind="stable")
+    starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+    held = np.diff(np.append(starts, len(ids)))
+    ids = ids[starts]
     keep = held >= at_least
     ids, held = ids[keep], held[keep]
     return ids[np.argsort(-held, kind="stable")[:limit]].tolist()
@@ -190,9 +188,10 @@ def reverse_matches(store: Store, text: str, pair_ids: Sequence[int], min_qualit
                     limit: int = 10) -> list[Match]:
     """Exact and fuzzy matches among the TARGETS of units stored in the other direction (a ru->en unit
     answers an en->ru query), read in the asked direction. The same candidate search on the target column;
-    the store keeps no target hash, word count or term counts, so exact matches come out of the candidates
-    (a target equal to the query always shares its rarest stems), word counts are checked here, and term
-    rarity is read from the full-text index's own vocabulary (exact, slower for common words)."""
+    the store keeps no target hash or word count, so exact matches come out of the candidates (a target
+    equal to the query always shares its rarest stems) and word counts are checked here; term rarity and
+    lists come from the targets' posting lists (in a store made before them, from the full-text index's
+    own vocabulary: exact, slower for common words)."""
     found = _candidates(store, text, pair_ids, min_quality, "target")
     if found is None:
         return []

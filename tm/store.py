@@ -11,10 +11,14 @@ Nothing to install or start: SQLite ships with Python. The file holds
   the source's word count for bounding fuzzy candidates;
 - `units_fts`: an FTS5 full-text index over source and target (concordance and
   fuzzy candidates), kept in step with `units` inside the same transaction;
-- `source_terms`: for every term of the sources' full-text index, how many
-  units hold it (schema 2): the fuzzy candidate search reads the rarest of a
-  query's words first, and asking FTS5 (fts5vocab) for a common word's count
-  means reading its whole posting list, tens of milliseconds at a million units;
+- `term_docs` and `postings` (schema 3; tm.postings): for every term of the
+  sources and of the targets how many units hold it, and for the common ones
+  the ids of those units as compact blobs: the fuzzy candidate search reads
+  the rarest of a query's words first and then their lists; asking FTS5 for a
+  common word's count or list means walking it row by row, tens of
+  milliseconds at a million units. Schema 2 stores kept the counts of source
+  terms only (`source_terms`); lookups in older stores fall back to the
+  full-text index, and their next import builds both (and drops `source_terms`);
 - `vectors`: int8-quantised sentence vectors of sources (semantic lookup),
   filled by `tm index`, not by import (encoding a million sentences takes
   minutes; see tm/vectors.py).
@@ -27,7 +31,6 @@ adds nothing while the files before it stay.
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,15 +40,15 @@ from tmforge.errors import TmforgeError
 from tmforge.tm.import_reader import Batch, ChildReader, read_here, source_key, text_key
 from tmforge.tm.langtags import canonical_tag, primary
 from tmforge.tm.model import TranslationUnit
-from tmforge.tm.terms import index_terms
+from tmforge.tm import postings
 
-SCHEMA_VERSION = 2           # 2: source_terms (stores of schema 1 gain it on their next import)
+SCHEMA_VERSION = 3           # 2: source_terms; 3: term_docs and postings (older stores gain them on their next import)
 APPLICATION_ID = 0x746D6667   # "tmfg" in the SQLite header: tells a tmforge store from other SQLite files
 STORE_SUFFIX = ".tmdb"
 IMPORT_CACHE_KIB = 65536      # page cache while importing: the dedupe index's random inserts stay in memory
-INCREMENTAL_TERMS = 0.05     # below this share of new units, term counts are updated from the new units alone
+INCREMENTAL_TERMS = 0.05     # below this share of new units, posting lists are appended from the new units alone
 
-_SCHEMA = """
+_SCHEMA = postings.TABLES + """;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE pairs (id INTEGER PRIMARY KEY, src_lang TEXT NOT NULL, tgt_lang TEXT NOT NULL,
                     UNIQUE (src_lang, tgt_lang));
@@ -67,7 +70,6 @@ CREATE INDEX units_exact ON units (src_key);
 CREATE VIRTUAL TABLE units_fts USING fts5 (source, target, content='units', content_rowid='id',
                                            tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE units_vocab USING fts5vocab (units_fts, 'col');
-CREATE TABLE source_terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE vectors (unit_id INTEGER PRIMARY KEY REFERENCES units(id), vec BLOB NOT NULL);
 """
 
@@ -120,7 +122,7 @@ class Store:
         self.path = path
         self.readonly = readonly
         self._pairs: dict[int, tuple[str, str]] | None = None
-        self._term_counts: bool | None = None      # whether source_terms exists (schema 2)
+        self._terms_table: str | None = None     # "postings" (schema 3), "source_terms" (2) or "" (1): _terms()
 
     # -- opening -----------------------------------------------------------------------------------
     @classmethod
@@ -228,25 +230,46 @@ class Store:
             "imports": self.conn.execute("SELECT count(*) FROM imports").fetchone()[0],
         }
 
-    def has_term_counts(self) -> bool:
-        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'source_terms'").fetchone() is not None
+    def _terms(self) -> str:
+        if self._terms_table is None:
+            names = {n for (n,) in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE name IN ('term_docs', 'postings', 'source_terms')")}
+            self._terms_table = ("postings" if {"term_docs", "postings"} <= names
+                                 else "source_terms" if "source_terms" in names else "")
+        return self._terms_table
 
     def prefix_docs(self, prefix: str, cap: int = 10_000, side: str = "source") -> int:
         """Units whose source (or target) holds a term starting with `prefix` (an upper bound: forms of one
         word add up).
 
-        Sources: read from source_terms; a store of schema 1 (not imported into since), and targets, are
-        asked through fts5vocab, which is exact but slow for common words. Summing stops after `cap` terms
-        (a one-letter prefix).
+        Read from term_docs (schema 3) or source_terms (schema 2, sources); otherwise asked through
+        fts5vocab, which is exact but slow for common words. Summing stops after `cap` rows (a one-letter
+        prefix).
         """
-        if self._term_counts is None:
-            self._term_counts = self.has_term_counts()
-        table, column, where = (("source_terms", "docs", "") if self._term_counts and side == "source"
+        try:
+            return self._prefix_docs(prefix, cap, side)
+        except sqlite3.OperationalError:
+            # Another connection's import upgraded the store since this one looked (source_terms is gone).
+            self._terms_table = None
+            return self._prefix_docs(prefix, cap, side)
+
+    def _prefix_docs(self, prefix: str, cap: int, side: str) -> int:
+        terms = self._terms()
+        if terms == "postings":
+            return postings.prefix_docs(self.conn, prefix, side, cap)
+        table, column, where = (("source_terms", "docs", "") if terms == "source_terms" and side == "source"
                                 else ("units_vocab", "doc", f"col = '{'target' if side == 'target' else 'source'}' AND "))
         row = self.conn.execute(f"SELECT sum({column}) FROM (SELECT {column} FROM {table} WHERE {where}"
                                 f"term >= ? AND term < ? LIMIT {int(cap)})",
                                 (prefix, prefix + "\U0010ffff")).fetchone()
         return row[0] or 0
+
+    def prefix_ids(self, prefix: str, side: str = "source"):
+        """Distinct ids (a numpy array, ascending) of the units whose source (or target) holds a term
+        starting with `prefix`: from the postings, or the full-text index in a store made before them."""
+        if self._terms() == "postings":
+            return postings.prefix_ids(self.conn, prefix, side)
+        return postings.fts_prefix_ids(self.conn, prefix, side)
 
     def units_by_id(self, ids: Sequence[int]) -> dict[int, StoredUnit]:
         if not ids:
@@ -324,7 +347,7 @@ class Store:
                 reports.append(report)
             if build_exact_index:
                 conn.execute("CREATE INDEX units_exact ON units (src_key)")
-            self._count_terms(first_new, sum(r.added for r in reports))
+            self._update_postings(first_new, sum(r.added for r in reports))
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -333,30 +356,30 @@ class Store:
         finally:
             self._tune()
             self._pairs = None
-            self._term_counts = None
+            self._terms_table = None
         return reports
 
-    def _count_terms(self, first_new: int, added: int) -> None:
-        """Bring source_terms up to date inside the import's transaction (creating it in a schema-1 store).
+    def _update_postings(self, first_new: int, added: int) -> None:
+        """Bring the posting lists up to date inside the import's transaction (creating them in an older store).
 
-        A few new units (the server's write API, a small file) are counted in Python; after a large import
-        the table is rebuilt from the index's own vocabulary (one pass in C: about 3 s at a million units).
+        A few new units (the server's write API, a small file) are added in Python; after a large import
+        the lists are rebuilt from the full-text index (tm.postings).
         """
         conn = self.conn
-        if not self.has_term_counts():
-            conn.execute("CREATE TABLE source_terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID")
+        if self._terms() != "postings":
+            for table in ("source_terms", "postings"):       # schema 2's counts; an unfinished layout's lists
+                conn.execute(f"DROP TABLE IF EXISTS {table}")
+            for statement in postings.TABLES.split(";"):
+                conn.execute(statement)
             conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+            postings.rebuild(conn)
         elif not added:
             return
         elif added < INCREMENTAL_TERMS * (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0):
-            docs: Counter = Counter()
-            for (source,) in conn.execute("SELECT source FROM units WHERE id >= ?", (first_new,)):
-                docs.update(set(index_terms(source)))
-            conn.executemany("INSERT INTO source_terms VALUES (?, ?) "
-                             "ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs", docs.items())
-            return
-        conn.execute("DELETE FROM source_terms")
-        conn.execute("INSERT INTO source_terms SELECT term, doc FROM units_vocab WHERE col = 'source'")
+            postings.add_units(conn, conn.execute("SELECT id, source, target FROM units WHERE id >= ?",
+                                                  (first_new,)))
+        else:
+            postings.rebuild(conn)
 
     def _import_one(self, name: str, batches: Iterator[Batch], report: ImportReport,
                     progress: Callable[[str, int], None] | None) -> None:

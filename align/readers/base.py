@@ -46,7 +46,7 @@ class Document:
 class ReadingOptions:
     """What the user asked of the readers; each reader uses the fields of its format and ignores the rest."""
 
-    code_comments: bool = False  # Markdown: comments inside fenced code blocks become paragraphs
+    code_comments: bool = True  # Markdown: comments inside fenced code blocks become paragraphs
     sheet: str | None = None     # spreadsheets: the one sheet to read (None: every sheet, in order)
     # HTML: block texts the pages of a batch repeat (its site template), left out (readers/html.py).
     # Sorted, so a batch's request signature (align/resume.py) is the same from run to run.

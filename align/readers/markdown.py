@@ -2,8 +2,8 @@
 
 Tables as GitHub and real documentation write them: with or without leading
 pipes, delimiter rows of any number of dashes (`|:-|:-:|`), `<br>` inside
-cells. Comments inside fenced code blocks are read on request
-(ReadingOptions.code_comments), since translators translate them.
+cells. Comments inside fenced code blocks are read, since translators
+translate them (ReadingOptions.code_comments turns that off); the code is not.
 """
 
 from __future__ import annotations
@@ -119,6 +119,7 @@ def _emphasis(text: str, kinds: list | None = None) -> str:
         else:
             marker(start, start + 2, two, can_open, can_close)
             marker(start + 2, end, one, can_open, can_close)
+    _stray_strong(text, runs, drop, pairs)
     if not drop:
         return text
     numbers: dict[int, str] = {}      # run index -> the sentinel that replaces it
@@ -137,6 +138,39 @@ def _emphasis(text: str, kinds: list | None = None) -> str:
         pos = end
     parts.append(text[pos:])
     return "".join(parts)
+
+
+def _stray_strong(text: str, runs: list[tuple[int, int]], drop: set[int], pairs: dict[int, int]) -> None:
+    """`**` and `__` that CommonMark leaves unmatched: bold written with a space inside the markers
+    (`** Note **`, `**Note: text **`). Renderers that documentation sites use (marked, GitBook's)
+    show it bold, and as text it is no word of the sentence: unmatched markers of one kind pair up
+    in order as bold, as those renderers pair them. One left over is dropped when it touches a word
+    (`**Note:` never closed); between spaces it stays text ("2 ** 3"). Markers inside a word
+    ("2**3", "MAX__SIZE") are text. A pair that would cross a matched one is dropped."""
+    left = {"**": [], "__": []}
+    for index, (start, end) in enumerate(runs):
+        if index not in drop and end - start == 2 and text[start:end] in left \
+                and not (text[start - 1:start].isalnum() and text[end:end + 1].isalnum()):
+            left[text[start:end]].append(index)
+    matched = sorted(pairs.items())
+    for stray in left.values():
+        for k in range(0, len(stray), 2):
+            pair = stray[k:k + 2]
+            if len(pair) == 1:
+                start, end = runs[pair[0]]
+                if (text[start - 1:start] or " ").isspace() and (text[end:end + 1] or " ").isspace():
+                    continue
+            for index, inner in zip(pair, ("after", "before")):  # `** Note **`: the inner spaces go too
+                start, end = runs[index]
+                if inner == "after" and len(pair) == 2:
+                    end += len(text[end:]) - len(text[end:].lstrip(" "))
+                else:
+                    start -= len(text[:start]) - len(text[:start].rstrip(" "))
+                runs[index] = (start, end)
+            drop.update(pair)
+            if len(pair) == 2 and not any(a < first < b < last or first < a < last < b
+                                          for a, b in [pair] for first, last in matched):
+                pairs[pair[0]] = pair[1]
 
 
 def _images(text: str) -> str:
@@ -281,15 +315,38 @@ def code_comments(code: list[str], language: str) -> list[str]:
 
 # Front matter fields that site generators (Jekyll, Hugo, Docusaurus, MkDocs) show
 # to readers as the page's text, so translators translate them; the rest
-# (layout, dates, slugs, tags, menu weights) is configuration.
+# (layout, dates, slugs, menu weights) is configuration. They are read at the top level
+# and inside nested settings (`seo: {title: ...}`, Hugo's `params:`).
 FRONT_MATTER_TEXT = ("title", "linkTitle", "sidebar_label", "subtitle", "description", "summary", "excerpt")
+# Lists of terms shown on the page or to search engines, translated per language (Hugo keeps a
+# taxonomy per language): each item is a paragraph; a string is a comma-separated list.
+FRONT_MATTER_TERMS = ("keywords", "tags")
 MAX_FRONT_MATTER = 65536  # characters; a larger block is no page header, and is skipped unread
+MAX_FRONT_MATTER_DEPTH = 3  # mappings nested deeper are data, not page settings
+
+
+def _front_matter_fields(fields: dict, depth: int = 0) -> list[str]:
+    out: list[str] = []
+    for name in FRONT_MATTER_TEXT:
+        value = fields.get(name)
+        if isinstance(value, str):
+            out.append(value)
+    for name in FRONT_MATTER_TERMS:
+        value = fields.get(name)
+        items = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else []
+        out += [item for item in items if isinstance(item, str)]
+    if depth < MAX_FRONT_MATTER_DEPTH:
+        for value in fields.values():
+            if isinstance(value, dict):
+                out += _front_matter_fields(value, depth + 1)
+    return out
 
 
 def front_matter_text(yaml_text: str) -> list[str]:
-    """The translatable fields of a page's YAML front matter, in FRONT_MATTER_TEXT order.
+    """The translatable fields of a page's YAML front matter: FRONT_MATTER_TEXT in that order, then
+    the items of FRONT_MATTER_TERMS, then the same inside nested mappings.
 
-    Only top-level string values are taken. Front matter that is not valid YAML
+    Only string values are taken. Front matter that is not valid YAML
     is skipped, as it was before fields were read: it is the page's settings,
     not its text, and a site generator would refuse it anyway.
     """
@@ -303,13 +360,13 @@ def front_matter_text(yaml_text: str) -> list[str]:
         return []
     if not isinstance(fields, dict):
         return []
-    values = [fields.get(name) for name in FRONT_MATTER_TEXT]
-    return [" ".join(v.split()) for v in values if isinstance(v, str) and re.search(r"[^\W\d_]", v)]
+    values = _front_matter_fields(fields)
+    return [" ".join(v.split()) for v in values if re.search(r"[^\W\d_]", v)]
 
 
-def markdown_blocks(text: str, comments: bool = False) -> list[str]:
-    """Paragraphs of Markdown as plain text: headings, list items and table cells apart; code skipped
-    (its comments read when `comments`)."""
+def markdown_blocks(text: str, comments: bool = True) -> list[str]:
+    """Paragraphs of Markdown as plain text: headings, list items and table cells apart; code skipped,
+    its comments read (unless not `comments`)."""
     blocks: list[str] = []
     current: list[str] = []
     fence: str | None = None  # the fence that opened the code block we are in
