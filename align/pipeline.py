@@ -42,6 +42,14 @@ def signature(encoder: Encoder, params: SearchParams) -> str:
     return f"tmforge:{tool_version()}|enc:{encoder.name}:{encoder.version}|{params.signature()}"
 
 
+def signature_encoder(signature_text: str) -> str | None:
+    """The encoder's name in a `signature` (None when it names none)."""
+    for part in signature_text.split("|"):
+        if part.startswith("enc:") and ":" in part[4:]:
+            return part[4:].rsplit(":", 1)[0]
+    return None
+
+
 def span_embeddings(encoder: Encoder, texts: Sequence[str], max_span: int, exact: bool = False,
                     on_step: Step | None = None) -> np.ndarray:
     """(max_span, n, d): row [k-1, i] embeds sentences i..i+k-1.

@@ -14,6 +14,8 @@ from typing import Sequence
 import numpy as np
 
 from tmforge.align.beads import Bead
+from tmforge.align import beadmodel
+from tmforge.align.beadmodel import BeadFeatures, ModelScorer
 from tmforge.align.cuetime import Combined, TimeScorer, fit_clock, mapped
 from tmforge.align.lexicon import Lexicon, LexicalScorer
 from tmforge.align.repair import attach_skips, cross_repair
@@ -36,7 +38,8 @@ def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str
                  params: SearchParams, src_paragraphs=None, tgt_paragraphs=None,
                  lexicon: Lexicon | None = None, first: list[Bead] | None = None,
                  on_step=None, times: tuple[np.ndarray, np.ndarray] | None = None,
-                 references: tuple[np.ndarray | None, np.ndarray | None] | None = None) -> list[Bead]:
+                 references: tuple[np.ndarray | None, np.ndarray | None] | None = None,
+                 model: beadmodel.Model | None = None) -> list[Bead]:
     """Align sentences given their span embeddings and texts.
 
     `lexicon`, when given (one learned over a whole batch), replaces the
@@ -44,12 +47,14 @@ def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str
     `on_step(done, total)` follows the first search (as `search` tells it);
     `times`, the (n, 2) and (m, 2) start/end milliseconds of subtitle cues, adds
     their overlap as evidence (align/cuetime.py) once the first pass matched the clocks;
-    `references`, the languages' reference mean vectors, which `params.centre_prior` blends into the centring.
+    `references`, the languages' reference mean vectors, which `params.centre_prior` blends into the centring;
+    `model`, the learned bead score's coefficients where `params.model_weight` is set (default: the shipped ones).
     """
     lengths = (np.array([len(s) for s in src]), np.array([len(t) for t in tgt]))
+    learned = bead_model(src_spans, tgt_spans, src, tgt, params, references, model)
     if first is None:
         first = search(src_spans, tgt_spans, *lengths, params, src_paragraphs, tgt_paragraphs, on_step=on_step,
-                       references=references)
+                       references=references, extra=learned)
     timing = _timing(first, times, params) if src and tgt else None
     if not (params.lex_weight or params.cross_margin or params.attach or timing) or not src or not tgt:
         return first
@@ -60,7 +65,7 @@ def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str
         scorer = LexicalScorer(lexicon, src, tgt, params.lex_weight, params.lex_offset, params.size_weight,
                                params.max_span)
     if scorer is not None or timing is not None:
-        extra = Combined(tuple(x for x in (scorer, timing) if x is not None))
+        extra = Combined(tuple(x for x in (scorer, timing, learned) if x is not None))
         if timing is not None:        # timed cues are not paragraphs: a line split over two cues is no crossing
             src_paragraphs = tgt_paragraphs = None
         beads = search(src_spans, tgt_spans, *lengths, params, src_paragraphs, tgt_paragraphs, extra=extra,
@@ -93,6 +98,16 @@ def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str
         margin = params.attach_margin + share ** params.attach_short_power
         beads = attach_skips(beads, pair_cosine, confidence, margin)
     return beads
+
+
+def bead_model(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str], tgt: Sequence[str],
+               params: SearchParams, references=None, model: beadmodel.Model | None = None) -> ModelScorer | None:
+    """The learned bead score (align/beadmodel.py) as a search extra, or None when `model_weight` is 0."""
+    if not params.model_weight or not src or not tgt:
+        return None
+    src_centre, tgt_centre = centres(src_spans, tgt_spans, params, references)
+    features = BeadFeatures(centered(src_spans, src_centre), centered(tgt_spans, tgt_centre), src, tgt)
+    return ModelScorer(features, model or beadmodel.COEFFICIENTS, params.model_weight, params.model_offset)
 
 
 class NearestMean:

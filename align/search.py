@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -73,6 +73,10 @@ class SearchParams:
     lex_model: str = "model1"           # "model1" (IBM Model 1 both ways) or "dice"
     lex_stem: int = 0                   # units are words cut to this many characters (0: whole words)
     lex_min_confidence: float = 0.9     # first-pass 1-1 beads at least this confident train the lexicon
+    # Learned bead score (align/beadmodel.py): a bead gains model_weight * (the logistic model's log-odds that
+    # it is right - model_offset), from features the cosine does not carry; 0 leaves it out.
+    model_weight: float = 0.0
+    model_offset: float = 0.0
     # Repair pass (align/repair.py): neighbouring 1-1 beads cross, and sentences left unaligned on
     # both sides within cross_window beads pair up, when that scores this much higher; 0 leaves it out.
     cross_margin: float = 0.8
@@ -133,6 +137,27 @@ def centres(src_spans: np.ndarray, tgt_spans: np.ndarray, params: SearchParams,
     src_ref, tgt_ref = references or (None, None)
     return (blended_centre(src_spans[0], src_ref, params.centre_prior),
             blended_centre(tgt_spans[0], tgt_ref, params.centre_prior))
+
+
+class DocumentContext(NamedTuple):
+    """What a search scores a document's beads against: each side's centre, the log target/source
+    length ratio, and the reference's share of the centring, which weights the short-document merge
+    check."""
+
+    src_centre: np.ndarray
+    tgt_centre: np.ndarray
+    length_ratio: float
+    share: float
+
+    @classmethod
+    def of(cls, src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_lengths,
+           params: SearchParams, references=None) -> "DocumentContext":
+        """The context of a whole document: (K, n, d) spans and sentence lengths of each side."""
+        ratio = float(np.log((np.sum(tgt_lengths) + 1.0) / (np.sum(src_lengths) + 1.0)))
+        share = document_share(src_spans.shape[1], tgt_spans.shape[1], params.centre_prior)
+        src_centre, tgt_centre = centres(src_spans, tgt_spans, params, references)
+        return cls(src_spans[0].mean(axis=0) if src_centre is None else src_centre,
+                   tgt_spans[0].mean(axis=0) if tgt_centre is None else tgt_centre, ratio, share)
 
 
 @dataclass
@@ -326,7 +351,7 @@ COARSE_BEADS = ((1, 1), (1, 0), (0, 1))
 
 def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_lengths,
            params: SearchParams = SearchParams(), src_paragraphs=None, tgt_paragraphs=None, *,
-           context: tuple[np.ndarray, np.ndarray, float] | None = None,
+           context: "DocumentContext | None" = None,
            on_step: Callable[[int, int], None] | None = None, extra=None,
            references: tuple[np.ndarray | None, np.ndarray | None] | None = None) -> list[Bead]:
     """Align two sentence sequences given their span embeddings (K, n, d) and character lengths.
@@ -334,10 +359,10 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
     `*_paragraphs` give each sentence's paragraph number; beads crossing a
     paragraph boundary then pay `paragraph_penalty` (a preference, not a rule,
     so paragraphs split differently on the two sides still align).
-    `context` = (source mean sentence vector, target mean sentence vector, log
-    target/source length ratio) of a whole document when the sequences are a
-    stretch of it (the editor's realign between fixed beads), so the stretch is
-    scored as it would be inside the document; by default, the sequences' own.
+    `context` = the whole document's centres, length ratio and reference share
+    (DocumentContext) when the sequences are a stretch of it (the editor's
+    realign between fixed beads), so the stretch is scored as it would be inside
+    the document; by default, the sequences' own.
     `on_step(done, total)` is told the rows searched, over every level of the pyramid.
     `extra`, when given, scores beads at the finest level on top of the cosine
     (align/lexicon.py's LexicalScorer): `extra.prepare(lo, hi)` receives the band first.
@@ -351,10 +376,9 @@ def search(src_spans: np.ndarray, tgt_spans: np.ndarray, src_lengths, tgt_length
     tgt_lengths = np.asarray(tgt_lengths, dtype=np.float64)
     src_para = np.zeros(n, np.int64) if src_paragraphs is None else np.asarray(src_paragraphs, np.int64)
     tgt_para = np.zeros(m, np.int64) if tgt_paragraphs is None else np.asarray(tgt_paragraphs, np.int64)
-    src_mean, tgt_mean, len_mu = context or (*centres(src_spans, tgt_spans, params, references),
-                                             float(np.log((tgt_lengths.sum() + 1.0) / (src_lengths.sum() + 1.0))))
+    context = context or DocumentContext.of(src_spans, tgt_spans, src_lengths, tgt_lengths, params, references)
+    src_mean, tgt_mean, len_mu, share = context
     src_spans, tgt_spans = centered(src_spans, src_mean), centered(tgt_spans, tgt_mean)
-    share = 0.0 if context else document_share(n, m, params.centre_prior)
 
     # Pyramid of pooled single-sentence vectors, finest first.
     levels = [(src_spans[0], src_lengths, src_para, tgt_spans[0], tgt_lengths, tgt_para)]

@@ -28,6 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tmforge.align.beads import Bead  # noqa: E402
+from tmforge.align.confidence import reference_mean  # noqa: E402
 from tmforge.align.editor.ops import EditBead, apply, check_partition  # noqa: E402
 from tmforge.align.editor.realign import Inputs, realign  # noqa: E402
 from tmforge.align.embed import load_encoder  # noqa: E402
@@ -123,18 +124,21 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
     args = parser.parse_args()
     encoder, params = load_encoder(), SearchParams()
+    # The German and French reference means, as `align` and the editor's project blend them in.
+    references = (reference_mean(encoder.name, "de"), reference_mean(encoder.name, "fr"))
     rows, totals, total_stretches = [], np.zeros(6), 0
     pooled = {"aligned": [], "confirmed": [], "realigned": [], "whole": []}
     for name, doc in textberg():
         src = span_embeddings(encoder, doc.src, params.max_span)
         tgt = span_embeddings(encoder, doc.tgt, params.max_span)
         lengths = (np.array([len(s) for s in doc.src], float), np.array([len(t) for t in doc.tgt], float))
-        predicted = [EditBead(b.src, b.tgt, b.score) for b in search(src, tgt, *lengths, params)]
+        predicted = [EditBead(b.src, b.tgt, b.score) for b in search(src, tgt, *lengths, params, references=references)]
         gold = {(g.src, g.tgt) for g in doc.gold}
         fixed, stretches = confirm_first_errors(predicted, doc.gold, args.fixes)
         check_partition(fixed, len(doc.src), len(doc.tgt))
         inputs = Inputs(src.astype(np.float16).astype(np.float32), tgt.astype(np.float16).astype(np.float32),
-                        *lengths, np.zeros(len(doc.src), np.int64), np.zeros(len(doc.tgt), np.int64), params)
+                        *lengths, np.zeros(len(doc.src), np.int64), np.zeros(len(doc.tgt), np.int64), params,
+                        references)
         results = {}
         for label, window in (("realigned", None), ("whole", 10**9)):
             beads = list(fixed)

@@ -142,3 +142,21 @@ def test_per_sentence_skip_values_chain_like_the_single_value():
     cheap = np.full(14, p.skip)
     cheap[3] = 5.0
     assert any(a == 0 and j == 3 for _, a, j, b, _ in run(None, cheap))
+
+
+def test_the_editors_realign_scores_a_short_document_as_the_first_alignment_did():
+    """Realign searches a stretch against the whole document's context: with the references the first
+    alignment had, it is the same centring and merge check, so an untouched two-sentence document is
+    realigned to the same beads (the document's own mean joined the true pair with the mismatch)."""
+    from tmforge.align.editor.realign import Inputs, _search
+
+    differ_without = 0
+    for seed in range(30):
+        xs, ys, references = two_sentence_document(seed)
+        lengths, para = np.full(2, 60.0), np.zeros(2, np.int64)
+        first = [(b.src, b.tgt) for b in search(xs, ys, lengths, lengths, SearchParams(), references=references)]
+        inputs = Inputs(xs, ys, lengths, lengths, para, para, SearchParams(), references)
+        assert [(b.src, b.tgt) for b in _search(inputs, 0, 2, 0, 2)] == first
+        plain = Inputs(xs, ys, lengths, lengths, para, para, SearchParams())
+        differ_without += [(b.src, b.tgt) for b in _search(plain, 0, 2, 0, 2)] != first
+    assert differ_without > 0     # the references matter here, so the test can tell

@@ -9,11 +9,13 @@ from pathlib import Path
 import numpy as np
 
 import tmforge.align.beads  # noqa: F401  (registers the .align bead format)
+from tmforge.align.confidence import reference_mean
 from tmforge.align.editor.build import params_from_json
 from tmforge.align.editor.ops import EditBead
 from tmforge.align.editor.project import Project
 from tmforge.align.editor.realign import Inputs
 from tmforge.align.inline import join_tagged, pair_markup, tags_from_json
+from tmforge.align.pipeline import signature_encoder
 from tmforge.tm.formats import check_outputs, registry
 from tmforge.tm.model import TranslationMemory, TranslationUnit
 from tmforge.tm.options import WriteOptions, WriteReport
@@ -68,13 +70,16 @@ class _TaggedSides:
 
 
 def realign_inputs(project: Project) -> Inputs:
-    """The search's inputs from the project file (lengths of the text as read: the embeddings are of it)."""
+    """The search's inputs from the project file (lengths of the text as read: the embeddings are of it;
+    the languages' reference means of the encoder the signature names, as the first alignment had)."""
     src, tgt = project.sides["src"], project.sides["tgt"]
+    encoder = signature_encoder(project.meta.get("signature", ""))
+    references = (reference_mean(encoder, project.meta["src_lang"]), reference_mean(encoder, project.meta["tgt_lang"]))
     return Inputs(project.spans("src"), project.spans("tgt"),
                   np.array([len(t) for t in src.originals], dtype=np.float64),
                   np.array([len(t) for t in tgt.originals], dtype=np.float64),
                   np.array(src.paragraphs, dtype=np.int64), np.array(tgt.paragraphs, dtype=np.int64),
-                  params_from_json(project.meta["params"]))
+                  params_from_json(project.meta["params"]), references)
 
 
 NOUN = "output format"

@@ -27,7 +27,7 @@ from typing import Container, Sequence
 import numpy as np
 
 from tmforge.align.editor.ops import FIXED, EditBead, Splice
-from tmforge.align.search import SearchParams, search
+from tmforge.align.search import DocumentContext, SearchParams, search
 
 WINDOW = 32    # beads searched at each end of a long run first
 AGREE = 4      # beads in which a windowed path must coincide with the old one
@@ -44,13 +44,16 @@ class Inputs:
     src_paragraphs: np.ndarray
     tgt_paragraphs: np.ndarray
     params: SearchParams
+    # The two languages' reference mean vectors (align/confidence.py), which the first alignment
+    # blended into each side's centre; None where the encoder ships none.
+    references: tuple[np.ndarray | None, np.ndarray | None] | None = None
 
     @cached_property
-    def context(self) -> tuple[np.ndarray, np.ndarray, float]:
-        """The whole document's mean sentence vectors and length ratio: every stretch is scored
+    def context(self) -> DocumentContext:
+        """The whole document's centres, length ratio and reference share: every stretch is scored
         against them, as in the first alignment (a short stretch's own mean would say little)."""
-        ratio = np.log((self.tgt_lengths.sum() + 1.0) / (self.src_lengths.sum() + 1.0))
-        return self.src_spans[0].mean(axis=0), self.tgt_spans[0].mean(axis=0), float(ratio)
+        return DocumentContext.of(self.src_spans, self.tgt_spans, self.src_lengths, self.tgt_lengths,
+                                  self.params, self.references)
 
 
 def runs(beads: Sequence[EditBead]) -> list[tuple[int, int]]:
