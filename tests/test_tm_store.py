@@ -368,7 +368,8 @@ def test_posting_lists_follow_every_import_and_older_stores_gain_them(tmp_path, 
         # Lists read by prefix (blobs, plus FTS5 for the short ones) equal the full-text index's prefix
         # queries, on both sides; with more short terms than one OR query takes, FTS5 answers alone.
         prefixes = [("source", "термостат"), ("source", "ё"), ("source", "cafe"), ("target", "the"),
-                    ("target", "hedgehog"), ("target", "1"), ("source", "нет-такого"), ("source", "раз"), ("source", "ещ")]
+                    ("target", "hedgehog"), ("target", "1"), ("source", "нет-такого"), ("source", "раз"),
+                    ("source", "ещ")]
         for max_or in (64, 1):
             monkeypatch.setattr(postings, "MAX_OR_TERMS", max_or)
             for side, prefix in prefixes:
