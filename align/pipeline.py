@@ -100,7 +100,8 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], encoder: Encoder | N
     references = (reference_mean(encoder.name, src_lang), reference_mean(encoder.name, tgt_lang))
     beads = align_passes(src_spans, tgt_spans, src, tgt, params, src_paragraphs, tgt_paragraphs,
                          on_step=stage_step(progress, "aligning"), times=times, references=references)
-    return rescore(beads, src_spans, tgt_spans, *references)
+    lengths = (np.array([len(s) for s in src]), np.array([len(t) for t in tgt]))
+    return rescore(beads, src_spans, tgt_spans, *references, lengths=lengths)
 
 
 def sentences_of(paragraphs: Sequence[Paragraph], lang: str, subtitles: bool = False,

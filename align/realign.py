@@ -3,8 +3,9 @@
 With `lex_weight` set, the confident 1-1 beads of the first pass train a
 lexicon (align/lexicon.py; the realign idea of hunalign) and a second search
 adds the lexical score to every candidate bead. With `cross_margin` set, a
-repair pass (align/repair.py) lets local crossings in. With neither, this is
-one search, exactly as before.
+repair pass (align/repair.py) lets local crossings in; with `moves`, sentences
+move to beads within a window, gaps allowed (align/moves.py). With none, this
+is one search, exactly as before.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tmforge.align import beadmodel
 from tmforge.align.beadmodel import BeadFeatures, ModelScorer
 from tmforge.align.cuetime import Combined, TimeScorer, fit_clock, mapped
 from tmforge.align.lexicon import Lexicon, LexicalScorer
+from tmforge.align.moves import SideVectors, move_repair
 from tmforge.align.repair import attach_skips, cross_repair
 from tmforge.align.confidence import document_share
 from tmforge.align.search import SearchParams, centered, centres, confidence, search
@@ -56,7 +58,8 @@ def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str
         first = search(src_spans, tgt_spans, *lengths, params, src_paragraphs, tgt_paragraphs, on_step=on_step,
                        references=references, extra=learned)
     timing = _timing(first, times, params) if src and tgt else None
-    if not (params.lex_weight or params.cross_margin or params.attach or timing) or not src or not tgt:
+    if not (params.lex_weight or params.cross_margin or params.attach or params.moves or timing) \
+            or not src or not tgt:
         return first
     beads, scorer = first, None
     if params.lex_weight:
@@ -97,6 +100,14 @@ def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str
         share = document_share(len(src), len(tgt), params.centre_prior)
         margin = params.attach_margin + share ** params.attach_short_power
         beads = attach_skips(beads, pair_cosine, confidence, margin)
+    if params.moves:
+        src_centre, tgt_centre = centres(src_spans, tgt_spans, params, references)
+        src_centre = src_spans[0].mean(axis=0) if src_centre is None else src_centre
+        tgt_centre = tgt_spans[0].mean(axis=0) if tgt_centre is None else tgt_centre
+        beads = move_repair(beads, SideVectors(src_spans, src_centre, lengths[0]),
+                            SideVectors(tgt_spans, tgt_centre, lengths[1]), confidence,
+                            params.move_margin, params.move_window, params.max_span, params.move_weak,
+                            params.move_pairs)
     return beads
 
 

@@ -90,6 +90,15 @@ class SearchParams:
     attach: bool = True
     attach_margin: float = 0.0
     attach_short_power: float = 3.0
+    # Moved-block pass (align/moves.py): a sentence moves to a bead within move_window sentences on its side
+    # (the bead may get a gap: a sentence interrupted by a caption placed elsewhere) when the two beads'
+    # centred cosines rise together by more than move_margin; only beads of centred cosine below move_weak
+    # (and sentences left out) give sentences away. Off unless moves.
+    moves: bool = False
+    move_margin: float = 0.1
+    move_window: int = 4
+    move_weak: float = 0.3
+    move_pairs: bool = True             # a moved block's sentences also pair up as new beads (beads apart)
     # Margin in the search: a bead's cosine less knn_weight times the mean, over its sentences, of each
     # sentence's mean cosine with its knn nearest sentences on the other side; 0 leaves it out.
     knn_weight: float = 0.0

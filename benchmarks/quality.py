@@ -85,7 +85,8 @@ def align_doc(doc: PseudoDocument, encoder, params: SearchParams, exact: bool = 
     tgt = embed(encoder, doc.tgt, params.max_span, exact=exact)
     references = (reference_mean(encoder.name, langs[0]), reference_mean(encoder.name, langs[1]))
     beads = align_passes(src, tgt, doc.src, doc.tgt, params, references=references)
-    return rescore(beads, src, tgt, *references)
+    lengths = (np.array([len(s) for s in doc.src]), np.array([len(t) for t in doc.tgt]))
+    return rescore(beads, src, tgt, *references, lengths=lengths)
 
 
 def prf_row(name: str, result: dict, seconds: float | None = None) -> list[object]:
