@@ -139,3 +139,24 @@ def test_signature_records_the_moves_knobs():
     for knob in ("moves", "move_margin", "move_window", "move_weak", "move_pairs"):
         assert f"|{knob}:" in default
     assert SearchParams(moves=True).signature() != default
+
+
+def test_every_sentence_stays_in_exactly_one_bead_however_much_moves():
+    # Loose settings make the pass move nearly everything it may: its bookkeeping must hold.
+    loose = SearchParams(moves=True, move_window=8, move_margin=-1.0, move_weak=0.1)
+    moved = gapped = 0
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        n, m = int(rng.integers(5, 40)), int(rng.integers(5, 40))
+        xs, ys = rng.normal(size=(n, DIM)).astype(np.float32), rng.normal(size=(m, DIM)).astype(np.float32)
+        out = aligned(xs, ys, loose)
+        plain = aligned(xs, ys, SearchParams())
+        moved += sum(b not in plain for b in out)
+        gapped += sum(len(runs(b.src)) > 1 or len(runs(b.tgt)) > 1 for b in out)
+        assert sorted(i for b in out for i in b.src) == list(range(n))
+        assert sorted(j for b in out for j in b.tgt) == list(range(m))
+        for b in out:
+            assert b.src or b.tgt
+            assert len(b.src) <= 4 and len(b.tgt) <= 4
+            assert len(runs(b.src)) <= 2 and len(runs(b.tgt)) <= 2
+    assert moved > 50 and gapped > 20     # the settings did move sentences, gaps included
