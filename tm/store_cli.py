@@ -202,7 +202,8 @@ def lookup_command(
         typer.echo(json.dumps([m.as_json() for m in matches], ensure_ascii=False, indent=1))
         return
     if not matches:
-        typer.echo("no matches")
+        # Say which threshold hid them: a translator's next step is usually a lower --min.
+        typer.echo(f"no matches of {min_quality} % or more (--min lowers the threshold)")
         return
     from rich.console import Console
     from rich.table import Table
