@@ -103,3 +103,25 @@ def test_pretranslation_as_tmx_and_tsv(tmp_path, aligned_store, cli):
     assert run.returncode == 2 and "--force" in run.stderr
     run = cli("tm", "pretranslate", doc, "--tm", store, "--tgt", "en", "-o", tmp_path / "out.docx")
     assert run.returncode == 2 and run.stderr.startswith("error:")
+
+
+
+def test_target_language_defaults_to_the_stores_only_one(tmp_path, aligned_store, cli):
+    from tmforge.tm.formats import write_memory
+    from tmforge.tm.model import TranslationMemory, TranslationUnit
+
+    store, memory = aligned_store
+    doc = new_document(tmp_path, memory)
+    run = cli("tm", "pretranslate", doc, "--tm", store, "-o", tmp_path / "out.xlf")
+    assert run.returncode == 0, run.stderr
+    assert etree.parse(str(tmp_path / "out.xlf")).getroot()[0].get("target-language") == "en"
+    # With a German memory for Russian too, the choice is the user's: the error names both languages.
+    german = tmp_path / "de.tmx"
+    write_memory(TranslationMemory.from_units([TranslationUnit("Привет, мир.", "Hallo, Welt.", "ru", "de")]), german)
+    two = tmp_path / "two.tmdb"
+    assert cli("tm", "import", two, german, store.parent / "mem.tmx").returncode == 0
+    run = cli("tm", "pretranslate", doc, "--tm", two, "-o", tmp_path / "out2.xlf")
+    assert run.returncode == 2 and run.stderr.startswith("error:")
+    assert "de, en" in run.stderr and "--tgt" in run.stderr and not (tmp_path / "out2.xlf").exists()
+    run = cli("tm", "pretranslate", doc, "--tm", two, "--tgt", "en", "-o", tmp_path / "out2.xlf")
+    assert run.returncode == 0, run.stderr

@@ -261,6 +261,14 @@ def test_cli_lookup_json_and_concordance(tmp_path, cli):
     assert run.returncode == 2 and run.stderr.startswith("error:")
 
 
+def test_cli_lookup_without_matches_names_the_threshold(tmp_path, cli):
+    store = tmp_path / "m.tmdb"
+    assert cli("tm", "import", store, memory(tmp_path / "a.tmx", PAIRS)).returncode == 0
+    run = cli("tm", "lookup", store, "Совершенно другое предложение о погоде.", "--min", "95", "--no-semantic")
+    assert run.returncode == 0, run.stderr
+    assert "95 %" in run.stdout and "--min" in run.stdout
+
+
 def test_store_is_read_only_for_lookups(store):
     with pytest.raises(TmforgeError):
         store.import_units([("x", lambda: [])])

@@ -202,7 +202,8 @@ def lookup_command(
         typer.echo(json.dumps([m.as_json() for m in matches], ensure_ascii=False, indent=1))
         return
     if not matches:
-        typer.echo("no matches")
+        # Say which threshold hid them: a translator's next step is usually a lower --min.
+        typer.echo(f"no matches of {min_quality} % or more (--min lowers the threshold)")
         return
     from rich.console import Console
     from rich.table import Table
@@ -275,13 +276,28 @@ def concordance_command(
     typer.echo(f"{len(hits)} units" + (" (--limit reached)" if len(hits) >= limit else ""))
 
 
+def _only_target(st, lang: str, store: Path) -> str:
+    """The one language the store translates `lang` into (units answer both ways), or a clear error."""
+    from tmforge.tm.store import lang_matches
+
+    found = sorted({t for s, t in st.pairs().values() if lang_matches(s, lang)}
+                   | {s for s, t in st.pairs().values() if lang_matches(t, lang)})
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise TmforgeError(f"{store} holds no units in {lang}, the document's language; "
+                           "import a memory of that language or give --src")
+    raise TmforgeError(f"{store} translates {lang} into {', '.join(found)}; choose one with --tgt")
+
+
 def pretranslate_command(
     ctx: typer.Context,
     document: Path = typer.Argument(..., help="The document to translate (any format align reads)."),
     tm: Path = typer.Option(..., "--tm", help="The store to take translations from."),
     output: Path = typer.Option(..., "-o", "--output", help="Output: .xlf/.xliff (XLIFF 1.2), .tmx or .tsv."),
     src: Optional[str] = typer.Option(None, "--src", help="Language of the document; default: detected."),
-    tgt: str = typer.Option(..., "--tgt", help="Language to translate into (en, ru, en-GB ...)."),
+    tgt: Optional[str] = typer.Option(None, "--tgt", help="Language to translate into (en, ru, en-GB ...); "
+                                      "default: the store's one language for the document's."),
     min_quality: int = typer.Option(75, "--min", help="Lowest fuzzy match percentage used."),
     alternatives: int = typer.Option(3, "--alternatives", help="Other candidates kept per segment (XLIFF alt-trans)."),
     semantic: bool = typer.Option(False, "--semantic", help="Also offer semantic matches as alternatives "
@@ -295,7 +311,7 @@ def pretranslate_command(
 
     Examples:
 
-      tmforge tm pretranslate new_ru.docx --tm memory.tmdb --tgt en -o new_ru.xlf
+      tmforge tm pretranslate new_ru.docx --tm memory.tmdb -o new_ru.xlf
 
       tmforge tm pretranslate page.md --tm memory.tmdb --tgt en -o page.tsv --min 85
     """
@@ -311,9 +327,9 @@ def pretranslate_command(
         raise TmforgeError("no document segmenter is available in this program; run through the tmforge command")
     if not document.is_file():
         raise TmforgeError(f"file not found: {document}")
-    tgt = canonical_tag(tgt)
     with Store.open(tm) as st:
         lang, sentences = segmenter(document, canonical_tag(src) if src else None)
+        tgt = canonical_tag(tgt) if tgt else _only_target(st, lang, tm)
         segments = [Segment(text, paragraph) for text, paragraph in sentences]
         results = pretranslate(st, segments, lang, tgt, min_quality=min_quality, alternatives=alternatives,
                                semantic=_semantic(ctx, st, semantic))
