@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from tmforge.align.batch import Job, Options, Outcome, make_encoder, run_job
 from tmforge.errors import TmforgeError
+from tmforge.signals import handlers_kept
 from tmforge.threads import usable_cores
 from tmforge.version import tool_version
 
@@ -111,20 +112,23 @@ class Cluster:
                     kwargs.update(_node_ip_address=host)
             kwargs.update(address=self.address)
         try:
-            ray.init(**kwargs)
+            with handlers_kept():  # Ray's init sets a SIGTERM handler of its own that exits on the spot
+                ray.init(**kwargs)
         except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
             raise TmforgeError(_connect_error(self.address, exc)) from None
         self.ray, self._owned = ray, True
         try:
             self.info = self._check_nodes()
         except BaseException:
-            ray.shutdown()
+            with handlers_kept():
+                ray.shutdown()
             raise
         return self
 
     def __exit__(self, *exc) -> None:
         if self.ray is not None and self._owned:
-            self.ray.shutdown()
+            with handlers_kept():  # shutting down resets SIGTERM below Python (the process then dies on it)
+                self.ray.shutdown()
         self.ray = None
 
     def _check_nodes(self) -> ClusterInfo:

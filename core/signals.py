@@ -70,6 +70,22 @@ def terminate_as_interrupt() -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def handlers_kept() -> Iterator[None]:
+    """SIGTERM/SIGHUP handlers as they were before the block, whatever it installs (Ray's init sets one
+    that exits at once and outlives the connection: tmforge's unwinding must stay in force)."""
+    if not _can_install():
+        yield
+        return
+    previous = {sig: signal.getsignal(sig) for sig in SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            if handler is not None:  # None: set outside Python, cannot be put back
+                signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
 def deferred() -> Iterator[None]:
     """Hold Ctrl-C, SIGTERM and SIGHUP back until the block ends, then deliver them.
 

@@ -40,10 +40,19 @@ from tmforge.align.cluster import LOOPBACK  # noqa: E402
 START_SECONDS = 300  # a node starting on a machine shared by several test runs took 48 s
 
 
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nothing listens on now and never handed out before by this process: the kernel may
+    give a just-closed port again, and Ray refuses to start a node with one port for two components."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 class Node:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -105,6 +107,39 @@ def test_pairs_on_the_cluster_equal_local_ones_and_bad_pairs_fail_alone(cluster,
     assert on_ray[3].alignment is None and "no-such-file.txt" in on_ray[3].error
     assert on_ray[3].job == missing
     assert sum(executor.nodes.values()) == 4   # the failed pair ran too: its error came back
+
+
+SIGTERM_CHILD = """
+import os, signal, sys
+from pathlib import Path
+from tmforge.align.cluster import Cluster
+from tmforge.atomic import atomic_write
+from tmforge.signals import Terminated
+
+def unwinds(target):
+    try:
+        with atomic_write(target) as fh:
+            fh.write("half")
+            os.kill(os.getpid(), signal.SIGTERM)
+    except Terminated:
+        return not target.exists() and not any(target.parent.iterdir())
+    return False
+
+folder = Path(sys.argv[2])
+with Cluster(sys.argv[1]):
+    print("connected", unwinds(folder / "a.txt"), flush=True)
+print("disconnected", unwinds(folder / "b.txt"), flush=True)
+"""
+
+
+def test_sigterm_still_unwinds_while_and_after_connected(cluster, tmp_path):
+    """Ray's init sets a SIGTERM handler that exits on the spot, and its shutdown resets SIGTERM below
+    Python: tmforge's own handling (the half-written output removed, one line) must survive both."""
+    address, _, _ = cluster
+    run = subprocess.run([sys.executable, "-c", SIGTERM_CHILD, address, str(tmp_path)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["connected", "True", "disconnected", "True"]
 
 
 def test_cli_split_output_on_the_cluster_then_resume(cluster, corpus, cli, tmp_path):
