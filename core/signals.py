@@ -71,8 +71,8 @@ def terminate_as_interrupt() -> Iterator[None]:
 
 @contextlib.contextmanager
 def handlers_kept() -> Iterator[None]:
-    """SIGTERM/SIGHUP handlers as they were before the block, whatever it installs (Ray's init sets one
-    that exits at once and outlives the connection: tmforge's unwinding must stay in force)."""
+    """SIGTERM/SIGHUP handlers as they were before the block, whatever it does to them: Ray's init sets
+    one that exits at once, its shutdown resets SIGTERM below Python; tmforge's unwinding must stay."""
     if not _can_install():
         yield
         return
