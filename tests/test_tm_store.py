@@ -84,6 +84,55 @@ def test_damaged_file_adds_nothing_and_names_file_and_line(tmp_path):
     assert counts(store)[2] == 2
 
 
+def test_damaged_tabular_files_add_nothing_name_their_line_and_the_others_are_imported(tmp_path, cli):
+    """TSV, CSV and JSONL are read whole, not streamed: their damage must still cost only that file (it used
+    to end the whole import with nothing stored); a TSV line short of fields is damage, not a unit with an
+    empty side, and the line is named."""
+    store = tmp_path / "m.tmdb"
+    header = "source\ttarget\tsrc_lang\ttgt_lang\n"
+    short = tmp_path / "short.tsv"
+    short.write_text(header + "Раз.\tOne.\tru\ten\nДва. Two. (tab lost)\n", encoding="utf-8")
+    long = tmp_path / "long.tsv"
+    long.write_text(header + "Раз.\tOne.\tru\ten\nДва.\tTwo.\tru\ten\textra\n", encoding="utf-8")
+    quote = tmp_path / "quote.csv"
+    quote.write_text('source,target,src_lang,tgt_lang\nРаз.,One.,ru,en\n"Два.,Two.,ru,en\nТри.,Three.,ru,en\n',
+                     encoding="utf-8")
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"source": "Раз.", "target": "One.", "src_lang": "ru", "tgt_lang": "en"}\n{"source": \n',
+                      encoding="utf-8")
+    good = memory(tmp_path / "good.tsv", PAIRS[:2])
+    run = cli("tm", "import", store, short, long, quote, broken, good)
+    assert run.returncode == 1, run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 4
+    for path, line in ((short, 3), (long, 3), (quote, 3), (broken, 2)):
+        assert any(path.name in e and f"line {line}" in e and "nothing imported" in e for e in errors), errors
+    assert "2 units added" in run.stdout
+    with Store.open(store) as st:
+        assert {r[0] for r in st.conn.execute("SELECT source FROM units")} == {s for s, _ in PAIRS[:2]}
+
+
+def test_units_differing_only_in_whitespace_are_one_unit(tmp_path, cli):
+    """The TMX reader trims segments, a TSV keeps them as written: the same memory imported from both (or a
+    translator's stray trailing space) must not give two units, nor two alike suggestions in a lookup."""
+    store = tmp_path / "m.tmdb"
+    tsv = tmp_path / "a.tsv"
+    tsv.write_text("source\ttarget\tsrc_lang\ttgt_lang\nТочка.\tDot \tru\ten\n", encoding="utf-8")
+    tmx = memory(tmp_path / "a.tmx", [("Точка.", "Dot")])
+    assert cli("tm", "import", store, tsv).returncode == 0
+    run = cli("tm", "import", store, tmx, "--json")
+    report = json.loads(run.stdout)["files"][0]
+    assert (report["added"], report["duplicates"]) == (0, 1)
+    # A store imported before the dedupe normalised whitespace holds both: lookup lists them once.
+    with sqlite3.connect(store) as conn:
+        conn.execute("UPDATE units SET unit_key = unit_key + 1")
+    assert cli("tm", "import", store, tmx).returncode == 0
+    assert counts(store)[0] == 2
+    with Store.open(store) as st:
+        matches = lookup(st, "Точка.", "ru", "en")
+    assert [(m.source, m.target.strip(), m.quality) for m in matches] == [("Точка.", "Dot", 100)]
+
+
 def test_crash_mid_import_leaves_the_store_as_it_was(tmp_path):
     path = tmp_path / "m.tmdb"
     with Store.create_or_open(path) as st:

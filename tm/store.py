@@ -59,7 +59,7 @@ CREATE TABLE units (
     pair_id INTEGER NOT NULL REFERENCES pairs(id),
     source TEXT NOT NULL,
     target TEXT NOT NULL,
-    unit_key INTEGER NOT NULL,      -- hash of source and target: dedupe
+    unit_key INTEGER NOT NULL,      -- hash of the whitespace-normalised source and target: dedupe
     src_key INTEGER NOT NULL,       -- hash of the whitespace-normalised source: exact lookup
     n_words INTEGER NOT NULL,       -- words and numbers of the source: fuzzy length bounds
     score REAL, bead TEXT, document TEXT, seq INTEGER, created TEXT, props TEXT,
