@@ -318,6 +318,33 @@ def test_cli_lookup_without_matches_names_the_threshold(tmp_path, cli):
     assert "95 %" in run.stdout and "--min" in run.stdout
 
 
+def test_cli_counts_out_of_range_are_one_error_line(tmp_path, cli):
+    """--limit 0 printed "no matches", --limit -1 dropped the last match, concordance --limit 0 printed one
+    unit, pretranslate --alternatives -1 filled no segment at all and --min 0 filled every one: refused."""
+    store = tmp_path / "m.tmdb"
+    assert cli("tm", "import", store, memory(tmp_path / "a.tmx", PAIRS)).returncode == 0
+    doc = tmp_path / "doc.txt"
+    doc.write_text(PAIRS[0][0], encoding="utf-8")
+    for args in (("lookup", store, PAIRS[0][0], "--limit", "0"), ("lookup", store, PAIRS[0][0], "--limit", "-1"),
+                 ("lookup", store, PAIRS[0][0], "--semantic-min", "101"),
+                 ("concordance", store, "термостат", "--limit", "0"),
+                 ("pretranslate", doc, "--tm", store, "-o", tmp_path / "d.xlf", "--alternatives", "-1"),
+                 ("pretranslate", doc, "--tm", store, "-o", tmp_path / "d.xlf", "--min", "0"),
+                 ("pretranslate", doc, "--tm", store, "-o", tmp_path / "d.xlf", "--min", "101")):
+        run = cli("tm", *args)
+        assert run.returncode == 2 and run.stderr.startswith("error:") and run.stderr.count("\n") == 1, args
+        assert args[-2] in run.stderr
+    assert not (tmp_path / "d.xlf").exists()
+
+
+def test_cli_concordance_without_hits_points_at_the_other_side(tmp_path, cli):
+    store = tmp_path / "m.tmdb"
+    assert cli("tm", "import", store, memory(tmp_path / "a.tmx", PAIRS)).returncode == 0
+    run = cli("tm", "concordance", store, "thermostat")          # English, in a ru -> en memory's sources
+    assert run.returncode == 0 and "--side tgt" in run.stdout
+    assert "3 units" in cli("tm", "concordance", store, "thermostat", "--side", "both").stdout  # thermostatic too
+
+
 def test_store_is_read_only_for_lookups(store):
     with pytest.raises(TmforgeError):
         store.import_units([("x", lambda: [])])

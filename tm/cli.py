@@ -314,5 +314,5 @@ def formats_command() -> None:
             keeps = "text only"
         else:
             keeps = "every column" + (" and header facts" if fmt.keeps_meta else "")
-        typer.echo(f"{fmt.name:<9}{' '.join(fmt.extensions):<10}{keeps}")
+        typer.echo(f"{fmt.name:<9}{' '.join(fmt.extensions):<10} {keeps}")   # ".xlf .xliff" fills the 10
         typer.echo(textwrap.fill(fmt.description, width=79, initial_indent=" " * 9, subsequent_indent=" " * 9))
