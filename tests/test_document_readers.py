@@ -81,6 +81,21 @@ def test_pdf_hyphen_at_a_line_end_joins_russian_words_by_the_dictionary():
     assert join_hyphenated("well", "known", {"well-known"}) == "well-known"
 
 
+def test_pdf_line_end_hyphen_before_a_capital_or_a_digit_is_the_words_own(tmp_path):
+    # Hyphenation never splits before a capital or a digit: "Санкт-|Петербург", "2019-|2020", "Jean-|Paul"
+    # keep their hyphen and get no space (they read "Санкт- Петербург").
+    page = ["Офисы компании работают в Москве, Казани и Санкт-",
+            "Петербурге, а новые открылись в 2019-",
+            "2020 годах; руководит ими Жан-Поль Дюбуа, а сайт",
+            "ведёт его коллега из Нью-Йорка по имени Jean-",
+            "Paul, который пишет документацию к программе."]
+    doc = _read(tmp_path, "offices.pdf", pdf_bytes([page]))
+    assert [p.text for p in doc.paragraphs] == [
+        "Офисы компании работают в Москве, Казани и Санкт-Петербурге, а новые открылись в 2019-2020 годах; "
+        "руководит ими Жан-Поль Дюбуа, а сайт ведёт его коллега из Нью-Йорка по имени Jean-Paul, который пишет "
+        "документацию к программе."]
+
+
 def test_a_scanned_pdf_asks_for_ocr(tmp_path):
     with pytest.raises(TmforgeError, match="no text layer.*OCR"):
         _read(tmp_path, "scan.pdf", pdf_bytes([["x"], ["y"]], scanned=True))

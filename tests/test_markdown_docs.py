@@ -166,3 +166,26 @@ def test_an_html_table_inside_markdown_is_read_cell_by_cell():
             "  </tr>\n</tbody>\n</table>\n\nПосле таблицы идёт **текст**.\n")
     assert markdown_blocks(page) == ["Возможности режимов:", "Режим", "Сортировка", "Изменение видимости",
                                      "Таблица", "• (частично)", "После таблицы идёт текст."]
+
+
+def test_link_and_footnote_definitions_leave_no_markup_in_the_units():
+    # As help pages write them (loginom-dev's grouping.md defines its icons as `[def]: ./images/...svg`):
+    # a link definition is an address, no text; a footnote definition's text is read without its label.
+    page = ("Текст со сноской[^note] и [ссылкой][docs].\n\n"
+            "[^note]: Сноска про сервер.\n"
+            "    Её продолжение.\n\n"
+            "[docs]: https://loginom.ru/docs \"Документация\"\n"
+            "[def]: ./../../images/icons/common/aggregations/mode_default.svg\n"
+            "[Справка]: <https://help.loginom.ru>\n\n"
+            "Последний абзац.\n")
+    assert markdown_blocks(page) == ["Текст со сноской и ссылкой.", "Сноска про сервер. Её продолжение.",
+                                     "Последний абзац."]
+    # Prose that starts with a bracket is still prose.
+    assert markdown_blocks("[Важно]: перед запуском сохраните проект.\n") == \
+        ["[Важно]: перед запуском сохраните проект."]
+
+
+def test_a_reference_style_image_is_an_image_not_text():
+    page = ("![Режим][def] Нажмите кнопку режима.\n\n![Схема сценария][scheme]\n\n"
+            "[def]: ./mode.svg\n[scheme]: ./scheme.png\n")
+    assert markdown_blocks(page) == ["Нажмите кнопку режима.", "Схема сценария"]

@@ -27,6 +27,10 @@ _SIGNS = (re.compile(r"^#{1,6}\s+\S", re.M), re.compile(r"^\s*(```|~~~)", re.M),
           re.compile(r"\[[^\]\n]+\]\((https?://|/|#|\.)[^)\s]*\)"), re.compile(r"^\s*\|?\s*:?-{3,}:?\s*\|", re.M),
           re.compile(r"(\*\*|__)\S[^\n]*?\S\1"))
 _HEADING = re.compile(r"^\s{0,3}#{1,6}[ \t]+(.*)$")
+# `[id]: address "title"`: a link reference definition, an address and no text to translate.
+_LINK_DEFINITION = re.compile(r"^\[(?!\^)[^\[\]]+\]:[ \t]*(?:<[^<>\s]*>|\S+)"
+                              r"""(?:[ \t]+(?:"[^"]*"|'[^']*'|\([^()]*\)))?\s*$""")
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\[\]\s]+\]:[ \t]*")   # `[^1]: text`: the note's text is read
 # Links, images and tags in linear time: each bracket class excludes its own opener, so a
 # paragraph of many '[' (or '<', '(') without a closer is scanned once, not once per opener.
 _INLINE = [
@@ -34,7 +38,7 @@ _INLINE = [
     (re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]"), r"\1"),      # reference link
     (re.compile(r"`([^`]+)`"), lambda m: _code_text(m.group(1))),  # code: its * and _ are not emphasis
 ]
-_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()]*\)")
+_IMAGE = re.compile(r"!\[([^\[\]]*)\](?:\([^()]*\)|\[[^\[\]]*\])")  # ![alt](address) or ![alt][id]
 _EMPTY_LINK = re.compile(r"\[\s*\]\([^()]*\)")  # what a linked image leaves: [](target)
 # Raw HTML blocks in Markdown (a table written as <table>, a <div> of notes): each cell, row,
 # heading, list item or block is a paragraph of its own, as the HTML reader makes it.
@@ -436,6 +440,11 @@ def markdown_blocks(text: str, comments: bool = True) -> list[str]:
                 flush()  # a thematic break
         elif _SETEXT.match(stripped) and current:
             flush()  # underline of the heading just read
+        elif _LINK_DEFINITION.match(stripped):
+            flush()
+        elif note := _FOOTNOTE_DEFINITION.match(stripped):
+            flush()
+            current.append(stripped[note.end():])
         elif heading := _HEADING.match(stripped):
             flush()
             blocks.append(_markdown_inline(heading.group(1).rstrip().rstrip("#").rstrip()))

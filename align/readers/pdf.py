@@ -38,6 +38,9 @@ _PAGE_NUMBER = re.compile(r"^[\s\-–—|·•]*(?:(?:page|p\.|стр\.?|стр�
 _HYPHENS = "-\u00ad\u2010\u2011"  # hyphen-minus, soft hyphen, hyphen, non-breaking hyphen
 _HYPHENATED = re.compile(rf"([^\W\d_]+)[{_HYPHENS}]$")
 _CONTINUATION = re.compile(r"^([^\W\d_]+)")
+# A hyphen before a capital or a digit on the next line is the word's own ("Санкт-|Петербург", "2019-|2020"):
+# hyphenation never splits there.
+_COMPOUND_END = re.compile(r"[^\W_][-\u2010\u2011]$")
 _LETTER = re.compile(r"[^\W\d_]")
 _LIST_START = re.compile(r"^(?:[•◦▪‣●○■□–—*-]\s|\(?\d{1,3}[.)]\s|\(?[a-zа-я][.)]\s)")
 
@@ -233,6 +236,8 @@ def paragraphs_of(pages: list[list[Line]]) -> list[str]:
                 else:
                     word = join_hyphenated(split.group(1), nxt.group(1), words)
                     current = current[:split.start()] + word + text[nxt.end():]
+            elif _COMPOUND_END.search(current) and (text[0].isupper() or text[0].isdigit()):
+                current += text
             else:
                 current += " " + text
         else:
