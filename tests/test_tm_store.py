@@ -123,7 +123,15 @@ def test_units_differing_only_in_whitespace_are_one_unit(tmp_path, cli):
     run = cli("tm", "import", store, tmx, "--json")
     report = json.loads(run.stdout)["files"][0]
     assert (report["added"], report["duplicates"]) == (0, 1)
-    # A store imported before the dedupe normalised whitespace holds both: lookup lists them once.
+    # A store made before: its units hashed as written. Its next import rekeys them, and adds nothing.
+    from tmforge.tm.import_reader import text_key
+
+    with sqlite3.connect(store) as conn:
+        conn.execute("UPDATE units SET unit_key = ?", (text_key("Точка.", "Dot "),))
+        conn.execute("DELETE FROM meta WHERE key = 'dedupe_keys'")
+    run = cli("tm", "import", store, tmx, "--json")
+    assert json.loads(run.stdout)["files"][0]["added"] == 0 and counts(store)[0] == 1
+    # An old store holding both already: lookup lists them once.
     with sqlite3.connect(store) as conn:
         conn.execute("UPDATE units SET unit_key = unit_key + 1")
     assert cli("tm", "import", store, tmx).returncode == 0

@@ -55,6 +55,12 @@ def source_key(source: str) -> int:
     return text_key(normalise_space(source))
 
 
+def unit_key(source: str, target: str) -> int:
+    """The dedupe key: texts that differ only in whitespace are one unit (a TMX is trimmed on reading, a TSV
+    export keeps " Dot "; a stray double space is no new translation)."""
+    return text_key(normalise_space(source), normalise_space(target))
+
+
 @dataclass
 class Batch:
     """Rows of one source, and how far reading it has got.
@@ -82,9 +88,7 @@ def batches(name: str, units: Iterable[TranslationUnit], size: int | None = None
         if not unit.src_lang or not unit.tgt_lang:
             raise TmforgeError(f"{name}: unit {read} has no language; pass --src-lang and --tgt-lang")
         created = unit.created.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if unit.created else None
-        # Dedupe on whitespace-normalised texts: the same unit read from a TMX (trimmed on reading) and from a
-        # TSV export (kept as written, " Dot ") is one unit, not two a lookup would list side by side.
-        spaced = normalise_space(source)
+        spaced = normalise_space(source)          # unit_key(source, target), the source normalised once
         rows.append((unit.src_lang, unit.tgt_lang, source, target, text_key(spaced, normalise_space(target)),
                      text_key(spaced), word_count(source), unit.score, unit.bead, unit.document, unit.seq, created,
                      props_to_json(unit.props)))
