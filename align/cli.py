@@ -152,7 +152,9 @@ def align(
                                        help="Markdown: align the comments in fenced code blocks (translators "
                                             "translate them; the code itself is never read). Default: on."),
     sheet: Optional[str] = typer.Option(None, "--sheet", metavar="NAME", rich_help_panel=INPUT,
-                                        help="XLSX: read only this sheet. Default: every visible sheet."),
+                                        help="XLSX: read only this sheet, by name or by number (2: the second; "
+                                             "a number picks the same sheet when the names are translated). "
+                                             "Default: every visible sheet."),
     force_pair: bool = typer.Option(False, "--force-pair", rich_help_panel=INPUT,
                                     help="Align files even when they do not look like translations of each "
                                          "other (refused by default; in a batch such pairs are reported and "
