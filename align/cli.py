@@ -98,6 +98,24 @@ def _default_output(src: Path, split_output: bool) -> Path:
     return Path(f"{stem}-memories") if split_output else Path(f"{stem}.tmx")
 
 
+def _split_format(out_format: str | None, output: Path, split_output: bool) -> str:
+    """The format of --split-output's memories. An explicit --format that one memory's extension
+    contradicts is refused: it was ignored (`-o all.xlf --format xliff2` wrote XLIFF 1.2)."""
+    if out_format is None:
+        return "tmx"
+    wanted = registry.named(out_format, beads=True)
+    if not split_output and output.suffix:
+        try:
+            written = registry.for_path(output, beads=True)
+        except TmforgeError:
+            return out_format  # an unknown extension: refused with the known ones by the output checks
+        if written is not wanted:
+            raise TmforgeError(f"--format {out_format} is for --split-output; one memory's format is its "
+                               f"extension's, so -o {output.name} writes {written.name}: name it "
+                               f"{output.stem}{wanted.extensions[0]} to write {wanted.name}")
+    return out_format
+
+
 def _check_outputs(output: Path, split_output: bool, review: Optional[Path],
                    inputs: tuple[Path, ...], force: bool, options: WriteOptions,
                    languages: tuple[str, str] | None) -> None:
@@ -152,7 +170,9 @@ def align(
                                        help="Markdown: align the comments in fenced code blocks (translators "
                                             "translate them; the code itself is never read). Default: on."),
     sheet: Optional[str] = typer.Option(None, "--sheet", metavar="NAME", rich_help_panel=INPUT,
-                                        help="XLSX: read only this sheet. Default: every visible sheet."),
+                                        help="XLSX: read only this sheet, by name or by number (2: the second; "
+                                             "a number picks the same sheet when the names are translated). "
+                                             "Default: every visible sheet."),
     force_pair: bool = typer.Option(False, "--force-pair", rich_help_panel=INPUT,
                                     help="Align files even when they do not look like translations of each "
                                          "other (refused by default; in a batch such pairs are reported and "
@@ -200,9 +220,10 @@ def align(
                                               "model's choice."),
     split_output: bool = typer.Option(False, "--split-output", rich_help_panel=BATCH,
                                       help="One memory per pair, named after the pair, in the -o folder."),
-    out_format: str = typer.Option("tmx", "--format", metavar="NAME", rich_help_panel=BATCH,
-                                   help="Format of each memory with --split-output: "
-                                        + ", ".join(f.name for f in registry.formats(beads=True)) + "."),
+    out_format: Optional[str] = typer.Option(None, "--format", metavar="NAME", rich_help_panel=BATCH,
+                                             help="Format of each memory with --split-output: "
+                                                  + ", ".join(f.name for f in registry.formats(beads=True))
+                                                  + ". Default: tmx. One memory's format is its extension's."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N", rich_help_panel=BATCH,
                                        help="Pairs aligned at once. Default: one per usable core (with "
                                             "--address: two per core of the cluster)."),
@@ -247,6 +268,7 @@ def align(
     # Refuse bad language codes and outputs before the long work.
     write_options = WriteOptions(lang_codes=lang_code, props=props, whitespace=whitespace,
                                  include_empty=include_empty, inline_markup=tags, review_below=low)
+    out_format = _split_format(out_format, output, split_output)
     extension = registry.named(out_format, beads=True).extensions[0] if split_output else None
     src_lang = normalise_flag(src_lang, "--src-lang", any_language=model is not None)
     tgt_lang = normalise_flag(tgt_lang, "--tgt-lang", any_language=model is not None)

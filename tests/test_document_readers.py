@@ -283,8 +283,15 @@ def test_xlsx_cells_in_reading_order_every_visible_sheet_or_one(tmp_path):
     assert [p.text for p in one.paragraphs] == ["Открыть файл", "Сохранить сценарий"]
     hidden = _read(tmp_path, "terms.xlsx", data, ReadingOptions(sheet="Справочник"))
     assert [p.text for p in hidden.paragraphs] == ["Служебная таблица"]  # named, a hidden sheet is read
-    with pytest.raises(TmforgeError, match="no sheet named 'Лист1'; its sheets are 'Глоссарий', 'Интерфейс'"):
+    with pytest.raises(TmforgeError, match="no sheet named 'Лист1'; give a name or a number: 1 'Глоссарий', "
+                                           "2 'Интерфейс', 3 'Справочник'"):
         _read(tmp_path, "terms.xlsx", data, ReadingOptions(sheet="Лист1"))
+    # By position: the same sheet of a translated workbook, whose sheet names are translated too.
+    second = _read(tmp_path, "terms.xlsx", data, ReadingOptions(sheet="2"))
+    assert [(p.text, p.props["sheet"]) for p in second.paragraphs] == [("Открыть файл", "Интерфейс"),
+                                                                        ("Сохранить сценарий", "Интерфейс")]
+    with pytest.raises(TmforgeError, match="no sheet named '4'"):
+        _read(tmp_path, "terms.xlsx", data, ReadingOptions(sheet="4"))
 
 
 # ---------------------------------------------------------------- PPTX
@@ -356,3 +363,24 @@ def test_align_reads_one_sheet_of_two_workbooks(tmp_path, cli):
     assert run.returncode == 0, run.stderr
     lines = (tmp_path / "m.tsv").read_text(encoding="utf-8").splitlines()[1:]
     assert [tuple(line.split("\t")[:2]) for line in lines] == list(zip(rows["ru"][0], rows["en"][0]))
+
+
+def test_align_picks_one_sheet_by_number_when_the_sheet_names_are_translated(tmp_path, cli):
+    openpyxl = pytest.importorskip("openpyxl")
+    sheets = {"ru": [("Меню", "Открыть сценарий из файла.", "Сохранить сценарий под новым именем."),
+                     ("Прочее", "Закрыть все окна.", "Выйти из программы.")],
+              "en": [("Menu", "Open a scenario from a file.", "Save the scenario under a new name."),
+                     ("Other", "Close all windows.", "Exit the program.")]}
+    for lang, ((first, *menu), (second, *other)) in sheets.items():
+        book = openpyxl.Workbook()
+        book.active.title = first
+        book.active.append(menu)
+        book.create_sheet(second).append(other)
+        book.save(tmp_path / f"{lang}.xlsx")
+    named = cli("align", tmp_path / "ru.xlsx", tmp_path / "en.xlsx", "--sheet", "Other", "-o", tmp_path / "n.tsv")
+    assert named.returncode != 0 and "ru.xlsx has no sheet named 'Other'; give a name or a number" in named.stderr
+    run = cli("align", tmp_path / "ru.xlsx", tmp_path / "en.xlsx", "--sheet", "2", "-o", tmp_path / "m.tsv",
+              "--force-pair", "-q")
+    assert run.returncode == 0, run.stderr
+    lines = (tmp_path / "m.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    assert [tuple(line.split("\t")[:2]) for line in lines] == list(zip(sheets["ru"][1][1:], sheets["en"][1][1:]))

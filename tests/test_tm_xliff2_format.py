@@ -171,3 +171,21 @@ def test_align_and_tm_convert_write_xliff2(tmp_path, cli, schema):
     back = tmp_path / "back.tmx"
     assert cli("tm", "convert", out, back).returncode == 0
     assert list(read_memory(back).units()) == UNITS
+
+
+def test_align_refuses_a_format_its_output_extension_contradicts(tmp_path, cli, schema):
+    # `--format` names the format of --split-output's memories; with one memory it was ignored, so
+    # `-o project.xlf --format xliff2` wrote XLIFF 1.2 without a word.
+    ru, en = tmp_path / "ru.txt", tmp_path / "en.txt"
+    ru.write_text("Откройте файл. Сохраните его.\n", encoding="utf-8")
+    en.write_text("Open the file. Save it.\n", encoding="utf-8")
+    refused = cli("align", ru, en, "-o", tmp_path / "project.xlf", "--format", "xliff2", "-q")
+    assert refused.returncode != 0 and not (tmp_path / "project.xlf").exists()
+    assert "-o project.xlf writes xliff: name it project.xlf2 to write xliff2" in refused.stderr
+    done = cli("align", ru, en, "-o", tmp_path / "project.xlf2", "--format", "xliff2", "--force-pair", "-q")
+    assert done.returncode == 0, done.stderr
+    assert schema.validate(etree.parse(str(tmp_path / "project.xlf2"))), schema.error_log
+    split = cli("align", ru, en, "-o", tmp_path / "each", "--split-output", "--format", "xliff2", "--force-pair",
+                "-q")
+    assert split.returncode == 0, split.stderr
+    assert [p.suffix for p in (tmp_path / "each").iterdir() if p.is_file()] == [".xlf2"]

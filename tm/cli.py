@@ -307,6 +307,7 @@ def formats_command() -> None:
 
     Example: tmforge tm formats
     """
+    width = max(len(" ".join(f.extensions)) for f in registry.formats(beads=True)) + 2
     for fmt in registry.formats(beads=True):
         if fmt.needs_beads:
             keeps = "bead indices, written by tmforge align"
@@ -314,5 +315,5 @@ def formats_command() -> None:
             keeps = "text only"
         else:
             keeps = "every column" + (" and header facts" if fmt.keeps_meta else "")
-        typer.echo(f"{fmt.name:<9}{' '.join(fmt.extensions):<10} {keeps}")   # ".xlf .xliff" fills the 10
+        typer.echo(f"{fmt.name:<9}{' '.join(fmt.extensions):<{width}}{keeps}")
         typer.echo(textwrap.fill(fmt.description, width=79, initial_indent=" " * 9, subsequent_indent=" " * 9))

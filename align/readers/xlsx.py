@@ -1,7 +1,8 @@
 """XLSX: the text cells of an Excel workbook in reading order (row by row, left to right), sheet by sheet.
 
 Every visible sheet is read, in the workbook's order, unless the user names
-one (ReadingOptions.sheet, `--sheet NAME`). Cells without a letter (numbers,
+one (ReadingOptions.sheet, `--sheet NAME`, or `--sheet 2` by position, since
+a translated workbook translates its sheet names). Cells without a letter (numbers,
 dates, codes) are not text to align and are left out; formulas are read as
 the value Excel last computed.
 """
@@ -44,8 +45,11 @@ def sheet_cells(data: bytes, source: str, sheet: str | None = None) -> list[tupl
             try:
                 names = book.sheetnames
                 if sheet is not None and sheet not in names:
-                    raise TmforgeError(f"{source} has no sheet named '{sheet}'; its sheets are "
-                                       + ", ".join(f"'{n}'" for n in names))
+                    # A number picks the sheet by position: a translated workbook translates its sheet names.
+                    if not (sheet.isdigit() and 1 <= int(sheet) <= len(names)):
+                        raise TmforgeError(f"{source} has no sheet named '{sheet}'; give a name or a number: "
+                                           + ", ".join(f"{k} '{n}'" for k, n in enumerate(names, 1)))
+                    sheet = names[int(sheet) - 1]
                 for name in names:
                     worksheet = book[name]
                     if sheet is None and getattr(worksheet, "sheet_state", "visible") != "visible":
