@@ -6,6 +6,8 @@ against the TMX 1.4 DTD, read back through translate-toolkit, and carry the
 same tags (same x) on both sides of a unit, while the alignment runs on text.
 """
 
+import re
+
 import pytest
 from lxml import etree
 
@@ -246,6 +248,21 @@ def test_align_command_tags_and_no_tags(tmp_path, cli):
     assert list(etree.parse(str(tagged)).iterfind(".//seg/bpt"))
     assert not list(etree.parse(str(plain)).iterfind(".//seg/*"))
     assert "Click Save to write the report to disk." in tsv.read_text(encoding="utf-8")   # TSV stays text
+
+
+def test_tags_help_names_exactly_the_outputs_that_get_tags(tmp_path, cli):
+    # The help said ".tmx and .xlf2" while .xlf got XLIFF 1.2 codes too.
+    ru, en = tmp_path / "ru.md", tmp_path / "en.md"
+    ru.write_text(RU_MD, encoding="utf-8")
+    en.write_text(EN_MD, encoding="utf-8")
+    helped = " ".join(cli("align", "--help").stdout.split())
+    named = re.search(r"paired across the two sides\) in (.*?) output", helped).group(1)
+    for ext in (".tmx", ".xlf", ".xliff", ".xlf2", ".tsv", ".jsonl"):
+        out = tmp_path / f"m{ext}"
+        done = cli("align", ru, en, "-o", out, "--src-lang", "ru", "--tgt-lang", "en", "-q")
+        assert done.returncode == 0, done.stderr
+        tagged = re.search(r"<(bpt|sc|ns0:sc)\b|&lt;b&gt;", out.read_text(encoding="utf-8")) is not None
+        assert tagged == (ext in re.findall(r"\.\w+", named)), (ext, named)
 
 
 def test_xliff2_output_gets_the_tags_as_codes(pair, aligned, tmp_path):
