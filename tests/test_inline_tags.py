@@ -308,7 +308,7 @@ def test_xliff12_output_gets_the_tags_as_codes_and_flags_low_confidence(pair, al
     # translate-toolkit reads it: states, and the text around the codes
     store = ttk_xliff.xlifffile.parsefile(str(out))
     flagged = [u for u in store.units if u.get_state_n() == u.S_NEEDS_REVIEW]
-    assert len(flagged) == sum(s < low for s in scores) > 0
+    assert len(flagged) == sum(round(s, 4) < low for s in scores) > 0   # judged on the score written
     assert any("Save" in u.target for u in store.units)
     # tmforge reads the codes back as TMX tags (type kept) and the text as plain text by default
     kept = [u.target for u in read_memory(out, inline="keep").units()]
