@@ -84,6 +84,63 @@ def test_damaged_file_adds_nothing_and_names_file_and_line(tmp_path):
     assert counts(store)[2] == 2
 
 
+def test_damaged_tabular_files_add_nothing_name_their_line_and_the_others_are_imported(tmp_path, cli):
+    """TSV, CSV and JSONL are read whole, not streamed: their damage must still cost only that file (it used
+    to end the whole import with nothing stored); a TSV line short of fields is damage, not a unit with an
+    empty side, and the line is named."""
+    store = tmp_path / "m.tmdb"
+    header = "source\ttarget\tsrc_lang\ttgt_lang\n"
+    short = tmp_path / "short.tsv"
+    short.write_text(header + "Раз.\tOne.\tru\ten\nДва. Two. (tab lost)\n", encoding="utf-8")
+    long = tmp_path / "long.tsv"
+    long.write_text(header + "Раз.\tOne.\tru\ten\nДва.\tTwo.\tru\ten\textra\n", encoding="utf-8")
+    quote = tmp_path / "quote.csv"
+    quote.write_text('source,target,src_lang,tgt_lang\nРаз.,One.,ru,en\n"Два.,Two.,ru,en\nТри.,Three.,ru,en\n',
+                     encoding="utf-8")
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"source": "Раз.", "target": "One.", "src_lang": "ru", "tgt_lang": "en"}\n{"source": \n',
+                      encoding="utf-8")
+    good = memory(tmp_path / "good.tsv", PAIRS[:2])
+    run = cli("tm", "import", store, short, long, quote, broken, good)
+    assert run.returncode == 1, run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 4
+    for path, line in ((short, 3), (long, 3), (quote, 3), (broken, 2)):
+        assert any(path.name in e and f"line {line}" in e and "nothing imported" in e for e in errors), errors
+    assert "2 units added" in run.stdout
+    with Store.open(store) as st:
+        assert {r[0] for r in st.conn.execute("SELECT source FROM units")} == {s for s, _ in PAIRS[:2]}
+
+
+def test_units_differing_only_in_whitespace_are_one_unit(tmp_path, cli):
+    """The TMX reader trims segments, a TSV keeps them as written: the same memory imported from both (or a
+    translator's stray trailing space) must not give two units, nor two alike suggestions in a lookup."""
+    store = tmp_path / "m.tmdb"
+    tsv = tmp_path / "a.tsv"
+    tsv.write_text("source\ttarget\tsrc_lang\ttgt_lang\nТочка.\tDot \tru\ten\n", encoding="utf-8")
+    tmx = memory(tmp_path / "a.tmx", [("Точка.", "Dot")])
+    assert cli("tm", "import", store, tsv).returncode == 0
+    run = cli("tm", "import", store, tmx, "--json")
+    report = json.loads(run.stdout)["files"][0]
+    assert (report["added"], report["duplicates"]) == (0, 1)
+    # A store made before: its units hashed as written. Its next import rekeys them, and adds nothing.
+    from tmforge.tm.import_reader import text_key
+
+    with sqlite3.connect(store) as conn:
+        conn.execute("UPDATE units SET unit_key = ?", (text_key("Точка.", "Dot "),))
+        conn.execute("DELETE FROM meta WHERE key = 'dedupe_keys'")
+    run = cli("tm", "import", store, tmx, "--json")
+    assert json.loads(run.stdout)["files"][0]["added"] == 0 and counts(store)[0] == 1
+    # An old store holding both already: lookup lists them once.
+    with sqlite3.connect(store) as conn:
+        conn.execute("UPDATE units SET unit_key = unit_key + 1")
+    assert cli("tm", "import", store, tmx).returncode == 0
+    assert counts(store)[0] == 2
+    with Store.open(store) as st:
+        matches = lookup(st, "Точка.", "ru", "en")
+    assert [(m.source, m.target.strip(), m.quality) for m in matches] == [("Точка.", "Dot", 100)]
+
+
 def test_crash_mid_import_leaves_the_store_as_it_was(tmp_path):
     path = tmp_path / "m.tmdb"
     with Store.create_or_open(path) as st:
@@ -267,6 +324,33 @@ def test_cli_lookup_without_matches_names_the_threshold(tmp_path, cli):
     run = cli("tm", "lookup", store, "Совершенно другое предложение о погоде.", "--min", "95", "--no-semantic")
     assert run.returncode == 0, run.stderr
     assert "95 %" in run.stdout and "--min" in run.stdout
+
+
+def test_cli_counts_out_of_range_are_one_error_line(tmp_path, cli):
+    """--limit 0 printed "no matches", --limit -1 dropped the last match, concordance --limit 0 printed one
+    unit, pretranslate --alternatives -1 filled no segment at all and --min 0 filled every one: refused."""
+    store = tmp_path / "m.tmdb"
+    assert cli("tm", "import", store, memory(tmp_path / "a.tmx", PAIRS)).returncode == 0
+    doc = tmp_path / "doc.txt"
+    doc.write_text(PAIRS[0][0], encoding="utf-8")
+    for args in (("lookup", store, PAIRS[0][0], "--limit", "0"), ("lookup", store, PAIRS[0][0], "--limit", "-1"),
+                 ("lookup", store, PAIRS[0][0], "--semantic-min", "101"),
+                 ("concordance", store, "термостат", "--limit", "0"),
+                 ("pretranslate", doc, "--tm", store, "-o", tmp_path / "d.xlf", "--alternatives", "-1"),
+                 ("pretranslate", doc, "--tm", store, "-o", tmp_path / "d.xlf", "--min", "0"),
+                 ("pretranslate", doc, "--tm", store, "-o", tmp_path / "d.xlf", "--min", "101")):
+        run = cli("tm", *args)
+        assert run.returncode == 2 and run.stderr.startswith("error:") and run.stderr.count("\n") == 1, args
+        assert args[-2] in run.stderr
+    assert not (tmp_path / "d.xlf").exists()
+
+
+def test_cli_concordance_without_hits_points_at_the_other_side(tmp_path, cli):
+    store = tmp_path / "m.tmdb"
+    assert cli("tm", "import", store, memory(tmp_path / "a.tmx", PAIRS)).returncode == 0
+    run = cli("tm", "concordance", store, "thermostat")          # English, in a ru -> en memory's sources
+    assert run.returncode == 0 and "--side tgt" in run.stdout
+    assert "3 units" in cli("tm", "concordance", store, "thermostat", "--side", "both").stdout  # thermostatic too
 
 
 def test_store_is_read_only_for_lookups(store):

@@ -55,6 +55,12 @@ def source_key(source: str) -> int:
     return text_key(normalise_space(source))
 
 
+def unit_key(source: str, target: str) -> int:
+    """The dedupe key: texts that differ only in whitespace are one unit (a TMX is trimmed on reading, a TSV
+    export keeps " Dot "; a stray double space is no new translation)."""
+    return text_key(normalise_space(source), normalise_space(target))
+
+
 @dataclass
 class Batch:
     """Rows of one source, and how far reading it has got.
@@ -82,8 +88,9 @@ def batches(name: str, units: Iterable[TranslationUnit], size: int | None = None
         if not unit.src_lang or not unit.tgt_lang:
             raise TmforgeError(f"{name}: unit {read} has no language; pass --src-lang and --tgt-lang")
         created = unit.created.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if unit.created else None
-        rows.append((unit.src_lang, unit.tgt_lang, source, target, text_key(source, target), source_key(source),
-                     word_count(source), unit.score, unit.bead, unit.document, unit.seq, created,
+        spaced = normalise_space(source)          # unit_key(source, target), the source normalised once
+        rows.append((unit.src_lang, unit.tgt_lang, source, target, text_key(spaced, normalise_space(target)),
+                     text_key(spaced), word_count(source), unit.score, unit.bead, unit.document, unit.seq, created,
                      props_to_json(unit.props)))
         if len(rows) >= size:
             yield Batch(rows, read, skipped)
@@ -94,7 +101,14 @@ def batches(name: str, units: Iterable[TranslationUnit], size: int | None = None
 def read_here(sources: Sequence[Source]) -> Iterator[tuple[str, Iterator[Batch]]]:
     """(name, batches) per source, read in this process as the batches are taken."""
     for name, factory in sources:
-        yield name, batches(name, factory())
+        yield name, batches(name, _opened_when_read(factory))
+
+
+def _opened_when_read(factory: Callable[[], Iterable[TranslationUnit]]) -> Iterator[TranslationUnit]:
+    """The factory's units, the factory called at the first unit taken: formats that read a whole file at
+    once (TSV, CSV, JSONL, Parquet) raise their error then, inside the file's savepoint, so a damaged file
+    is reported and skipped like a damaged TMX instead of ending the whole import."""
+    yield from factory()
 
 
 class ChildReader:

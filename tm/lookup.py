@@ -210,6 +210,18 @@ def reverse_matches(store: Store, text: str, pair_ids: Sequence[int], min_qualit
             for quality, uid in scored]
 
 
+def _distinct(matches: list[Match]) -> list[Match]:
+    """The first of matches whose texts differ only in whitespace (a store imported before the dedupe
+    normalised whitespace may hold "Dot" and "Dot "): a translator sees one suggestion, not two alike."""
+    seen, kept = set(), []
+    for m in matches:
+        key = (fuzzy.normalise_space(m.source), fuzzy.normalise_space(m.target))
+        if key not in seen:
+            seen.add(key)
+            kept.append(m)
+    return kept
+
+
 def lookup(store: Store, text: str, src: str | None = None, tgt: str | None = None,
            min_quality: float = DEFAULT_MIN, limit: int = 10, semantic=None,
            semantic_min: float = DEFAULT_SEMANTIC_MIN, semantic_limit: int = 5) -> list[Match]:
@@ -227,7 +239,7 @@ def lookup(store: Store, text: str, src: str | None = None, tgt: str | None = No
         found += [m for m in reverse_matches(store, text, reverse_ids, min_quality, limit)
                   if (m.source, m.target) not in known]        # a pair stored both ways is listed once
     found.sort(key=lambda m: (-m.quality, m.reversed, m.id))
-    found = found[:limit]
+    found = _distinct(found)[:limit]
     if semantic is not None and pair_ids:
         seen = {m.id for m in found}
         hits = semantic.search(text, pair_ids, semantic_limit + len(seen))

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from tmforge.errors import TmforgeError
-from tmforge.tm.import_reader import Batch, ChildReader, read_here, source_key, text_key
+from tmforge.tm.import_reader import Batch, ChildReader, read_here, source_key, unit_key
 from tmforge.tm.langtags import canonical_tag, primary
 from tmforge.tm.model import TranslationUnit
 from tmforge.tm import postings
@@ -45,6 +45,7 @@ from tmforge.tm import postings
 SCHEMA_VERSION = 3           # 2: source_terms; 3: term_docs and postings (older stores gain them on their next import)
 APPLICATION_ID = 0x746D6667   # "tmfg" in the SQLite header: tells a tmforge store from other SQLite files
 STORE_SUFFIX = ".tmdb"
+DEDUPE_KEYS = "normalised-space"   # meta: units' dedupe keys hash whitespace-normalised texts (older stores: rekeyed)
 IMPORT_CACHE_KIB = 65536      # page cache while importing: the dedupe index's random inserts stay in memory
 INCREMENTAL_TERMS = 0.05     # below this share of new units, posting lists are appended from the new units alone
 
@@ -59,7 +60,7 @@ CREATE TABLE units (
     pair_id INTEGER NOT NULL REFERENCES pairs(id),
     source TEXT NOT NULL,
     target TEXT NOT NULL,
-    unit_key INTEGER NOT NULL,      -- hash of source and target: dedupe
+    unit_key INTEGER NOT NULL,      -- hash of the whitespace-normalised source and target: dedupe
     src_key INTEGER NOT NULL,       -- hash of the whitespace-normalised source: exact lookup
     n_words INTEGER NOT NULL,       -- words and numbers of the source: fuzzy length bounds
     score REAL, bead TEXT, document TEXT, seq INTEGER, created TEXT, props TEXT,
@@ -164,7 +165,7 @@ class Store:
             now = _now()
             conn.executemany("INSERT INTO meta VALUES (?, ?)",
                              [("schema_version", str(SCHEMA_VERSION)), ("created", now),
-                              ("vector_generation", "0")])
+                              ("vector_generation", "0"), ("dedupe_keys", DEDUPE_KEYS)])
             conn.execute("COMMIT")
         except BaseException:
             conn.close()
@@ -328,6 +329,8 @@ class Store:
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if self.meta("dedupe_keys") != DEDUPE_KEYS:
+                self._rekey()
             first_new = (conn.execute("SELECT max(id) FROM units").fetchone()[0] or 0) + 1
             # Into an empty store, the exact-lookup index is built once at the end (one sort) instead of
             # row by row; the DDL is part of the transaction, so a crash still leaves the store as it was.
@@ -358,6 +361,16 @@ class Store:
             self._pairs = None
             self._terms_table = None
         return reports
+
+    def _rekey(self) -> None:
+        """Give the units of a store made before dedupe normalised whitespace their new dedupe keys (inside
+        the import's transaction, once: a Python hash per unit, about 10 s at a million), so importing
+        a file again adds nothing. Where both "Dot" and "Dot " are stored already, the second keeps its old
+        key (OR IGNORE): a lookup lists them once."""
+        self.conn.create_function("tmforge_unit_key", 2, unit_key, deterministic=True)
+        self.conn.execute("UPDATE OR IGNORE units SET unit_key = tmforge_unit_key(source, target) "
+                          "WHERE unit_key != tmforge_unit_key(source, target)")
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('dedupe_keys', ?)", (DEDUPE_KEYS,))
 
     def _update_postings(self, first_new: int, added: int) -> None:
         """Bring the posting lists up to date inside the import's transaction (creating them in an older store).

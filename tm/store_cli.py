@@ -63,7 +63,7 @@ def _memory_sources(paths: list[Path], src_lang: Optional[str], tgt_lang: Option
 
 def import_command(
     store: Path = typer.Argument(..., help="The store file (created when missing), e.g. memory.tmdb."),
-    memories: List[Path] = typer.Argument(..., help="Memories to import: .tmx .tsv .csv .jsonl .parquet .moses .xlf .xliff"),
+    memories: List[Path] = typer.Argument(..., help="Memories to import: .tmx .tsv .csv .jsonl .parquet .moses .xlf .xliff .xlf2"),
     src_lang: Optional[str] = typer.Option(None, "--src-lang", help="Source language to read from a "
                                            "multilingual TMX or a Moses pair."),
     tgt_lang: Optional[str] = typer.Option(None, "--tgt-lang", help="Target language (as --src-lang)."),
@@ -173,10 +173,11 @@ def lookup_command(
     src: Optional[str] = typer.Option(None, "--src", help="Source language (ru, en-GB ...); default: any."),
     tgt: Optional[str] = typer.Option(None, "--tgt", help="Target language; default: any."),
     min_quality: int = typer.Option(70, "--min", help="Lowest fuzzy match percentage shown (1-100)."),
-    limit: int = typer.Option(10, "--limit", help="Exact and fuzzy matches shown at most."),
+    limit: int = typer.Option(10, "--limit", min=1, help="Exact and fuzzy matches shown at most."),
     semantic: bool = typer.Option(True, "--semantic/--no-semantic", help="Also show semantic matches "
                                   "(paraphrases), when the store has vectors (tmforge tm index)."),
-    semantic_min: int = typer.Option(75, "--semantic-min", help="Lowest semantic similarity shown (cosine x 100)."),
+    semantic_min: int = typer.Option(75, "--semantic-min", min=0, max=100,
+                                     help="Lowest semantic similarity shown (cosine x 100)."),
     as_json: bool = typer.Option(False, "--json", help="A JSON list of matches, best first."),
 ) -> None:
     """Exact, fuzzy and semantic matches for a sentence, best first, with match percentages.
@@ -230,7 +231,7 @@ def concordance_command(
                                "every unit, slower)."),
     src: Optional[str] = typer.Option(None, "--src", help="Source language; default: any."),
     tgt: Optional[str] = typer.Option(None, "--tgt", help="Target language; default: any."),
-    limit: int = typer.Option(50, "--limit", help="Units shown at most."),
+    limit: int = typer.Option(50, "--limit", min=1, help="Units shown at most."),
     as_json: bool = typer.Option(False, "--json", help="JSON list with the term's character offsets."),
 ) -> None:
     """Every unit containing a term, the term highlighted; finds word forms (термостат -> термостата).
@@ -254,7 +255,11 @@ def concordance_command(
         typer.echo(json.dumps([h.as_json() for h in hits], ensure_ascii=False, indent=1))
         return
     if not hits:
-        typer.echo("no units contain it")
+        # The usual slip: an English term searched in the sources of a Russian -> English memory.
+        typer.echo("no units contain it" + ("" if side == "both" else
+                                           f" in the {'sources' if side == 'src' else 'targets'} "
+                                           f"(--side {'tgt' if side == 'src' else 'src'} or both searches the "
+                                           f"{'targets' if side == 'src' else 'sources'})"))
         return
     from rich.console import Console
     from rich.table import Table
@@ -298,8 +303,9 @@ def pretranslate_command(
     src: Optional[str] = typer.Option(None, "--src", help="Language of the document; default: detected."),
     tgt: Optional[str] = typer.Option(None, "--tgt", help="Language to translate into (en, ru, en-GB ...); "
                                       "default: the store's one language for the document's."),
-    min_quality: int = typer.Option(75, "--min", help="Lowest fuzzy match percentage used."),
-    alternatives: int = typer.Option(3, "--alternatives", help="Other candidates kept per segment (XLIFF alt-trans)."),
+    min_quality: int = typer.Option(75, "--min", min=1, max=100, help="Lowest fuzzy match percentage used (1-100)."),
+    alternatives: int = typer.Option(3, "--alternatives", min=0, help="Other candidates kept per segment "
+                                     "(XLIFF alt-trans)."),
     semantic: bool = typer.Option(False, "--semantic", help="Also offer semantic matches as alternatives "
                                   "(needs tmforge tm index)."),
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite an existing output."),

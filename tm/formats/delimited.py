@@ -17,12 +17,14 @@ An empty field is an empty segment, or no value in the other columns. CSV keeps 
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
 import polars as pl
 
 from tmforge.atomic import atomic_path
+from tmforge.errors import TmforgeError
 from tmforge.tm.formats.base import MemoryFormat
 from tmforge.tm.formats.frames import TEXT_SCHEMA, format_dates, parse_dates, prepare
 from tmforge.tm.model import TranslationMemory
@@ -45,12 +47,55 @@ def tsv_unescape(text: str) -> str:
     return _ESCAPE_SEQUENCE.sub(lambda m: _UNESCAPES[m.group()], text)
 
 
+def _fields(n: int) -> str:
+    return f"{n} field" + ("" if n == 1 else "s")
+
+
+def ragged_tsv_line(path: Path) -> tuple[int, int, int] | None:
+    """(line, its fields, the header's fields) of the first non-empty line whose tab count differs from
+    the header's, or None. Unquoted TSV has one line per unit, so this is the damaged line: polars names no
+    line, and fills a short one's missing fields with nothing (it would pass as a unit with an empty side)."""
+    with open(path, "rb") as fh:
+        expected = fh.readline().count(b"\t")
+        for number, line in enumerate(fh, 2):
+            tabs = line.count(b"\t")
+            if tabs != expected and line.strip(b"\r\n"):
+                return number, tabs + 1, expected + 1
+    return None
+
+
+def bad_csv_record(path: Path) -> tuple[int, str] | None:
+    """(first line of the first record the csv module cannot read or whose field count differs from the
+    header's, what is wrong), or None: polars' CSV errors name no line."""
+    with open(path, encoding="utf-8", errors="replace", newline="") as fh:
+        reader = csv.reader(fh, strict=True)
+        start = 1
+        try:
+            header = next(reader, [])
+            while True:
+                start = reader.line_num + 1
+                row = next(reader, None)
+                if row is None:
+                    return None
+                if row and len(row) != len(header):
+                    return start, f"{_fields(len(row))} where the header has {len(header)}"
+        except csv.Error as exc:
+            return start, str(exc)
+
+
 class DelimitedFormat(MemoryFormat):
     separator: str
 
     def read_file(self, path: Path, options: ReadOptions) -> TranslationMemory:
-        frame = pl.read_csv(path, separator=self.separator, schema_overrides=TEXT_SCHEMA, infer_schema=False,
-                            encoding="utf8")
+        try:
+            frame = pl.read_csv(path, separator=self.separator, schema_overrides=TEXT_SCHEMA, infer_schema=False,
+                                encoding="utf8")
+        except pl.exceptions.PolarsError:
+            found = bad_csv_record(path)
+            if found is None:
+                raise
+            raise TmforgeError(f"{path}, line {found[0]}: {found[1]}; a quote opened in a field must be closed, "
+                               "and every row needs as many fields as the header") from None
         return TranslationMemory.from_frame(parse_dates(frame))
 
     def write_file(self, memory: TranslationMemory, path: Path, options: WriteOptions) -> WriteReport:
@@ -71,6 +116,12 @@ class TsvFormat(DelimitedFormat):
     separator = "\t"
 
     def read_file(self, path: Path, options: ReadOptions) -> TranslationMemory:
+        ragged = ragged_tsv_line(path)
+        if ragged is not None:
+            line, fields, expected = ragged
+            raise TmforgeError(f"{path}, line {line}: {_fields(fields)} where the header has {expected}; a TSV "
+                               "memory has one line per unit, with tabs and line breaks in a text written as \\t "
+                               "and \\n")
         frame = pl.read_csv(path, separator="\t", quote_char=None, schema_overrides=TEXT_SCHEMA,
                             infer_schema=False, encoding="utf8")
         frame = frame.with_columns(
