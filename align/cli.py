@@ -98,6 +98,11 @@ def _default_output(src: Path, split_output: bool) -> Path:
     return Path(f"{stem}-memories") if split_output else Path(f"{stem}.tmx")
 
 
+def _tag_formats() -> str:
+    """The outputs that carry inline tags, from the registry (help text)."""
+    return ", ".join("/".join(f.extensions) for f in registry.formats() if f.inline_tags)
+
+
 def _split_format(out_format: str | None, output: Path, split_output: bool) -> str:
     """The format of --split-output's memories. An explicit --format that one memory's extension
     contradicts is refused: it was ignored (`-o all.xlf --format xliff2` wrote XLIFF 1.2)."""
@@ -203,7 +208,8 @@ def align(
     tags: bool = typer.Option(True, "--tags/--no-tags", rich_help_panel=OUTPUT,
                               help="Bold, italic, links, inline code and footnote references of HTML, "
                                    "Markdown and DOCX inputs as TMX inline tags (bpt/ept/ph, paired across "
-                                   "the two sides) in .tmx and .xlf2 output; --no-tags writes plain text."),
+                                   "the two sides) in " + _tag_formats() + " output (the others get plain "
+                                   "text); --no-tags writes plain text."),
     whitespace: Whitespace = typer.Option("trim", callback=plain, rich_help_panel=OUTPUT,
                                    help="Leading/trailing whitespace of segments."),
     review: Optional[Path] = typer.Option(None, "--review", metavar="PAGE", rich_help_panel=OUTPUT,

@@ -170,3 +170,16 @@ def test_tmx_tags_of_every_kind_become_schema_valid_xliff_1_2_codes(tmp_path):
     assert unit.target == "Press Start and wait & watch."
     kept = next(read_memory(out, inline="keep").units()).target
     assert '<bpt i="1" type="ulined">&lt;u&gt;</bpt>Start' in kept
+
+
+def test_scores_are_written_with_four_decimals_as_in_tmx(tmp_path):
+    # An aligner's score is a float of 16 digits; the TMX writes x-score 0.9984, the XLIFF notes and
+    # XLIFF 2.0 metadata wrote "score: 0.9984030120347086" for the CAT tool to show.
+    unit = TranslationUnit("Нажмите «Сохранить».", "Click Save.", "ru", "en", score=0.9984030120347086,
+                           bead="1-1", seq=1)
+    memory = TranslationMemory.from_units([unit])
+    for name in ("m.tmx", "m.xlf", "m.xlf2"):
+        write_memory(memory, tmp_path / name)
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert "0.9984" in text and "0.99840" not in text, name
+        assert read_memory(tmp_path / name).frame["score"].to_list() == [0.9984]

@@ -56,14 +56,16 @@ class XliffFormat(MemoryFormat):
 
 def needs_review(row: dict, options: WriteOptions) -> bool:
     """A unit whose score is under WriteOptions.review_below (align's --low): flagged for review."""
-    return options.review_below is not None and row["score"] is not None and row["score"] < options.review_below
+    # Judged on the score as written (4 decimals), so a unit shown at 0.5000 is never flagged under 0.5.
+    return (options.review_below is not None and row["score"] is not None
+            and round(row["score"], 4) < options.review_below)
 
 
 def facts_of_row(row: dict) -> dict[str, str]:
     """The facts a TMX writes as props, as "key" -> text (XLIFF notes, XLIFF 2.0 metadata)."""
     facts = {}
     if row["score"] is not None:
-        facts["score"] = repr(row["score"])
+        facts["score"] = f"{row['score']:.4f}"   # as TMX writes x-score: a CAT tool shows it
     for key in ("bead", "seq"):
         if row[key] is not None:
             facts[key] = str(row[key])
