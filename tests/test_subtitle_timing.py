@@ -126,3 +126,15 @@ def test_a_dialogue_scene_where_meaning_alone_misses_a_split_is_aligned_by_the_c
         gold.append(((i,), tuple(range(j, j + len(cues)))))
         j += len(cues)
     assert [(b.src, b.tgt) for b in alignment.beads] == gold
+
+
+def test_webvtt_character_references_are_read_as_the_characters(tmp_path):
+    # WebVTT must write "&", "<" and ">" of cue text as &amp; &lt; &gt;: read as text they reached the memory
+    # as "&amp;" (and "&amp;amp;" in a TMX). SRT has no such escapes: there they are the text.
+    vtt = tmp_path / "scene.vtt"
+    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Роман>Том &amp; Джерри</v>\n\n"
+                   "00:00:04.000 --> 00:00:06.000\n&lt;шёпотом&gt; Иди&nbsp;сюда.\n", encoding="utf-8")
+    assert [p.text for p in read_document(vtt).paragraphs] == ["Том & Джерри", "<шёпотом> Иди сюда."]
+    srt = tmp_path / "scene.srt"
+    srt.write_text("1\n00:00:01,000 --> 00:00:03,000\nAT&amp;T\n", encoding="utf-8")
+    assert [p.text for p in read_document(srt).paragraphs] == ["AT&amp;T"]

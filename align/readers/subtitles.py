@@ -7,6 +7,7 @@ pasted back into a file of the same kind; align/cuetime.py reads both.
 
 from __future__ import annotations
 
+import html
 import re
 
 from tmforge.align.readers.base import Parsed, TextReader, join_blocks, text_head
@@ -31,10 +32,11 @@ def _timestamp(h: str | None, m: str, s: str, ms: str, separator: str = ".") -> 
             ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis)
 
 
-def subtitle_cues(text: str, malformed: list[int] | None = None,
-                  decimal: str = ".") -> list[tuple[str, dict[str, str]]]:
+def subtitle_cues(text: str, malformed: list[int] | None = None, decimal: str = ".",
+                  entities: bool = False) -> list[tuple[str, dict[str, str]]]:
     """(text, {start, end}) of each SRT or WebVTT cue, tags removed, lines joined; timings written with
-    `decimal` before the milliseconds ("," for SRT, "." for WebVTT).
+    `decimal` before the milliseconds ("," for SRT, "." for WebVTT). `entities`: character references
+    (`&amp;` `&lt;` `&nbsp;`) are decoded, as WebVTT writes "&", "<" and ">" in cue text.
 
     A cue whose timing line is malformed or impossible (99:99:99,999, an end
     before its start) is skipped; its line number goes into `malformed`.
@@ -61,7 +63,7 @@ def subtitle_cues(text: str, malformed: list[int] | None = None,
                 malformed.append(number)
             continue
         body = " ".join(_CUE_TAGS.sub("", body).strip() for _, body in lines[arrow_at + 1:])
-        body = " ".join(body.split())
+        body = " ".join((html.unescape(body) if entities else body).split())
         if body:
             cues.append((body, {"start": start[0], "end": stop[0]}))
     return cues
@@ -77,10 +79,11 @@ class SubtitleReader(TextReader):
 
     whole_units = True
     decimal = "."  # before the milliseconds of a timing, as the format writes it
+    entities = False  # cue text writes & < > as character references (WebVTT)
 
     def parse(self, text: str, source: str) -> Parsed:
         malformed: list[int] = []
-        joined, paragraphs = join_blocks(subtitle_cues(text, malformed, self.decimal))
+        joined, paragraphs = join_blocks(subtitle_cues(text, malformed, self.decimal, self.entities))
         if text.strip() and not paragraphs:
             found = f"; the timing lines at line {_line_list(malformed)} are malformed" if malformed else ""
             raise TmforgeError(f"{source} has no subtitle cues (lines like 00:00:01,000 --> 00:00:02,000){found}; "
@@ -104,6 +107,7 @@ class VttReader(SubtitleReader):
     name = "vtt"
     label = "WebVTT subtitles"
     extensions = (".vtt",)
+    entities = True
 
     def sniff(self, data: bytes) -> float:
         return 1.0 if text_head(data).lstrip().lower().startswith("webvtt") else 0.0
