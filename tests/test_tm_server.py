@@ -190,3 +190,21 @@ def test_worker_processes_share_the_store_and_its_writes(tmp_path, store):
     with Store.open(copy) as st:
         assert st.count() == 4 + 1 + 16
 
+
+
+def test_a_port_in_use_or_a_bad_store_is_one_error_line_before_serving(tmp_path, store):
+    """uvicorn logged "ERROR: [Errno 98] ... address already in use" and exited with 3; a bad store was
+    reported after "serving ... Ctrl-C stops" had been printed."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run([sys.executable, "-m", "tmforge", "tm", "serve", str(store), "--port", str(port),
+                              "--no-semantic"], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and run.stderr.startswith("error:") and run.stderr.count("\n") == 1, run.stderr
+    assert f"127.0.0.1:{port}" in run.stderr and "in use" in run.stderr and "--port" in run.stderr
+    bad = tmp_path / "notes.tmdb"
+    bad.write_text("not a store", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "tmforge", "tm", "serve", str(bad), "--port", str(free_port()),
+                          "--no-semantic"], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and run.stderr.startswith("error:") and "serving" not in run.stderr, run.stderr

@@ -301,6 +301,26 @@ def test_concordance_finds_word_forms_with_offsets(store):
     assert len(regex) == 1 and regex[0].source_spans and regex[0].target_spans
 
 
+def test_concordance_finds_russian_forms_with_a_fleeting_vowel(tmp_path):
+    """Snowball stems узел to узел but узла to узл, кнопка to кнопк but кнопок to кнопок: a translator
+    searching a product's "узел" (node) or "кнопка" (button) missed most of their occurrences."""
+    texts = ["Добавьте узел в сценарий.", "Настройки узла сохраняются.", "Соедините порты узлов.",
+             "Нажмите одну из кнопок.", "Кнопка неактивна.", "Список настроек пуст.", "Откройте настройку.",
+             "Узор таблицы изменён.", "Узкий столбец."]
+    path = tmp_path / "m.tmdb"
+    with Store.create_or_open(path) as st:
+        st.import_units([("a.tmx", lambda: [TranslationUnit(t, f"Text {k}.", "ru", "en")
+                                            for k, t in enumerate(texts)])])
+    with Store.open(path) as st:
+        def found(term):
+            return {h.unit.source[s:e] for h in concordance(st, term, limit=100) for s, e in h.source_spans}
+
+        assert found("узел") == found("узлов") == {"узел", "узла", "узлов"}
+        assert found("кнопка") == found("кнопок") == {"кнопок", "Кнопка"}
+        assert found("настройка") == {"Настройки", "настроек", "настройку"}     # й and е alternate too
+        assert found("настройки узла") == {"Настройки узла"}
+
+
 def test_cli_lookup_json_and_concordance(tmp_path, cli):
     store = tmp_path / "m.tmdb"
     assert cli("tm", "import", store, memory(tmp_path / "a.tmx", PAIRS)).returncode == 0

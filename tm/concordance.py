@@ -4,7 +4,9 @@ A term of one or more words is found in any word form: each word is searched
 in the full-text index by the prefix its forms share (tm.terms.stem_prefix),
 and a hit counts only where consecutive words of the text have the same
 Snowball stems as the term's words, so "термостат" finds "термостата" and
-"термостатом" but not "термостатический". `regex=True` searches a Python
+"термостатом" but not "термостатический". Russian stems with a fleeting vowel
+count as the same word's (tm.terms.stem_forms: "узел" finds "узла", "кнопка"
+"кнопок", "настройка" "настроек"), which Snowball keeps apart. `regex=True` searches a Python
 regular expression instead (case-insensitive), which reads every unit of the
 language pair: slower on large stores. A word search reads at most
 MAX_SCANNED index candidates (a two-letter stem prefix can match most of a
@@ -19,7 +21,7 @@ from typing import Iterator, Sequence
 
 from tmforge.errors import TmforgeError
 from tmforge.tm.store import Store, StoredUnit
-from tmforge.tm.terms import fts_string, index_terms, stem, stem_prefix, term_spans
+from tmforge.tm.terms import fts_string, index_terms, stem, stem_forms, stem_prefix, term_spans
 
 SIDES = ("src", "tgt", "both")
 _COLUMNS = {"src": "source", "tgt": "target"}
@@ -41,12 +43,14 @@ class Hit:
                 "target_spans": [list(s) for s in self.target_spans]}
 
 
-def stem_spans(text: str, stems: Sequence[str]) -> list[tuple[int, int]]:
-    """Offsets of every run of consecutive words of `text` whose stems equal `stems`."""
+def stem_spans(text: str, stems: Sequence[str | Sequence[str]]) -> list[tuple[int, int]]:
+    """Offsets of every run of consecutive words of `text` whose stems are `stems` (each a stem, or the
+    stems of a word's forms, tm.terms.stem_forms)."""
     tokens = list(term_spans(text))
     k = len(stems)
+    wanted = [{s} if isinstance(s, str) else set(s) for s in stems]
     return [(tokens[i][1], tokens[i + k - 1][2]) for i in range(len(tokens) - k + 1)
-            if all(stem(tokens[i + j][0]) == stems[j] for j in range(k))]
+            if all(stem(tokens[i + j][0]) in wanted[j] for j in range(k))]
 
 
 def regex_spans(text: str, pattern: re.Pattern) -> list[tuple[int, int]]:
@@ -71,9 +75,12 @@ def concordance(store: Store, term: str, side: str = "src", src: str | None = No
     words = index_terms(term)
     if not words:
         raise TmforgeError(f"'{term}' has no words to search; give a word, or use --regex")
-    stems = [stem(w) for w in words]
+    # Each word by its stem and, in Russian, the stems with and without a fleeting vowel (узел: узла).
+    stems = [stem_forms(w) for w in words]
     columns = " ".join(_COLUMNS[s] for s in sides)
-    query = "{" + columns + "} : (" + " AND ".join(fts_string(stem_prefix(w)) + "*" for w in words) + ")"
+    query = "{" + columns + "} : (" + " AND ".join(
+        "(" + " OR ".join(fts_string(p) + "*" for p in dict.fromkeys((stem_prefix(w), *forms[1:]))) + ")"
+        for w, forms in zip(words, stems)) + ")"
     return _collect(_scan_index(store, query, pair_ids), lambda text: stem_spans(text, stems), sides, limit)
 
 

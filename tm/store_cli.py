@@ -8,6 +8,7 @@ lookup and the document segmenter for pretranslation.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import sys
@@ -367,13 +368,33 @@ def serve_command(
       tmforge tm serve memory.tmdb --write-token "$TOKEN"
     """
     from tmforge.tm.server import serve
+    from tmforge.tm.store import Store
 
     if not 0 < port < 65536:
         raise TmforgeError(f"--port {port} is not a port number; use 1-65535")
+    Store.open(store).close()      # a bad store is one error line, before "serving" is announced
+    _check_listen(host, port)
     typer.echo(f"serving {store} on http://{host}:{port}/ ({'read-write' if write_token else 'read-only'}); "
                "Ctrl-C stops", err=True)
     serve(store, host, port, encoder_factory=_service(ctx, "encoder") if semantic else None,
           write_token=write_token, workers=workers)
+
+
+def _check_listen(host: str, port: int) -> None:
+    """One error line for an address that cannot be listened on (uvicorn logs it and exits with 3)."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as uvicorn binds
+            probe.bind(address)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise TmforgeError(f"cannot listen on {host}:{port}: the port is in use; stop what listens there "
+                               "or choose another --port") from None
+        raise TmforgeError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); give --host an address of "
+                           "this machine (127.0.0.1, or 0.0.0.0 for all) and a --port you may use") from None
 
 
 def info_command(

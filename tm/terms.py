@@ -75,6 +75,31 @@ def stem(term: str) -> str:
     return _stemmer(lang).stemWord(term)
 
 
+_RU_CONSONANTS = set("бвгджзклмнпрстфхцчшщ")
+_RU_VOWELS = set("аеёиоуыэюя")
+FLEETING = "оеё"
+
+
+def stem_forms(term: str) -> tuple[str, ...]:
+    """The term's stem and, for a Russian word, the stems of its forms with or without a fleeting vowel,
+    which Snowball keeps apart: узел/узла, окно/окон, кнопка/кнопок, настройка/настроек (й and е).
+    Only stems of 3 letters or more are added (shorter ones would be index prefixes matching too much)."""
+    s = stem(term)
+    forms = [s]
+    if script_language(term) != "ru" or len(s) < 3 or s[-1] not in _RU_CONSONANTS:
+        return tuple(forms)
+    head, last = s[:-1], s[-1]
+    if head[-1] in FLEETING and head[-2] in _RU_CONSONANTS:      # узел -> узл, кнопок -> кнопк
+        forms.append(head[:-1] + last)
+    if head[-1] == "е" and head[-2] in _RU_VOWELS:               # настроек -> настройк
+        forms.append(head[:-2] + head[-2] + "й" + last)
+    if head[-1] in _RU_CONSONANTS:                               # узл -> узел, кнопк -> кнопок
+        forms.extend(head + vowel + last for vowel in FLEETING)
+    if head[-1] == "й":                                          # настройк -> настроек
+        forms.append(head[:-1] + "е" + last)
+    return tuple(dict.fromkeys(f for f in forms if len(f) >= 3))
+
+
 def stem_prefix(term: str) -> str:
     """What every form of a term starts with, for an index prefix query: the stem, cut back where the
     stemmer rewrote the ending (English "happy" stems to "happi": the prefix is "happ")."""
