@@ -162,6 +162,44 @@ def test_docx_headers_footers_and_footnotes_come_apart_from_the_body(tmp_path):
         ("Срок указан в приложении.", "footnote"), ("В рабочих днях.", "footnote")]
 
 
+def test_docx_tracked_insertions_and_content_controls_are_text_deletions_not(tmp_path):
+    # A contract under review, as Word saves it: a tracked insertion (with a bold word) and a deletion,
+    # a template's title in a block content control, a form field in an inline one, a header field in
+    # a content control. python-docx reads none of them: "Нажмите кнопку" lost "кнопку", the title was gone.
+    docx = pytest.importorskip("docx")
+    from docx.oxml import parse_xml
+
+    def xml(body: str):
+        return parse_xml(f'<w:wrap xmlns:w="{_W}">{body}</w:wrap>')[0]
+
+    def run(text: str, tag: str = "t", bold: bool = False) -> str:
+        props = "<w:rPr><w:b/></w:rPr>" if bold else ""
+        return f'<w:r>{props}<w:{tag} xml:space="preserve">{text}</w:{tag}></w:r>'
+
+    document = docx.Document()
+    title = document.add_paragraph()
+    title._p.addprevious(xml(f'<w:sdt><w:sdtPr><w:alias w:val="Title"/></w:sdtPr><w:sdtContent>'
+                             f'<w:p>{run("Договор поставки")}</w:p></w:sdtContent></w:sdt>'))
+    title._p.getparent().remove(title._p)
+    paragraph = document.add_paragraph("Поставщик ")
+    paragraph._p.append(xml(f'<w:ins w:id="1" w:author="Юрист" w:date="2024-03-01T10:00:00Z">'
+                            f'{run("обязан ")}{run("в срок", bold=True)}</w:ins>'))
+    paragraph._p.append(xml(f'<w:del w:id="2" w:author="Юрист">{run("по возможности ", "delText")}</w:del>'))
+    paragraph.add_run(" передать товар покупателю ")
+    paragraph._p.append(xml(f'<w:sdt><w:sdtContent>{run("ООО «Ромашка»")}</w:sdtContent></w:sdt>'))
+    paragraph.add_run(".")
+    header = document.sections[0].header.paragraphs[0]
+    header._p.append(xml(f'<w:sdt><w:sdtContent>{run("Договор № 17")}</w:sdtContent></w:sdt>'))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    doc = _read(tmp_path, "contract.docx", buffer.getvalue())
+    assert _texts(doc) == ["Договор поставки",
+                           "Поставщик обязан в срок передать товар покупателю ООО «Ромашка»."]
+    assert _texts(doc, "header") == ["Договор № 17"]
+    body = doc.paragraphs[1]
+    assert [body.text[m.start:m.end] for m in body.marks] == ["в срок"]   # the insertion's bold is a tag
+
+
 # ---------------------------------------------------------------- EPUB
 
 _XHTML = ('<?xml version="1.0" encoding="utf-8"?><!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml" '

@@ -189,3 +189,10 @@ def test_a_reference_style_image_is_an_image_not_text():
     page = ("![Режим][def] Нажмите кнопку режима.\n\n![Схема сценария][scheme]\n\n"
             "[def]: ./mode.svg\n[scheme]: ./scheme.png\n")
     assert markdown_blocks(page) == ["Нажмите кнопку режима.", "Схема сценария"]
+
+
+def test_an_html_comment_over_several_lines_is_not_text():
+    page = ("Первый абзац.\n\n<!--\nTODO: переписать этот раздел\nпосле релиза\n-->\n\n"
+            "Второй абзац. <!-- внутренний комментарий --> Конец.\n\n<!-- однострочный -->\nТретий абзац.\n\n"
+            "<!-- Черновик:\nскрытый текст -->\nЧетвёртый абзац.\n")
+    assert markdown_blocks(page) == ["Первый абзац.", "Второй абзац. Конец.", "Третий абзац.", "Четвёртый абзац."]

@@ -1,4 +1,5 @@
-"""DOCX: paragraphs and table cells of a Word document, in reading order; then, kept apart from the
+"""DOCX: paragraphs and table cells of a Word document, in reading order (tracked insertions and content
+controls included, deleted text not); then, kept apart from the
 body, its headers and footers (each once, section by section) and its footnotes and endnotes (in the
 order the body refers to them)."""
 
@@ -63,6 +64,28 @@ def docx_blocks(data: bytes, source: str) -> list[str]:
     return [text for text, props in docx_parts(data, source) if props is None]
 
 
+def _block_items(container):
+    """Paragraphs and tables of a body, cell, header or footer in document order, also those inside
+    content controls (w:sdt: a template's title, a form's fields, a table of contents), which
+    python-docx's iter_inner_content does not look into."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    parent = getattr(container, "_body", container)   # a Document holds its body
+    element = parent._element
+
+    def walk(element):
+        for child in element:
+            if child.tag == _W + "p":
+                yield Paragraph(child, parent)
+            elif child.tag == _W + "tbl":
+                yield Table(child, parent)
+            elif child.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml"):
+                yield from walk(child)
+
+    return walk(element)
+
+
 def _read_docx(data: bytes, source: str, collect) -> None:
     """Give `collect(blocks, part)` the body (part None), then headers, footers and notes."""
     try:
@@ -78,7 +101,7 @@ def _read_docx(data: bytes, source: str, collect) -> None:
     blocks: list[str] = []
 
     def visit(container, blocks: list[str]) -> None:
-        for item in container.iter_inner_content():
+        for item in _block_items(container):
             if isinstance(item, Table):
                 seen = set()
                 for row in item.rows:

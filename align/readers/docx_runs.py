@@ -32,9 +32,25 @@ def _kinds(run) -> set[str]:
     return kinds
 
 
+# What holds a paragraph's runs besides the paragraph itself, which python-docx does not look into:
+# tracked insertions and moves, content controls, smart tags, simple fields (their shown result).
+# Deleted and moved-away text (w:del, w:moveFrom) is not the document's text.
+_RUN_WRAPPERS = {_W + name for name in ("ins", "moveTo", "smartTag", "customXml", "fldSimple", "sdtContent")}
+
+
+def inline_elements(element):
+    """The runs (w:r) and hyperlinks of a paragraph in document order, also inside _RUN_WRAPPERS and w:sdt."""
+    for child in element:
+        if child.tag in (_W + "r", _W + "hyperlink"):
+            yield child
+        elif child.tag in _RUN_WRAPPERS or child.tag == _W + "sdt":
+            yield from inline_elements(child)
+
+
 def docx_paragraph(paragraph) -> MarkedText:
     """`paragraph.text` (normalised run by run) with its marks."""
     from docx.text.hyperlink import Hyperlink
+    from docx.text.run import Run
 
     pieces: list[str] = []
     length = 0
@@ -62,13 +78,14 @@ def docx_paragraph(paragraph) -> MarkedText:
         pieces.append(text)
         length += len(text)
 
-    for item in paragraph.iter_inner_content():
-        if isinstance(item, Hyperlink):
+    for element in inline_elements(paragraph._p):
+        if element.tag == _W + "hyperlink":
+            item = Hyperlink(element, paragraph)
             start = length
             for run in item.runs:
                 add_run(run, item.address)
             if length > start and item.address:
                 spans.append([start, length, "link", f'<a href="{item.address}">', "</a>"])
         else:
-            add_run(item, None)
+            add_run(Run(element, paragraph), None)
     return MarkedText("".join(pieces), sorted(marks_of(tuple(s) for s in spans), key=lambda m: (m.start, -m.end)))

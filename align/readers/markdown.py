@@ -397,8 +397,11 @@ def markdown_blocks(text: str, comments: bool = True) -> list[str]:
     def unquoted(line: str) -> str:
         return re.sub(r"^\s*(>\s?)+", "", line).strip()
 
-    in_table = in_list = False
+    in_table = in_list = in_comment = False
     for k, line in enumerate(lines):
+        if in_comment:  # an HTML comment over several lines (a TODO, a hidden draft): not text
+            in_comment = "-->" not in line
+            continue
         opener = _FENCE.match(line)
         if fence is not None:
             if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) \
@@ -426,6 +429,7 @@ def markdown_blocks(text: str, comments: bool = True) -> list[str]:
         if not stripped or stripped.startswith("<!--"):
             flush()
             in_table = False
+            in_comment = stripped.startswith("<!--") and "-->" not in stripped[4:]
         elif in_table or ("|" in stripped and k + 1 < len(lines) and "|" in lines[k + 1]
                           and _is_delimiter_row(unquoted(lines[k + 1]))):
             flush()  # a table: its header row, then rows until a blank line
