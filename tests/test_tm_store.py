@@ -378,7 +378,7 @@ def test_store_is_read_only_for_lookups(store):
         store.import_units([("x", lambda: [])])
 
 
-def test_semantic_lookup_finds_a_paraphrase_edit_distance_misses(tmp_path, encoder):
+def test_semantic_lookup_finds_a_paraphrase_edit_distance_misses(tmp_path, encoder, cli):
     from tmforge.tm.vectors import SemanticIndex, index_store
 
     path = tmp_path / "m.tmdb"
@@ -393,6 +393,10 @@ def test_semantic_lookup_finds_a_paraphrase_edit_distance_misses(tmp_path, encod
         matches = lookup(st, query, "ru", "en", semantic=index, semantic_min=50)
         assert matches and matches[0].kind == "semantic" and matches[0].target == PAIRS[2][1]
         assert 50 <= matches[0].quality < 100
+    # On screen, a table of paraphrases alone is not taken for fuzzy matches: the missing ones are named.
+    run = cli("tm", "lookup", path, query, "--src", "ru", "--tgt", "en", "--semantic-min", "50")
+    assert run.returncode == 0, run.stderr
+    assert "no exact or fuzzy matches of 70 %" in run.stdout and "semantic matches" in run.stdout
 
 
 def test_large_stores_search_an_hnsw_graph_kept_beside_the_store(tmp_path, encoder, monkeypatch):

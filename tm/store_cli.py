@@ -213,6 +213,8 @@ def lookup_command(
     for kind in ("exact/fuzzy", "semantic"):
         shown = [m for m in matches if (m.kind == "semantic") == (kind == "semantic")]
         if not shown:
+            if kind == "exact/fuzzy":     # only paraphrases: say so, or they read as the fuzzy matches
+                typer.echo(f"no exact or fuzzy matches of {min_quality} % or more (--min lowers the threshold)")
             continue
         table = Table(title=f"{kind} matches", show_lines=True, expand=True)
         table.add_column("%", justify="right", no_wrap=True)
