@@ -183,3 +183,58 @@ def test_scores_are_written_with_four_decimals_as_in_tmx(tmp_path):
         text = (tmp_path / name).read_text(encoding="utf-8")
         assert "0.9984" in text and "0.99840" not in text, name
         assert read_memory(tmp_path / name).frame["score"].to_list() == [0.9984]
+
+
+# A Trados Studio bilingual file as Studio saves it: the original document embedded in the header, tag
+# definitions, a structure unit not to translate, segments as <mrk mtype="seg"> with their confirmation
+# level in sdl:seg-defs, one segment not started (its target segment empty).
+SDLXLIFF = """<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0" xmlns="urn:oasis:names:tc:xliff:document:1.2"
+ version="1.2" sdl:version="1.0">
+<file original="C:\\Projects\\Guide\\ru-RU\\guide.docx" datatype="x-sdlfilterframework2" source-language="ru-RU"
+ target-language="en-US">
+<header><file-info xmlns="http://sdl.com/FileTypes/SdlXliff/1.0"><value key="SDL:FileId">1</value></file-info>
+<reference><internal-file form="base64">UEsDBBQAAAAIAA==</internal-file></reference>
+<tag-defs xmlns="http://sdl.com/FileTypes/SdlXliff/1.0"><tag id="pt1"><bpt name="b">&lt;b&gt;</bpt>
+<ept name="b">&lt;/b&gt;</ept></tag></tag-defs></header>
+<body>
+<trans-unit translate="no" id="s1"><source><x id="0"/></source></trans-unit>
+<group><trans-unit id="u1">
+<source>Нажмите <g id="pt1">Сохранить</g>. Файл будет записан. Готово.</source>
+<seg-source><mrk mtype="seg" mid="1">Нажмите <g id="pt1">Сохранить</g>.</mrk>
+<mrk mtype="seg" mid="2">Файл будет записан.</mrk> <mrk mtype="seg" mid="3">Готово.</mrk></seg-source>
+<target><mrk mtype="seg" mid="1">Click <g id="pt1">Save</g>.</mrk>
+<mrk mtype="seg" mid="2">The file will be written.</mrk> <mrk mtype="seg" mid="3"/></target>
+<sdl:seg-defs><sdl:seg id="1" conf="ApprovedTranslation" origin="interactive"/><sdl:seg id="2" conf="Translated"/>
+<sdl:seg id="3"/></sdl:seg-defs>
+</trans-unit></group>
+</body></file></xliff>
+"""
+# memoQ's bilingual export: XLIFF 1.2 with its status in mq: attributes, a segment not started.
+MQXLIFF = """<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:mq="MQXliff" version="1.2">
+<file original="guide.docx" source-language="ru" target-language="en" datatype="x-docx"><body>
+<trans-unit id="1" mq:status="ManuallyConfirmed"><source>Закройте окно.</source><target>Close the window.</target>
+</trans-unit>
+<trans-unit id="2" mq:status="NotStarted"><source>Новый раздел.</source><target/></trans-unit>
+</body></file></xliff>
+"""
+
+
+def test_trados_and_memoq_bilingual_files_are_read_and_never_written(tmp_path, cli):
+    sdl, mq = tmp_path / "guide.docx.sdlxliff", tmp_path / "guide.mqxliff"
+    sdl.write_text(SDLXLIFF, encoding="utf-8")
+    mq.write_text(MQXLIFF, encoding="utf-8")
+    assert [(u.source, u.target, u.src_lang, u.tgt_lang) for u in read_memory(sdl).units() if u.target] == [
+        ("Нажмите Сохранить.", "Click Save.", "ru-RU", "en-US"),
+        ("Файл будет записан.", "The file will be written.", "ru-RU", "en-US")]
+    store = tmp_path / "project.tmdb"
+    done = cli("tm", "import", store, sdl, mq)
+    assert done.returncode == 0, done.stderr
+    assert "guide.docx.sdlxliff: 2 units added" in done.stdout and "guide.mqxliff: 1 units added" in done.stdout
+    out = tmp_path / "project.tsv"
+    assert cli("tm", "convert", mq, out).returncode == 0
+    assert out.read_text(encoding="utf-8").splitlines()[1].split("\t")[:2] == ["Закройте окно.", "Close the window."]
+    refused = cli("tm", "convert", out, tmp_path / "back.sdlxliff")
+    assert refused.returncode == 2 and not (tmp_path / "back.sdlxliff").exists()
+    assert "back.sdlxliff: Trados files are read, not written" in refused.stderr and "back.xlf" in refused.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tmforge.errors import TmforgeError
 from tmforge.tm.formats.base import MemoryFormat
 from tmforge.tm.formats.frames import DATE_FORMAT, prepare
 from tmforge.tm.model import TranslationMemory, TranslationUnit, props_from_json
@@ -19,15 +20,23 @@ from tmforge.tm.options import ReadOptions, WriteOptions, WriteReport
 from tmforge.tm.xliff import NO_DOCUMENT_NOTE, XliffFile, XliffUnit, read_units, write_xliff_files
 
 FACT_KEYS = ("score", "bead", "seq", "created")
+READ_ONLY = {".sdlxliff": "Trados", ".mqxliff": "memoQ"}
 UNDETERMINED = "und"   # BCP 47 for "language not known": an empty memory written without --src/--tgt
 
 
 class XliffFormat(MemoryFormat):
     name = "xliff"
-    extensions = (".xlf", ".xliff")
+    # Trados' and memoQ's bilingual files are XLIFF 1.2 with their own extensions: read, never written.
+    extensions = (".xlf", ".xliff", ".sdlxliff", ".mqxliff")
     inline_tags = True
     description = ("XLIFF 1.2, one <file> per document, score and other facts as notes; "
-                   "reads the translated units of any XLIFF 1.x or 2.0")
+                   "reads the translated units of any XLIFF 1.x or 2.0, Trados .sdlxliff and memoQ .mqxliff too")
+
+    def output_paths(self, path: Path, languages: tuple[str, str] | None, options: WriteOptions) -> list[Path]:
+        if path.suffix.lower() in READ_ONLY:
+            raise TmforgeError(f"{path.name}: {READ_ONLY[path.suffix.lower()]} files are read, not written (their "
+                               f"tool keeps its own data in them); write {path.stem}.xlf, which it imports")
+        return [path]
 
     def read_file(self, path: Path, options: ReadOptions) -> TranslationMemory:
         return TranslationMemory.from_units(_unit(record) for record in read_units(path, options.inline))
