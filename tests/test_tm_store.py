@@ -365,6 +365,30 @@ def test_cli_counts_out_of_range_are_one_error_line(tmp_path, cli):
     assert not (tmp_path / "d.xlf").exists()
 
 
+def test_cli_languages_the_store_does_not_hold_are_one_error_line(tmp_path, cli):
+    """A typo in --tgt read as "no matches of 70 %", and `pretranslate --tgt de` from a ru -> en store wrote
+    an XLIFF without one translation, exit 0."""
+    store = tmp_path / "m.tmdb"
+    assert cli("tm", "import", store, memory(tmp_path / "a.tmx", PAIRS)).returncode == 0
+    doc = tmp_path / "doc.txt"
+    doc.write_text(PAIRS[0][0], encoding="utf-8")
+    for args in (("lookup", store, PAIRS[0][0], "--src", "ru", "--tgt", "de"),
+                 ("lookup", store, PAIRS[0][1], "--src", "en"),
+                 ("concordance", store, "термостат", "--src", "de"),
+                 ("pretranslate", doc, "--tm", store, "-o", tmp_path / "d.xlf", "--tgt", "de")):
+        run = cli("tm", *args)
+        assert run.returncode == 2 and run.stderr.startswith("error:") and run.stderr.count("\n") == 1, args
+        assert "ru -> en" in run.stderr
+    assert not (tmp_path / "d.xlf").exists()
+    run = cli("tm", "lookup", store, PAIRS[0][1], "--src", "en", "--tgt", "ru", "--json", "--no-semantic")
+    assert json.loads(run.stdout)[0]["reversed"] is True                  # the other way round still answers
+    empty = tmp_path / "empty.tmdb"
+    with Store.create_or_open(empty):
+        pass
+    run = cli("tm", "lookup", empty, "Привет", "--src", "ru", "--tgt", "en")
+    assert run.returncode == 2 and "tm import" in run.stderr
+
+
 def test_cli_concordance_without_hits_points_at_the_other_side(tmp_path, cli):
     store = tmp_path / "m.tmdb"
     assert cli("tm", "import", store, memory(tmp_path / "a.tmx", PAIRS)).returncode == 0

@@ -64,7 +64,8 @@ def _memory_sources(paths: list[Path], src_lang: Optional[str], tgt_lang: Option
 
 def import_command(
     store: Path = typer.Argument(..., help="The store file (created when missing), e.g. memory.tmdb."),
-    memories: List[Path] = typer.Argument(..., help="Memories to import: .tmx .tsv .csv .jsonl .parquet .moses .xlf .xliff .xlf2"),
+    memories: List[Path] = typer.Argument(..., help="Memories to import: .tmx .tsv .csv .jsonl .parquet .moses "
+                                          ".xlf .xliff .xlf2"),
     src_lang: Optional[str] = typer.Option(None, "--src-lang", help="Source language to read from a "
                                            "multilingual TMX or a Moses pair."),
     tgt_lang: Optional[str] = typer.Option(None, "--tgt-lang", help="Target language (as --src-lang)."),
@@ -154,6 +155,19 @@ def index_command(
     typer.echo(f"{store}: {added} vectors added, {count} in all ({time.perf_counter() - started:.1f} s)")
 
 
+def _check_pair(st, src: Optional[str], tgt: Optional[str], store: Path, both_ways: bool = True) -> None:
+    """A clear error when the store holds no units in the asked languages (either way round when both are
+    given, as lookups answer): a typo in --tgt otherwise reads as "no matches" or an empty pretranslation."""
+    if (src is None and tgt is None) or st.pair_ids(src, tgt) or (both_ways and src and tgt and st.pair_ids(tgt, src)):
+        return
+    if not st.pairs():
+        raise TmforgeError(f"{store} holds no units yet; import memories first: tmforge tm import {store} MEMORY.tmx")
+    held = ", ".join(f"{s} -> {t}" for s, t in sorted(st.pairs().values()))
+    hint = "" if (src and tgt) or not both_ways else " (with both, units stored the other way round answer too)"
+    raise TmforgeError(f"{store} holds no {src or 'any'} -> {tgt or 'any'} units (it holds {held}); "
+                       f"check --src and --tgt{hint}")
+
+
 def _semantic(ctx: typer.Context, st, wanted: bool):
     if not wanted:
         return None
@@ -198,6 +212,7 @@ def lookup_command(
     src = canonical_tag(src) if src else None
     tgt = canonical_tag(tgt) if tgt else None
     with Store.open(store) as st:
+        _check_pair(st, src, tgt, store)
         matches = lookup(st, text, src, tgt, min_quality=min_quality, limit=limit,
                          semantic=_semantic(ctx, st, semantic), semantic_min=semantic_min)
     if as_json:
@@ -251,9 +266,11 @@ def concordance_command(
     from tmforge.tm.langtags import canonical_tag
     from tmforge.tm.store import Store
 
+    src = canonical_tag(src) if src else None
+    tgt = canonical_tag(tgt) if tgt else None
     with Store.open(store) as st:
-        hits = concordance(st, term, side, canonical_tag(src) if src else None,
-                           canonical_tag(tgt) if tgt else None, regex=regex, limit=limit)
+        _check_pair(st, src, tgt, store, both_ways=False)       # concordance reads units as stored
+        hits = concordance(st, term, side, src, tgt, regex=regex, limit=limit)
     if as_json:
         typer.echo(json.dumps([h.as_json() for h in hits], ensure_ascii=False, indent=1))
         return
@@ -338,7 +355,11 @@ def pretranslate_command(
         raise TmforgeError(f"file not found: {document}")
     with Store.open(tm) as st:
         lang, sentences = segmenter(document, canonical_tag(src) if src else None)
-        tgt = canonical_tag(tgt) if tgt else _only_target(st, lang, tm)
+        if tgt:
+            tgt = canonical_tag(tgt)
+            _check_pair(st, lang, tgt, tm)
+        else:
+            tgt = _only_target(st, lang, tm)
         segments = [Segment(text, paragraph) for text, paragraph in sentences]
         results = pretranslate(st, segments, lang, tgt, min_quality=min_quality, alternatives=alternatives,
                                semantic=_semantic(ctx, st, semantic))
