@@ -172,8 +172,9 @@ def align(
     tgt_encoding: Optional[str] = typer.Option(None, "--tgt-encoding", metavar="NAME", rich_help_panel=INPUT,
                                                help="Encoding of the target file(s) only (overrides --encoding)."),
     code_comments: bool = typer.Option(True, "--code-comments/--no-code-comments", rich_help_panel=INPUT,
-                                       help="Markdown: align the comments in fenced code blocks (translators "
-                                            "translate them; the code itself is never read). Default: on."),
+                                       help="Markdown and HTML: align the comments in code blocks (fences, "
+                                            "<pre><code>; translators translate them; the code itself is "
+                                            "never read). Default: on."),
     sheet: Optional[str] = typer.Option(None, "--sheet", metavar="NAME", rich_help_panel=INPUT,
                                         help="XLSX: read only this sheet, by name or by number (2: the second; "
                                              "a number picks the same sheet when the names are translated). "

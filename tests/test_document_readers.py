@@ -200,6 +200,34 @@ def test_docx_tracked_insertions_and_content_controls_are_text_deletions_not(tmp
     assert [body.text[m.start:m.end] for m in body.marks] == ["в срок"]   # the insertion's bold is a tag
 
 
+def test_docx_text_boxes_are_read_once_after_their_paragraph(tmp_path):
+    # A brochure: a callout in a text box, as Word writes a shape (DrawingML, and the same text again as a
+    # VML fallback), and an old document's VML-only text box. Their text was not read at all.
+    docx = pytest.importorskip("docx")
+    from docx.oxml import parse_xml
+
+    def box(text: str) -> str:
+        return f'<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>'
+
+    ns = (f'xmlns:w="{_W}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+          'xmlns:v="urn:schemas-microsoft-com:vml"')
+    shape = (f'<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:wsp><wps:txbx>'
+             f'{box("Скидка 20 % до конца месяца.")}</wps:txbx></wps:wsp></w:drawing></mc:Choice><mc:Fallback>'
+             f'<w:pict><v:shape><v:textbox>{box("Скидка 20 % до конца месяца.")}</v:textbox></v:shape></w:pict>'
+             f'</mc:Fallback></mc:AlternateContent></w:r>')
+    legacy = f'<w:r {ns}><w:pict><v:shape><v:textbox>{box("Звоните нам бесплатно.")}</v:textbox></v:shape></w:pict></w:r>'
+    document = docx.Document()
+    document.add_paragraph("Новая коллекция уже в магазинах.")._p.append(parse_xml(shape))
+    document.add_paragraph("Доставка по всей стране.")._p.append(parse_xml(legacy))
+    document.add_paragraph("Ждём вас.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert _texts(_read(tmp_path, "brochure.docx", buffer.getvalue())) == [
+        "Новая коллекция уже в магазинах.", "Скидка 20 % до конца месяца.", "Доставка по всей стране.",
+        "Звоните нам бесплатно.", "Ждём вас."]
+
+
 # ---------------------------------------------------------------- EPUB
 
 _XHTML = ('<?xml version="1.0" encoding="utf-8"?><!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml" '

@@ -85,3 +85,24 @@ def test_blocks_repeated_across_the_pages_of_a_batch_are_template(tmp_path):
     assert "Подпишитесь на новости города" in [p.text for p in read_document(jobs[0].src).paragraphs]
     # Two pages are no batch to learn a template from.
     assert batch_template(jobs[:2]) == ()
+
+
+def test_a_code_block_gives_its_comments_and_a_bare_pre_stays_text(tmp_path):
+    # Documentation pages show code as <pre><code class="language-...">: its lines reached the memory as one
+    # unit ("# Загружаем данные df = load(...) ..."). Now as in Markdown: comments read, code never. A bare
+    # <pre> is preformatted prose (lib.ru publishes whole books in one) and stays text.
+    from tmforge.align.readers import ReadingOptions, read_document
+
+    page = tmp_path / "script.html"
+    page.write_text('<html lang="ru"><body><main><h1>Скрипт</h1><p>Запустите скрипт:</p>'
+                    '<pre><code class="language-python"># Загружаем данные\ndf = load("data.csv")  # из файла\n'
+                    'print(df.head())</code></pre>'
+                    '<div class="highlight"><pre>// Счётчик строк\nvar n = 0;</pre></div>'
+                    '<p>Готово.</p><pre>Мороз и солнце; день чудесный!\nЕщё ты дремлешь, друг прелестный</pre>'
+                    '</main></body></html>', encoding="utf-8")
+    assert [p.text for p in read_document(page).paragraphs] == [
+        "Скрипт", "Запустите скрипт:", "Загружаем данные", "из файла", "Счётчик строк", "Готово.",
+        "Мороз и солнце; день чудесный! Ещё ты дремлешь, друг прелестный"]
+    plain = read_document(page, options=ReadingOptions(code_comments=False))
+    assert [p.text for p in plain.paragraphs] == ["Скрипт", "Запустите скрипт:", "Готово.",
+                                                  "Мороз и солнце; день чудесный! Ещё ты дремлешь, друг прелестный"]

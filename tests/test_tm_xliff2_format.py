@@ -189,3 +189,17 @@ def test_align_refuses_a_format_its_output_extension_contradicts(tmp_path, cli, 
                 "-q")
     assert split.returncode == 0, split.stderr
     assert [p.suffix for p in (tmp_path / "each").iterdir() if p.is_file()] == [".xlf2"]
+
+
+def test_written_xliff2_uses_the_documents_prefixes(tmp_path, schema):
+    # Units were written as <ns0:unit xmlns:ns0=...> with <ns1:meta>: valid, but not what a translator (or a
+    # CAT tool's simple filter) reads as XLIFF 2.0.
+    tagged = [TranslationUnit('Нажмите <bpt i="1">&lt;b&gt;</bpt>Сохранить<ept i="1">&lt;/b&gt;</ept>.',
+                              'Click <bpt i="1">&lt;b&gt;</bpt>Save<ept i="1">&lt;/b&gt;</ept>.', "ru", "en",
+                              score=0.93)]
+    out = tmp_path / "m.xlf2"
+    write_memory(TranslationMemory.from_units(tagged), out, inline_markup=True)
+    text = out.read_text(encoding="utf-8")
+    assert schema.validate(etree.parse(str(out))), schema.error_log
+    assert "ns0:" not in text and "ns1:" not in text
+    assert '<sc id="1" disp="&lt;b&gt;"/>Save<ec startRef="1"' in text and '<mda:meta type="score">0.9300' in text

@@ -59,6 +59,10 @@ class Xliff2File:
     units: list[Xliff2Unit]
 
 
+# Every element written carries the document's prefixes, so the file reads <unit>, <mda:meta>, not ns0:/ns1:.
+_NSMAP = {None: XLIFF2_NS, "mda": MDA_NS}
+
+
 def write_xliff2(files: Iterable[Xliff2File], path: str | Path, src_lang: str, tgt_lang: str,
                  inline_markup: bool = False) -> int:
     """Write one XLIFF 2.0 document atomically; returns the number of units written."""
@@ -66,14 +70,14 @@ def write_xliff2(files: Iterable[Xliff2File], path: str | Path, src_lang: str, t
     with atomic_path(path) as tmp, etree.xmlfile(str(tmp), encoding="UTF-8") as xf:
         xf.write_declaration()
         with xf.element(_q("xliff"), {"version": "2.0", "srcLang": src_lang, "trgLang": tgt_lang},
-                        nsmap={None: XLIFF2_NS, "mda": MDA_NS}):
+                        nsmap=_NSMAP):
             for number, file in enumerate(files, 1):
                 attrs = {"id": f"f{number}"}
                 if file.original:
                     attrs["original"] = file.original
                 with xf.element(_q("file"), attrs):
                     if file.original is None:
-                        notes = etree.Element(_q("notes"))
+                        notes = etree.Element(_q("notes"), nsmap=_NSMAP)
                         etree.SubElement(notes, _q("note"), {"category": META_CATEGORY}).text = NO_DOCUMENT_NOTE
                         xf.write(notes)
                     if not file.units:       # the schema wants one unit at least: an empty memory has an empty one
@@ -85,13 +89,13 @@ def write_xliff2(files: Iterable[Xliff2File], path: str | Path, src_lang: str, t
 
 
 def _empty_unit() -> etree._Element:
-    unit = etree.Element(_q("unit"), {"id": "empty", "translate": "no"})
+    unit = etree.Element(_q("unit"), {"id": "empty", "translate": "no"}, nsmap=_NSMAP)
     etree.SubElement(etree.SubElement(unit, _q("segment")), _q("source"))
     return unit
 
 
 def _unit(unit: Xliff2Unit, unit_id: str, inline_markup: bool) -> etree._Element:
-    elem = etree.Element(_q("unit"), {"id": unit_id, XML_SPACE: "preserve"})
+    elem = etree.Element(_q("unit"), {"id": unit_id, XML_SPACE: "preserve"}, nsmap=_NSMAP)
     if unit.facts:
         group = etree.SubElement(etree.SubElement(elem, _q("metadata", MDA_NS)), _q("metaGroup", MDA_NS),
                                  {"category": META_CATEGORY})
@@ -125,7 +129,7 @@ class _CodeIds:
 
 def _content(name: str, text: str, inline_markup: bool, codes: _CodeIds) -> etree._Element:
     """<source>/<target> of a segment: plain text, or TMX inline markup turned into 2.0 codes."""
-    elem = etree.Element(_q(name))
+    elem = etree.Element(_q(name), nsmap=_NSMAP)
     text = remove_forbidden(text)[0]
     if inline_markup and ("<" in text or "&" in text):   # markup: its text is escaped
         try:
@@ -146,11 +150,12 @@ def _code(tmx: etree._Element, codes: _CodeIds) -> etree._Element:
     native = "".join(tmx.itertext())
     pair = tmx.get("i") or tmx.get("x") or "0"
     if tmx.tag == "bpt":
-        code = etree.Element(_q("sc"), {"id": codes.get("sc", pair)})
+        code = etree.Element(_q("sc"), {"id": codes.get("sc", pair)}, nsmap=_NSMAP)
     elif tmx.tag == "ept":
-        code = etree.Element(_q("ec"), {"startRef": codes.get("sc", pair)})
+        code = etree.Element(_q("ec"), {"startRef": codes.get("sc", pair)}, nsmap=_NSMAP)
     else:   # ph, or it (an isolated code): a standalone placeholder
-        code = etree.Element(_q("ph"), {"id": codes.get("ph", tmx.get("x") or f"#{len(codes.ids)}")})
+        code = etree.Element(_q("ph"), {"id": codes.get("ph", tmx.get("x") or f"#{len(codes.ids)}")},
+                             nsmap=_NSMAP)
     if native:
         code.set("disp", native)
     code.tail = tmx.tail

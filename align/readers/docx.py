@@ -64,6 +64,19 @@ def docx_blocks(data: bytes, source: str) -> list[str]:
     return [text for text, props in docx_parts(data, source) if props is None]
 
 
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _text_boxes(paragraph):
+    """The text boxes (w:txbxContent) anchored in this paragraph itself, each once: Word writes a shape's
+    text twice, as DrawingML and as a VML fallback (mc:Fallback), which is skipped."""
+    for box in paragraph.iter(_W + "txbxContent"):
+        ancestors = list(box.iterancestors())
+        if next(a for a in ancestors if a.tag == _W + "p") is paragraph \
+                and not any(a.tag == _MC_FALLBACK for a in ancestors):
+            yield box
+
+
 def _block_items(container):
     """Paragraphs and tables of a body, cell, header or footer in document order, also those inside
     content controls (w:sdt: a template's title, a form's fields, a table of contents), which
@@ -78,6 +91,8 @@ def _block_items(container):
         for child in element:
             if child.tag == _W + "p":
                 yield Paragraph(child, parent)
+                for box in _text_boxes(child):   # a text box's text follows the paragraph it is anchored in
+                    yield from walk(box)
             elif child.tag == _W + "tbl":
                 yield Table(child, parent)
             elif child.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml"):

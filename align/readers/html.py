@@ -75,7 +75,8 @@ def is_template(tag: str, attributes: dict, in_content: bool) -> bool:
 class _BlockCollector:
     """Blocks of visible text from a stream of start tags, text and end tags."""
 
-    def __init__(self) -> None:
+    def __init__(self, code_comments: bool = True) -> None:
+        self.code_comments = code_comments   # a <pre> block gives its code's comments (else nothing)
         # text (a MarkedText: its bold, links ... as marks), inside a region of the template
         self.blocks: list[tuple[str, bool]] = []
         self.pieces: list[str] = []
@@ -184,12 +185,40 @@ def _walk_tree(root, out: _BlockCollector) -> int:
             if el.tail:
                 out.text(el.tail, in_template)
             continue
+        if tag == "pre" and _is_code(el):  # as a Markdown fence: only its comments are text
+            out.flush()
+            for comment in _pre_comments(el) if out.code_comments else ():
+                out.text(comment, template)
+                out.flush()
+            if el.tail:
+                out.text(el.tail, in_template)
+            continue
         out.start(tag, el.attrib)
         if el.text:
             out.text(el.text, template)
         stack.append((el, in_template, in_content, True, depth))
         stack.extend((child, template, content, False, depth + 1) for child in reversed(el))
     return deepest
+
+
+_CODE_CLASS = re.compile(r"\b(?:language-|lang-|code|highlight|sourcecode|prettyprint|brush:|hljs)", re.I)
+
+
+def _is_code(pre) -> bool:
+    """A <pre> that holds code: a <code> inside, or a class of a code highlighter on it or its parent.
+    A bare <pre> is preformatted text (whole books on lib.ru are one): read as text."""
+    parent = pre.getparent()
+    classes = " ".join(e.get("class") or "" for e in (pre, parent) if e is not None)
+    return any(child.tag == "code" for child in pre) or bool(_CODE_CLASS.search(classes))
+
+
+def _pre_comments(el) -> list[str]:
+    """The comments of a <pre> block's code; its language from a class such as `language-python`."""
+    from tmforge.align.readers.markdown import code_comments
+
+    classes = " ".join(e.get("class") or "" for e in (el, *el.iterchildren("code")))
+    language = re.search(r"\b(?:language|lang)-([\w+#.-]+)", classes)
+    return code_comments(el.text_content().split("\n"), language.group(1) if language else "")
 
 
 def _scan_flat(text: str, out: _BlockCollector) -> None:
@@ -229,8 +258,9 @@ def _scan_flat(text: str, out: _BlockCollector) -> None:
     scanner.close()
 
 
-def raw_blocks(text: str) -> list[tuple[str, bool]]:
-    """Blocks of visible text of an HTML page, in order, each with whether it lies in a template region."""
+def raw_blocks(text: str, code_comments: bool = True) -> list[tuple[str, bool]]:
+    """Blocks of visible text of an HTML page, in order, each with whether it lies in a template region.
+    A <pre> block is code: its comments are read (`code_comments`), its code never."""
     import lxml.html
     from lxml import etree
 
@@ -240,7 +270,7 @@ def raw_blocks(text: str) -> list[tuple[str, bool]]:
         root = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):
         return []
-    out = _BlockCollector()
+    out = _BlockCollector(code_comments)
     if _walk_tree(root, out) >= PARSER_MAX_DEPTH - 1:
         out = _BlockCollector()
         _scan_flat(text, out)
@@ -248,10 +278,10 @@ def raw_blocks(text: str) -> list[tuple[str, bool]]:
     return out.blocks
 
 
-def html_blocks(text: str, template: Iterable[str] = ()) -> tuple[list[str], int]:
+def html_blocks(text: str, template: Iterable[str] = (), code_comments: bool = True) -> tuple[list[str], int]:
     """Visible text of an HTML page, one string per block element, the site template left out (see the
     module's docstring); and how many template blocks were left out. `template`: texts a batch repeats."""
-    blocks = raw_blocks(text)
+    blocks = raw_blocks(text, code_comments)
     counts = Counter(body for body, _ in blocks)
     template = set(template)
     kept = [body for body, in_template in blocks
@@ -311,5 +341,5 @@ class HtmlReader(TextReader):
         return self.parse_with(text, source, ReadingOptions())
 
     def parse_with(self, text: str, source: str, options: ReadingOptions) -> Parsed:
-        blocks, _ = html_blocks(text, options.template)
+        blocks, _ = html_blocks(text, options.template, options.code_comments)
         return Parsed(*join_blocks((b, None) for b in blocks))
