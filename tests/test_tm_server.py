@@ -208,3 +208,20 @@ def test_a_port_in_use_or_a_bad_store_is_one_error_line_before_serving(tmp_path,
     run = subprocess.run([sys.executable, "-m", "tmforge", "tm", "serve", str(bad), "--port", str(free_port()),
                           "--no-semantic"], capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and run.stderr.startswith("error:") and "serving" not in run.stderr, run.stderr
+
+
+def test_a_lookup_while_another_process_writes_is_503_json(tmp_path, store):
+    """A lookup that waited out an import's lock answered 500 "internal error (OperationalError)"."""
+    import sqlite3
+
+    with server(store) as base:
+        other = sqlite3.connect(store, isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")
+        try:
+            status, body = get(base + "/ru/en/unit/" + quote(PAIRS[2][0], safe=""))
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert status == 503 and "retry" in body["error"], body
+        status, body = get(base + "/ru/en/unit/" + quote(PAIRS[2][0], safe=""))
+        assert status == 200 and body[0]["target"] == PAIRS[2][1]

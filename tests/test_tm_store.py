@@ -141,6 +141,23 @@ def test_units_differing_only_in_whitespace_are_one_unit(tmp_path, cli):
     assert [(m.source, m.target.strip(), m.quality) for m in matches] == [("Точка.", "Dot", 100)]
 
 
+def test_a_store_another_process_is_writing_is_one_error_line(tmp_path, cli):
+    """SQLite's "database is locked" (a second import while the first runs) was reported as "internal error
+    ... this is a bug in tmforge", exit 3."""
+    store = tmp_path / "m.tmdb"
+    assert cli("tm", "import", store, memory(tmp_path / "a.tmx", PAIRS[:2])).returncode == 0
+    other = sqlite3.connect(store, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")                        # another process's import, at its commit
+    try:
+        run = cli("tm", "import", store, memory(tmp_path / "b.tmx", PAIRS[2:]))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert run.returncode == 2 and run.stderr.startswith("error:") and run.stderr.count("\n") == 1, run.stderr
+    assert "busy" in run.stderr and "another process" in run.stderr
+    assert counts(store)[0] == 2
+
+
 def test_crash_mid_import_leaves_the_store_as_it_was(tmp_path):
     path = tmp_path / "m.tmdb"
     with Store.create_or_open(path) as st:

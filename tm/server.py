@@ -53,7 +53,7 @@ from tmforge.tm import concordance as conc
 from tmforge.tm.langtags import canonical_tag
 from tmforge.tm.lookup import DEFAULT_MIN, DEFAULT_SEMANTIC_MIN, lookup
 from tmforge.tm.model import TranslationUnit
-from tmforge.tm.store import Store, web_code
+from tmforge.tm.store import Store, StoreBusy, is_busy, web_code
 
 MAX_TEXT = 2000          # characters of a query; longer ones are cut, as Weblate cuts at 500
 MAX_UNITS_PER_POST = 10_000
@@ -239,7 +239,12 @@ def create_app(store_path, *, encoder_factory: Callable | None = None, write_tok
     async def user_error(request: Request, exc: TmforgeError) -> JSONResponse:
         return _error(400, str(exc))
 
+    async def busy(request: Request, exc: Exception) -> JSONResponse:
+        return _error(503, "the store is being written by another process (an import); retry in a moment")
+
     async def server_error(request: Request, exc: Exception) -> JSONResponse:
+        if is_busy(exc):            # a lookup waited out another process's write lock: temporary, not a fault
+            return await busy(request, exc)
         return _error(500, f"internal error ({type(exc).__name__}); the server log has the details")
 
     routes = [
@@ -251,8 +256,8 @@ def create_app(store_path, *, encoder_factory: Callable | None = None, write_tok
         Route("/api/v1/units", add_units, methods=["POST"]),
         Route("/{src}/{tgt}/unit/{text:path}", unit),
     ]
-    return Starlette(routes=routes, exception_handlers={HTTPException: http_error, TmforgeError: user_error,
-                                                        Exception: server_error})
+    return Starlette(routes=routes, exception_handlers={HTTPException: http_error, StoreBusy: busy,
+                                                        TmforgeError: user_error, Exception: server_error})
 
 
 def _units(payload) -> list[TranslationUnit]:

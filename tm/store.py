@@ -75,6 +75,19 @@ CREATE TABLE vectors (unit_id INTEGER PRIMARY KEY REFERENCES units(id), vec BLOB
 """
 
 
+class StoreBusy(TmforgeError):
+    """Another process held the store's lock longer than this one waits (an import, a server taking units)."""
+
+    def __init__(self, path):
+        super().__init__(f"{path} is busy: another process is writing it (an import, or a server taking "
+                         "units); wait until it is done, then run this again")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite's "database is locked" (its busy timeout ran out): not a damaged store, not a bug."""
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+
+
 @dataclass
 class ImportReport:
     path: str
@@ -140,6 +153,8 @@ class Store:
             store = cls(conn, path, readonly)
             store._check()
         except sqlite3.DatabaseError as exc:
+            if is_busy(exc):
+                raise StoreBusy(path) from None
             raise TmforgeError(f"{path} is not a tmforge store ({exc}); give a file made by "
                                "tmforge tm import") from None
         store._tune()
@@ -196,8 +211,10 @@ class Store:
     def __enter__(self) -> "Store":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
         self.close()
+        if exc is not None and is_busy(exc):      # one clear line instead of "internal error ... a bug"
+            raise StoreBusy(self.path) from None
 
     # -- facts -------------------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
