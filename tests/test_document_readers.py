@@ -200,6 +200,32 @@ def test_docx_tracked_insertions_and_content_controls_are_text_deletions_not(tmp
     assert [body.text[m.start:m.end] for m in body.marks] == ["в срок"]   # the insertion's bold is a tag
 
 
+def test_docx_table_of_contents_is_left_out(tmp_path):
+    # Word puts its table of contents in a content control (docPartGallery "Table of Contents"), entries in
+    # "toc N" styles with page numbers: "Введение\t3" repeats a heading. Older files have the entries alone.
+    docx = pytest.importorskip("docx")
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
+    entry = document.styles["toc 1"].style_id
+    document.add_paragraph("Руководство администратора")
+    anchor = document.add_paragraph("Оглавление вручную:")
+    anchor._p.addnext(parse_xml(
+        f'<w:sdt xmlns:w="{_W}"><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
+        '<w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtContent>'
+        f'<w:p><w:pPr><w:pStyle w:val="{entry}"/></w:pPr><w:r><w:t>Введение</w:t></w:r><w:r><w:tab/></w:r>'
+        '<w:r><w:t>3</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+    document.add_paragraph("Установка\t5", style="toc 1")
+    document.add_heading("Введение", level=1)
+    document.add_paragraph("Программа устанавливается за пять минут.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert _texts(_read(tmp_path, "admin.docx", buffer.getvalue())) == [
+        "Руководство администратора", "Оглавление вручную:", "Введение", "Программа устанавливается за пять минут."]
+
+
 def test_docx_text_boxes_are_read_once_after_their_paragraph(tmp_path):
     # A brochure: a callout in a text box, as Word writes a shape (DrawingML, and the same text again as a
     # VML fallback), and an old document's VML-only text box. Their text was not read at all.
