@@ -188,13 +188,17 @@ def test_docx_tracked_insertions_and_content_controls_are_text_deletions_not(tmp
     paragraph.add_run(" передать товар покупателю ")
     paragraph._p.append(xml(f'<w:sdt><w:sdtContent>{run("ООО «Ромашка»")}</w:sdtContent></w:sdt>'))
     paragraph.add_run(".")
+    empty = document.add_paragraph("Дата подписания: ")   # a form field left empty shows its placeholder
+    empty._p.append(xml(f'<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>'
+                        f'{run("Место для ввода даты.")}</w:sdtContent></w:sdt>'))
     header = document.sections[0].header.paragraphs[0]
     header._p.append(xml(f'<w:sdt><w:sdtContent>{run("Договор № 17")}</w:sdtContent></w:sdt>'))
     buffer = io.BytesIO()
     document.save(buffer)
     doc = _read(tmp_path, "contract.docx", buffer.getvalue())
     assert _texts(doc) == ["Договор поставки",
-                           "Поставщик обязан в срок передать товар покупателю ООО «Ромашка»."]
+                           "Поставщик обязан в срок передать товар покупателю ООО «Ромашка».",
+                           "Дата подписания:"]
     assert _texts(doc, "header") == ["Договор № 17"]
     body = doc.paragraphs[1]
     assert [body.text[m.start:m.end] for m in body.marks] == ["в срок"]   # the insertion's bold is a tag

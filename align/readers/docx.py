@@ -13,7 +13,7 @@ from typing import Iterable
 from tmforge.align.encodings import normalize
 from tmforge.align.inline import same_text
 from tmforge.align.readers.base import BlockReader, ReadingOptions
-from tmforge.align.readers.docx_runs import docx_paragraph
+from tmforge.align.readers.docx_runs import docx_paragraph, showing_placeholder
 from tmforge.errors import TmforgeError
 
 
@@ -113,7 +113,8 @@ def _block_items(container):
                     yield from walk(box)
             elif child.tag == _W + "tbl":
                 yield Table(child, parent)
-            elif child.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml") and not _is_toc(child):
+            elif child.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml") and not _is_toc(child) \
+                    and not showing_placeholder(child):
                 yield from walk(child)
 
     return walk(element)
