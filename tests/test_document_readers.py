@@ -188,16 +188,46 @@ def test_docx_tracked_insertions_and_content_controls_are_text_deletions_not(tmp
     paragraph.add_run(" передать товар покупателю ")
     paragraph._p.append(xml(f'<w:sdt><w:sdtContent>{run("ООО «Ромашка»")}</w:sdtContent></w:sdt>'))
     paragraph.add_run(".")
+    empty = document.add_paragraph("Дата подписания: ")   # a form field left empty shows its placeholder
+    empty._p.append(xml(f'<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>'
+                        f'{run("Место для ввода даты.")}</w:sdtContent></w:sdt>'))
     header = document.sections[0].header.paragraphs[0]
     header._p.append(xml(f'<w:sdt><w:sdtContent>{run("Договор № 17")}</w:sdtContent></w:sdt>'))
     buffer = io.BytesIO()
     document.save(buffer)
     doc = _read(tmp_path, "contract.docx", buffer.getvalue())
     assert _texts(doc) == ["Договор поставки",
-                           "Поставщик обязан в срок передать товар покупателю ООО «Ромашка»."]
+                           "Поставщик обязан в срок передать товар покупателю ООО «Ромашка».",
+                           "Дата подписания:"]
     assert _texts(doc, "header") == ["Договор № 17"]
     body = doc.paragraphs[1]
     assert [body.text[m.start:m.end] for m in body.marks] == ["в срок"]   # the insertion's bold is a tag
+
+
+def test_docx_table_of_contents_is_left_out(tmp_path):
+    # Word puts its table of contents in a content control (docPartGallery "Table of Contents"), entries in
+    # "toc N" styles with page numbers: "Введение\t3" repeats a heading. Older files have the entries alone.
+    docx = pytest.importorskip("docx")
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
+    entry = document.styles["toc 1"].style_id
+    document.add_paragraph("Руководство администратора")
+    anchor = document.add_paragraph("Оглавление вручную:")
+    anchor._p.addnext(parse_xml(
+        f'<w:sdt xmlns:w="{_W}"><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
+        '<w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtContent>'
+        f'<w:p><w:pPr><w:pStyle w:val="{entry}"/></w:pPr><w:r><w:t>Введение</w:t></w:r><w:r><w:tab/></w:r>'
+        '<w:r><w:t>3</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+    document.add_paragraph("Установка\t5", style="toc 1")
+    document.add_heading("Введение", level=1)
+    document.add_paragraph("Программа устанавливается за пять минут.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert _texts(_read(tmp_path, "admin.docx", buffer.getvalue())) == [
+        "Руководство администратора", "Оглавление вручную:", "Введение", "Программа устанавливается за пять минут."]
 
 
 def test_docx_text_boxes_are_read_once_after_their_paragraph(tmp_path):

@@ -106,3 +106,17 @@ def test_a_code_block_gives_its_comments_and_a_bare_pre_stays_text(tmp_path):
     plain = read_document(page, options=ReadingOptions(code_comments=False))
     assert [p.text for p in plain.paragraphs] == ["Скрипт", "Запустите скрипт:", "Готово.",
                                                   "Мороз и солнце; день чудесный! Ещё ты дремлешь, друг прелестный"]
+
+
+def test_a_line_break_inside_a_table_cell_is_a_space(tmp_path):
+    # As in Markdown's cells: "Название столбца<br>в наборе данных" is one text; split at the <br> it was two
+    # units, paired with fragments of an English cell that breaks elsewhere. Outside cells a <br> still ends a
+    # block (a mixed page writes its Russian and English lines so).
+    from tmforge.align.readers import read_document
+
+    page = tmp_path / "params.html"
+    page.write_text('<html lang="ru"><body><main><table><tr><th>Имя</th><th>Описание</th></tr>'
+                    '<tr><td>Поле</td><td>Название столбца<br>в наборе данных</td></tr></table>'
+                    '<p>Первая строка.<br>Second line.</p></main></body></html>', encoding="utf-8")
+    assert [p.text for p in read_document(page).paragraphs] == [
+        "Имя", "Описание", "Поле", "Название столбца в наборе данных", "Первая строка.", "Second line."]

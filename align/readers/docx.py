@@ -13,7 +13,7 @@ from typing import Iterable
 from tmforge.align.encodings import normalize
 from tmforge.align.inline import same_text
 from tmforge.align.readers.base import BlockReader, ReadingOptions
-from tmforge.align.readers.docx_runs import docx_paragraph
+from tmforge.align.readers.docx_runs import docx_paragraph, showing_placeholder
 from tmforge.errors import TmforgeError
 
 
@@ -77,10 +77,26 @@ def _text_boxes(paragraph):
             yield box
 
 
+def _is_toc(element) -> bool:
+    """A content control Word made for a table of contents (docPartGallery "Table of Contents")."""
+    return any((gallery.get(_W + "val") or "").lower() == "table of contents"
+               for props in element.iterchildren(_W + "sdtPr") for gallery in props.iter(_W + "docPartGallery"))
+
+
+def _is_toc_entry(paragraph) -> bool:
+    """A paragraph in one of Word's built-in "toc N" styles (whatever the language of Word shows them in)."""
+    try:
+        name = (paragraph.style.name or "") if paragraph.style is not None else ""
+    except (KeyError, ValueError, AttributeError):
+        return False
+    return name.lower().startswith("toc ")
+
+
 def _block_items(container):
     """Paragraphs and tables of a body, cell, header or footer in document order, also those inside
-    content controls (w:sdt: a template's title, a form's fields, a table of contents), which
-    python-docx's iter_inner_content does not look into."""
+    content controls (w:sdt: a template's title, a form's fields), which python-docx's
+    iter_inner_content does not look into. A table of contents is left out (its entries repeat the
+    headings with page numbers), as the EPUB reader leaves out a book's."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
@@ -90,12 +106,15 @@ def _block_items(container):
     def walk(element):
         for child in element:
             if child.tag == _W + "p":
-                yield Paragraph(child, parent)
+                paragraph = Paragraph(child, parent)
+                if not _is_toc_entry(paragraph):
+                    yield paragraph
                 for box in _text_boxes(child):   # a text box's text follows the paragraph it is anchored in
                     yield from walk(box)
             elif child.tag == _W + "tbl":
                 yield Table(child, parent)
-            elif child.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml"):
+            elif child.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml") and not _is_toc(child) \
+                    and not showing_placeholder(child):
                 yield from walk(child)
 
     return walk(element)

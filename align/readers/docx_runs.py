@@ -38,12 +38,17 @@ def _kinds(run) -> set[str]:
 _RUN_WRAPPERS = {_W + name for name in ("ins", "moveTo", "smartTag", "customXml", "fldSimple", "sdtContent")}
 
 
+def showing_placeholder(sdt) -> bool:
+    """A content control left empty shows its placeholder ("Место для ввода текста."): not the document's text."""
+    return any(props.find(_W + "showingPlcHdr") is not None for props in sdt.iterchildren(_W + "sdtPr"))
+
+
 def inline_elements(element):
     """The runs (w:r) and hyperlinks of a paragraph in document order, also inside _RUN_WRAPPERS and w:sdt."""
     for child in element:
         if child.tag in (_W + "r", _W + "hyperlink"):
             yield child
-        elif child.tag in _RUN_WRAPPERS or child.tag == _W + "sdt":
+        elif child.tag in _RUN_WRAPPERS or (child.tag == _W + "sdt" and not showing_placeholder(child)):
             yield from inline_elements(child)
 
 

@@ -84,6 +84,7 @@ class _BlockCollector:
         self.open: list[tuple[str, str, int, str]] = []   # inline elements open: tag, kind, start, opening code
         self.spans: list[tuple[int, int, str, str, str]] = []
         self.template = False
+        self.cells = 0                   # table cells open: there a <br> is a space, as in Markdown's cells
 
     def flush(self) -> None:
         spans = self.spans + [(start, self.length, kind, code, f"</{tag}>") for tag, kind, start, code in self.open]
@@ -96,14 +97,23 @@ class _BlockCollector:
         self.length = 0
 
     def start(self, tag: str, attributes=None) -> None:
-        if tag in _BLOCK_TAGS or tag == "br":
+        if tag == "br" and self.cells:   # a cell's line break is layout ("Название столбца<br>в наборе")
+            self.pieces.append(" ")
+            self.length += 1
+        elif tag in _BLOCK_TAGS or tag == "br":
             self.flush()
+        if tag in ("td", "th"):
+            self.cells += 1
         kind = _INLINE_KINDS.get(tag)
         if kind and (tag != "a" or (attributes or {}).get("href")):
             code = f'<a href="{attributes["href"]}">' if tag == "a" else f"<{tag}>"
             self.open.append((tag, kind, self.length, code))
 
     def end(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self.cells = max(0, self.cells - 1)
+        elif tag == "table":
+            self.cells = 0               # cells a sloppy page never closed end with their table
         if tag in _INLINE_KINDS:
             at = next((k for k in range(len(self.open) - 1, -1, -1) if self.open[k][0] == tag), None)
             if at is not None:
