@@ -100,13 +100,18 @@ def test_damaged_tabular_files_add_nothing_name_their_line_and_the_others_are_im
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"source": "Раз.", "target": "One.", "src_lang": "ru", "tgt_lang": "en"}\n{"source": \n',
                       encoding="utf-8")
+    excel = tmp_path / "excel.tsv"                         # Excel's "Unicode text": UTF-16 with a BOM
+    excel.write_bytes((header + "Раз.\tOne.\tru\ten\n").encode("utf-16"))
+    windows = tmp_path / "windows.csv"
+    windows.write_bytes("source,target,src_lang,tgt_lang\nРаз.,One.,ru,en\n".encode("cp1251"))
     good = memory(tmp_path / "good.tsv", PAIRS[:2])
-    run = cli("tm", "import", store, short, long, quote, broken, good)
+    run = cli("tm", "import", store, short, long, quote, broken, excel, windows, good)
     assert run.returncode == 1, run.stderr
     errors = [line for line in run.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 4
-    for path, line in ((short, 3), (long, 3), (quote, 3), (broken, 2)):
+    assert len(errors) == 6
+    for path, line in ((short, 3), (long, 3), (quote, 3), (broken, 2), (excel, 1), (windows, 2)):
         assert any(path.name in e and f"line {line}" in e and "nothing imported" in e for e in errors), errors
+    assert all("UTF-8" in e for e in errors if "excel" in e or "windows" in e)
     assert "2 units added" in run.stdout
     with Store.open(store) as st:
         assert {r[0] for r in st.conn.execute("SELECT source FROM units")} == {s for s, _ in PAIRS[:2]}

@@ -18,6 +18,7 @@ An empty field is an empty segment, or no value in the other columns. CSV keeps 
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from pathlib import Path
 
@@ -51,17 +52,38 @@ def _fields(n: int) -> str:
     return f"{n} field" + ("" if n == 1 else "s")
 
 
+def _not_utf8(path: Path, line: int, first: bytes) -> TmforgeError:
+    kind = "UTF-16 (Excel's 'Unicode text')" if first[:2] in (b"\xff\xfe", b"\xfe\xff") else "not UTF-8"
+    return TmforgeError(f"{path}, line {line}: the file is {kind}; save it as UTF-8 and import it again")
+
+
 def ragged_tsv_line(path: Path) -> tuple[int, int, int] | None:
     """(line, its fields, the header's fields) of the first non-empty line whose tab count differs from
     the header's, or None. Unquoted TSV has one line per unit, so this is the damaged line: polars names no
-    line, and fills a short one's missing fields with nothing (it would pass as a unit with an empty side)."""
+    line, and fills a short one's missing fields with nothing (it would pass as a unit with an empty side).
+    A line that is not UTF-8 raises TmforgeError (polars names neither line nor encoding)."""
     with open(path, "rb") as fh:
-        expected = fh.readline().count(b"\t")
-        for number, line in enumerate(fh, 2):
+        header = fh.readline()
+        expected = header.count(b"\t")
+        for number, line in enumerate(itertools.chain([header], fh), 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _not_utf8(path, number, header) from None
             tabs = line.count(b"\t")
-            if tabs != expected and line.strip(b"\r\n"):
+            if number > 1 and tabs != expected and line.strip(b"\r\n"):
                 return number, tabs + 1, expected + 1
     return None
+
+
+def _check_utf8(path: Path) -> None:
+    with open(path, "rb") as fh:
+        header = fh.readline()
+        for number, line in enumerate(itertools.chain([header], fh), 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _not_utf8(path, number, header) from None
 
 
 def bad_csv_record(path: Path) -> tuple[int, str] | None:
@@ -91,6 +113,7 @@ class DelimitedFormat(MemoryFormat):
             frame = pl.read_csv(path, separator=self.separator, schema_overrides=TEXT_SCHEMA, infer_schema=False,
                                 encoding="utf8")
         except pl.exceptions.PolarsError:
+            _check_utf8(path)
             found = bad_csv_record(path)
             if found is None:
                 raise
