@@ -85,6 +85,30 @@ def test_pretranslated_xliff_is_valid_and_reads_back_in_translate_toolkit(tmp_pa
     assert exact and all(tu.find("x:alt-trans", ns).get("match-quality") == "100" for tu in exact)
 
 
+def test_a_pretranslated_xliff_imported_back_brings_no_unreviewed_fuzzy_target(tmp_path, aligned_store, cli):
+    """A fuzzy target is the translation of another source: imported back (a translator's usual round trip)
+    it became a 100 % exact match for the edited sentence. Left out until a reviewer sets its state."""
+    from tmforge.tm.store import Store
+
+    store, memory = aligned_store
+    doc = new_document(tmp_path, memory)
+    out = tmp_path / "new_ru.xlf"
+    assert cli("tm", "pretranslate", doc, "--tm", store, "-o", out).returncode == 0
+    back = tmp_path / "back.tmdb"
+    assert cli("tm", "import", back, out).returncode == 0
+    with Store.open(back) as st:
+        sources = {r[0] for r in st.conn.execute("SELECT source FROM units")}
+    assert sources and not any("выступить сегодня" in s for s in sources)     # the exact ones came back
+    # Reviewed in a CAT tool (state translated): now it is the translator's own, and is imported.
+    text = out.read_text(encoding="utf-8")
+    start = text.index("выступить сегодня")
+    reviewed = text[:start] + text[start:].replace('state="needs-review-translation"', 'state="translated"', 1)
+    out.write_text(reviewed, encoding="utf-8")
+    assert cli("tm", "import", back, out).returncode == 0
+    with Store.open(back) as st:
+        assert any("выступить сегодня" in r[0] for r in st.conn.execute("SELECT source FROM units"))
+
+
 def test_pretranslation_as_tmx_and_tsv(tmp_path, aligned_store, cli):
     store, memory = aligned_store
     doc = new_document(tmp_path, memory)

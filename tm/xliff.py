@@ -242,6 +242,9 @@ def units_count(groups: Sequence[XliffGroup]) -> int:
 # Inline elements whose content is native code (RTF, HTML tags), not text; g and mrk hold text.
 CODE_ELEMENTS = {"bpt", "ept", "ph", "it", "sub"}
 UNTRANSLATED_STATES = {"new", "needs-translation"}
+# A target a match put there (tm pretranslate, a CAT tool's pretranslation): the translation of another
+# source until someone reviews it, so while its state still needs- something it is no unit of a memory.
+SUGGESTION_QUALIFIERS = {"fuzzy-match", "leveraged-tm", "tm-suggestion", "mt-suggestion", "leveraged-mt"}
 XLIFF_NAMESPACES = {"urn:oasis:names:tc:xliff:document:1.2", "urn:oasis:names:tc:xliff:document:1.1", ""}
 
 
@@ -321,6 +324,9 @@ def _pairs(tu: etree._Element, inline: str = "strip") -> Iterator[tuple[str, str
     targets = _children(tu, "target")
     if not targets or targets[0].get("state") in UNTRANSLATED_STATES:
         return
+    state = targets[0].get("state") or ""
+    if state.startswith("needs-") and targets[0].get("state-qualifier") in SUGGESTION_QUALIFIERS:
+        return      # an unreviewed fuzzy or MT suggestion (align's own low-confidence units carry no qualifier)
     target = targets[0]
     seg_source = _children(tu, "seg-source")
     if seg_source:
@@ -348,7 +354,8 @@ def read_units(path: str | Path, inline: str = "strip") -> Iterator[XliffRecord]
     """The translated units of an XLIFF 1.0-1.2 or 2.0 file (tmforge.tm.xliff2) in document order.
 
     Units marked translate="no", without a target, or whose target is still
-    new or needs-translation are left out; a segmented unit (seg-source with
+    new or needs-translation, or an unreviewed suggestion (needs-... with
+    state-qualifier fuzzy-match, tm-suggestion, mt-suggestion ...) are left out; a segmented unit (seg-source with
     mrk mtype="seg") gives one record per segment found on both sides.
     Entities are never expanded and nothing is fetched.
     """
