@@ -29,6 +29,8 @@ EXAMPLES = [
     ("Проверьте настройки термостата перед запуском системы.",
      "Проверьте настройки термостатов перед запуском системы.", 91,
      "another form of one word of six: D = 0.5, 100 * (1 - 0.5/6) = 91.7"),
+    ("Настройка портов узлов", "Настройка портов узла", 83,
+     "another case of a short word (0.67 alike by characters, one stem): D = 0.5, 100 * (1 - 0.5/3) = 83.3"),
     ("Close the valve before starting.", "Close the main valve before starting.", 83,
      "one word inserted, six words: 100 * (1 - 1/6) = 83.3"),
     ("Close the valve before starting the pump.", "Open the valve after stopping the pump.", 57,
@@ -52,6 +54,11 @@ def test_more_changes_score_lower():
               "Unplug the device."]
     scores = [match_score(query, s) for s in ladder]
     assert scores == sorted(scores, reverse=True) and len(set(scores)) == len(scores)
+
+
+def test_forms_with_a_fleeting_vowel_are_forms_not_other_words():
+    assert match_score("Соедините узел с портом.", "Соедините узлами с портом.") == 87   # 100 * (1 - 0.5/4)
+    assert match_score("Соедините узел с портом.", "Соедините кабель с портом.") == 75  # another word: 1/4
 
 
 def test_symmetric_for_substitutions():

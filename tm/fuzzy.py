@@ -11,7 +11,9 @@ The percentage compares the query with a stored source:
    edit distance D is the Levenshtein distance over these sequences (rapidfuzz
    finds the edit operations), with one refinement: substituting another form
    of the same word ("термостат" -> "термостата", "valve" -> "valves": a
-   character similarity of at least 0.75) costs 0.5 instead of 1.
+   character similarity of at least 0.75, or one Snowball stem, fleeting
+   vowels allowed: "узлов" -> "узла", "узел" -> "узлами", short words whose
+   endings outweigh their stem) costs 0.5 instead of 1.
 3. base = 100 * (1 - D / max(n_query, n_stored)), n counting words and numbers.
 4. Penalties, in points: 2 for each number that differs (multiset difference,
    the larger of the two directions), 1 for each punctuation mark that
@@ -32,6 +34,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel, Levenshtein
+
+from tmforge.tm.terms import stem, stem_forms
 
 # Inline tags and placeholders: XML-like tags, {0}/{name}, printf %s/%d/%1$s.
 _TAG = r"</?[A-Za-z_][^<>]*>|\{[\w.]*\}|%(?:\d+\$)?[sdif@]"
@@ -102,6 +106,16 @@ def _multiset_difference(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     return max(sum((ca - cb).values()), sum((cb - ca).values()))
 
 
+def is_form(a: str, b: str) -> bool:
+    """Whether two different folded words are forms of one word: alike by characters, or (Russian case
+    endings outweigh a short stem: узлов/узла are 0.67 alike) one Snowball stem, fleeting vowels allowed."""
+    if Indel.normalized_similarity(a, b) >= FORM_SIMILARITY:
+        return True
+    if NUMBER_PLACEHOLDER in (a, b):
+        return False
+    return stem(b) in stem_forms(a)
+
+
 def edit_cost(query: Tokens, stored: Tokens) -> tuple[float, int]:
     """(D, case differences): the word edit distance with cheap word-form substitutions."""
     cost, case = 0.0, 0
@@ -111,7 +125,7 @@ def edit_cost(query: Tokens, stored: Tokens) -> tuple[float, int]:
             cost += 1
             continue
         a, b = query.folded[op.src_pos], stored.folded[op.dest_pos]
-        cost += FORM_COST if Indel.normalized_similarity(a, b) >= FORM_SIMILARITY else 1
+        cost += FORM_COST if is_form(a, b) else 1
     # Case: aligned equal words written differently. Walk the matching blocks of the opcodes.
     for block in ops.as_opcodes():
         if block.tag == "equal":
