@@ -42,7 +42,7 @@ from tmforge.align.mixed import check_split_outputs, split_document, write_split
 from tmforge.align.evaluate import evaluate  # noqa: E402
 from tmforge.align.editor.cli import register as register_editor  # noqa: E402
 from tmforge.align.multi_cli import register as register_multi  # noqa: E402
-from tmforge.align.readers import ReadingOptions, read_document  # noqa: E402
+from tmforge.align.readers import READERS, ReadingOptions, read_document  # noqa: E402
 from tmforge.align.readers.html import batch_template  # noqa: E402
 from tmforge.align.languages import normalise_flag  # noqa: E402
 from tmforge.align.progress import ProgressView  # noqa: E402
@@ -70,8 +70,8 @@ def tmforge(
                                                       "memories, DOCX unpacked): 500M, 2G ... Default 256M; also "
                                                       "the environment variable " + MAX_INPUT_ENV + "."),
 ) -> None:
-    """Turn Russian/English texts into translation memories: TMX for CAT tools,
-    or TSV, CSV, JSONL, Parquet and Moses for pipelines.
+    """Turn Russian/English texts into translation memories: TMX and XLIFF for CAT
+    tools, or TSV, CSV, JSONL, Parquet and Moses for pipelines.
 
     \b
     Examples:
@@ -150,8 +150,10 @@ def _report_warnings(report: WriteReport) -> int:
              short_help="Align two files, a mixed file, two folders or a manifest into a memory.")
 def align(
     src: Path = typer.Argument(..., metavar="SRC", show_default=False,
-                               help="Source file; or one file mixing Russian and English; or a CSV "
-                                    "manifest of pairs (source,target[,name] per row); or a folder."),
+                               help="Source file (" + " ".join(READERS.extensions) + "; the extension, "
+                                    "else the content, names the format); or one file mixing Russian and "
+                                    "English; or a CSV manifest of pairs (source,target[,name] per row); or a "
+                                    "folder."),
     tgt: Optional[Path] = typer.Argument(None, metavar="TGT", show_default=False,
                                          help="Target file, or a folder of files paired with SRC's by "
                                               "name. Omit for a mixed file or a manifest."),

@@ -139,3 +139,14 @@ def test_usage_error_is_one_error_line_exit_2(tmforge, args, words):
 def test_no_arguments_prints_the_help(tmforge):
     done = tmforge()
     assert done.returncode == 2 and "Examples:" in done.stderr and "align" in done.stderr
+
+
+def test_align_help_names_the_input_formats_and_xliff(helps):
+    # A translator asking "does it read my PDF / EPUB / subtitles?" found no answer in the help; the top help
+    # listed the outputs without XLIFF.
+    from tmforge.align.readers import READERS
+
+    text = " ".join(helps["align"].stdout.split())
+    assert all(ext in text for ext in (".pdf", ".epub", ".odt", ".xlsx", ".pptx", ".srt", ".vtt", ".docx", ".md"))
+    assert all(ext in text for ext in READERS.extensions)
+    assert "TMX and XLIFF for CAT tools" in " ".join(helps[""].stdout.split())
