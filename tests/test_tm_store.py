@@ -163,6 +163,17 @@ def test_a_store_another_process_is_writing_is_one_error_line(tmp_path, cli):
     assert counts(store)[0] == 2
 
 
+def test_a_store_named_like_a_memory_is_refused_before_anything_is_written(tmp_path, cli):
+    """`tm import out.tmx in.tsv` (import taken for convert) wrote an SQLite file named out.tmx."""
+    tsv = memory(tmp_path / "in.tsv", PAIRS[:2])
+    run = cli("tm", "import", tmp_path / "out.tmx", tsv)
+    assert run.returncode == 2 and run.stderr.startswith("error:") and "tm convert" in run.stderr
+    assert not (tmp_path / "out.tmx").exists()
+    before = tsv.read_bytes()
+    assert cli("tm", "import", tsv, memory(tmp_path / "b.tmx", PAIRS[:1])).returncode == 2   # order swapped
+    assert tsv.read_bytes() == before
+
+
 def test_crash_mid_import_leaves_the_store_as_it_was(tmp_path):
     path = tmp_path / "m.tmdb"
     with Store.create_or_open(path) as st:

@@ -62,6 +62,17 @@ def _memory_sources(paths: list[Path], src_lang: Optional[str], tgt_lang: Option
     return sources
 
 
+def _check_store_name(store: Path) -> None:
+    """A store named like a memory (out.tmx) would be an SQLite file that every tool reading .tmx fails on:
+    the usual slip is the arguments' order, or taking import for convert."""
+    from tmforge.tm.formats import registry
+
+    if store.suffix.lower() in registry.extensions(beads=True):
+        raise TmforgeError(f"{store} is named as a {store.suffix} memory, not a store: the first argument is "
+                           f"the store (e.g. memory.tmdb), then the memories; to convert formats use "
+                           f"tmforge tm convert")
+
+
 def import_command(
     store: Path = typer.Argument(..., help="The store file (created when missing), e.g. memory.tmdb."),
     memories: List[Path] = typer.Argument(..., help="Memories to import: .tmx .tsv .csv .jsonl .parquet .moses "
@@ -88,6 +99,7 @@ def import_command(
     from tmforge.tm.import_reader import LARGE_INPUT_BYTES
     from tmforge.tm.store import Store
 
+    _check_store_name(store)
     sources = _memory_sources(memories, src_lang, tgt_lang)
     started = time.perf_counter()
     bar = _progress_bar(quiet or as_json)
