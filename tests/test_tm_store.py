@@ -377,6 +377,11 @@ def test_cli_lookup_without_matches_names_the_threshold(tmp_path, cli):
     run = cli("tm", "lookup", store, "Совершенно другое предложение о погоде.", "--min", "95", "--no-semantic")
     assert run.returncode == 0, run.stderr
     assert "95 %" in run.stdout and "--min" in run.stdout
+    # An English sentence in a ru -> en memory without --src/--tgt: only sources are searched; say so.
+    run = cli("tm", "lookup", store, PAIRS[0][1], "--no-semantic")
+    assert "no matches" in run.stdout and "--src and --tgt" in run.stdout
+    run = cli("tm", "lookup", store, PAIRS[0][1], "--src", "en", "--tgt", "ru", "--no-semantic", "--json")
+    assert json.loads(run.stdout)[0]["quality"] == 100
 
 
 def test_cli_counts_out_of_range_are_one_error_line(tmp_path, cli):

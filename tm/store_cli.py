@@ -232,7 +232,9 @@ def lookup_command(
         return
     if not matches:
         # Say which threshold hid them: a translator's next step is usually a lower --min.
-        typer.echo(f"no matches of {min_quality} % or more (--min lowers the threshold)")
+        typer.echo(f"no matches of {min_quality} % or more (--min lowers the threshold"
+                   + ("" if src and tgt else "; the stored sources were searched: with --src and --tgt, "
+                      "units stored the other way round answer too") + ")")
         return
     from rich.console import Console
     from rich.table import Table
