@@ -422,10 +422,10 @@ def _check_listen(host: str, port: int) -> None:
     import socket
 
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        with socket.socket(family, kind, proto) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as uvicorn binds
-            probe.bind(address)
+        # As uvicorn binds: IPv6 only for an address with a colon, SO_REUSEADDR.
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise TmforgeError(f"cannot listen on {host}:{port}: the port is in use; stop what listens there "
