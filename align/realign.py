@@ -21,8 +21,7 @@ from tmforge.align.cuetime import Combined, TimeScorer, fit_clock, mapped
 from tmforge.align.lexicon import Lexicon, LexicalScorer
 from tmforge.align.moves import SideVectors, move_repair
 from tmforge.align.repair import attach_skips, cross_repair
-from tmforge.align.confidence import document_share
-from tmforge.align.search import SearchParams, centered, centres, confidence, search
+from tmforge.align.search import DocumentContext, SearchParams, centered, centres, confidence, search
 
 
 def confident_pairs(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],
@@ -73,9 +72,10 @@ def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str
             src_paragraphs = tgt_paragraphs = None
         beads = search(src_spans, tgt_spans, *lengths, params, src_paragraphs, tgt_paragraphs, extra=extra,
                        references=references)
+    # The repair passes score against the centring the search used (one context for all of them).
+    context = DocumentContext.of(src_spans, tgt_spans, *lengths, params, references)
     if params.cross_margin:
-        src_centre, tgt_centre = centres(src_spans, tgt_spans, params, references)
-        xs, ys = centered(src_spans[:1], src_centre)[0], centered(tgt_spans[:1], tgt_centre)[0]
+        xs, ys = centered(src_spans[:1], context.src_centre)[0], centered(tgt_spans[:1], context.tgt_centre)[0]
 
         near_src, near_tgt = (NearestMean(xs, ys, params.cross_knn), NearestMean(ys, xs, params.cross_knn)) \
             if params.cross_knn else (None, None)
@@ -88,8 +88,7 @@ def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str
 
         beads = cross_repair(beads, pair_score, confidence, params.cross_margin, params.skip, params.cross_window)
     if params.attach:
-        src_centre, tgt_centre = centres(src_spans, tgt_spans, params, references)
-        xs, ys = centered(src_spans, src_centre), centered(tgt_spans, tgt_centre)
+        xs, ys = centered(src_spans, context.src_centre), centered(tgt_spans, context.tgt_centre)
 
         def pair_cosine(s: tuple[int, ...], t: tuple[int, ...]) -> float | None:
             if len(s) > xs.shape[0] or len(t) > ys.shape[0]:
@@ -97,15 +96,11 @@ def align_passes(src_spans: np.ndarray, tgt_spans: np.ndarray, src: Sequence[str
             return float(xs[len(s) - 1, s[0]] @ ys[len(t) - 1, t[0]])
 
         # in a short document, as in the search's merge check, a joined sentence must add clearer evidence
-        share = document_share(len(src), len(tgt), params.centre_prior)
-        margin = params.attach_margin + share ** params.attach_short_power
+        margin = params.attach_margin + context.share ** params.attach_short_power
         beads = attach_skips(beads, pair_cosine, confidence, margin)
     if params.moves:
-        src_centre, tgt_centre = centres(src_spans, tgt_spans, params, references)
-        src_centre = src_spans[0].mean(axis=0) if src_centre is None else src_centre
-        tgt_centre = tgt_spans[0].mean(axis=0) if tgt_centre is None else tgt_centre
-        beads = move_repair(beads, SideVectors(src_spans, src_centre, lengths[0]),
-                            SideVectors(tgt_spans, tgt_centre, lengths[1]), confidence,
+        beads = move_repair(beads, SideVectors(src_spans, context.src_centre, lengths[0]),
+                            SideVectors(tgt_spans, context.tgt_centre, lengths[1]), confidence,
                             params.move_margin, params.move_window, params.max_span, params.move_weak,
                             params.move_pairs)
     return beads
