@@ -34,6 +34,7 @@ import numpy as np
 
 from tmforge.align.beads import Bead
 from tmforge.align.confidence import runs, set_embedding
+from tmforge.align.search import centered
 
 Confidence = Callable[[float], float]
 
@@ -45,15 +46,12 @@ class SideVectors:
         self.spans, self.centre = spans, centre
         self.lengths = np.asarray(lengths, dtype=np.float64)
         self.known: dict[tuple[int, ...], np.ndarray] = {}
-        singles = spans[0] - centre
-        self.singles = singles / np.maximum(np.linalg.norm(singles, axis=1, keepdims=True), 1e-12)
+        self.singles = centered(spans[0], centre)
 
     def __call__(self, indices: tuple[int, ...]) -> np.ndarray:
         vec = self.known.get(indices)
         if vec is None:
-            vec = set_embedding(self.spans, indices, self.lengths) - self.centre
-            vec = vec / max(float(np.linalg.norm(vec)), 1e-12)
-            self.known[indices] = vec
+            vec = self.known[indices] = centered(set_embedding(self.spans, indices, self.lengths), self.centre)
         return vec
 
 
