@@ -31,13 +31,14 @@ from typing import Sequence
 
 import numpy as np
 
+from tmforge.align.galechurch import VARIANCE   # Gale and Church's variance per character
+
 FEATURES = ("cosine", "margin", "deficit", "weakest", "length", "gale_church", "extra_sentences", "both_many",
             "numbers_shared", "numbers_unmatched", "punctuation", "drift")
 NUMBER_BUCKETS = 32
 _NUMBER = re.compile(r"\d+")
 # Punctuation classes whose counts a translation tends to keep.
 _PUNCTUATION = ("?", "!", ":", ";", "()", "\"«»„“”", "%", "/")
-GC_VARIANCE = 6.8   # Gale and Church's variance of the length difference per character
 
 
 def number_counts(texts: Sequence[str]) -> np.ndarray:
@@ -125,7 +126,7 @@ class BeadFeatures:
         src_chars = self.src_len[i0 + a] - self.src_len[i0]
         tgt_chars = self.tgt_len[starts + b] - self.tgt_len[starts]
         log_ratio = np.log((tgt_chars + 1.0) / (src_chars + 1.0)) - self.len_mu
-        gale_church = np.abs(tgt_chars - src_chars * self.ratio) / np.sqrt(GC_VARIANCE * max(src_chars, 1.0))
+        gale_church = np.abs(tgt_chars - src_chars * self.ratio) / np.sqrt(VARIANCE * max(src_chars, 1.0))
         src_num = self.src_num[i0 + a] - self.src_num[i0]
         tgt_num = self.tgt_num[starts + b] - self.tgt_num[starts]
         shared = np.minimum(src_num, tgt_num).sum(axis=1)
