@@ -21,6 +21,7 @@ import csv
 import itertools
 import re
 from pathlib import Path
+from typing import Iterator
 
 import polars as pl
 
@@ -57,33 +58,37 @@ def _not_utf8(path: Path, line: int, first: bytes) -> TmforgeError:
     return TmforgeError(f"{path}, line {line}: the file is {kind}; save it as UTF-8 and import it again")
 
 
+def _utf8_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(number, line) of the file's lines; a line that is not UTF-8 raises TmforgeError naming it (polars
+    names neither line nor encoding)."""
+    with open(path, "rb") as fh:
+        header = fh.readline()
+        for number, line in enumerate(itertools.chain([header], fh), 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _not_utf8(path, number, header) from None
+            yield number, line
+
+
 def ragged_tsv_line(path: Path) -> tuple[int, int, int] | None:
     """(line, its fields, the header's fields) of the first non-empty line whose tab count differs from
     the header's, or None. Unquoted TSV has one line per unit, so this is the damaged line: polars names no
     line, and fills a short one's missing fields with nothing (it would pass as a unit with an empty side).
-    A line that is not UTF-8 raises TmforgeError (polars names neither line nor encoding)."""
-    with open(path, "rb") as fh:
-        header = fh.readline()
-        expected = header.count(b"\t")
-        for number, line in enumerate(itertools.chain([header], fh), 1):
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                raise _not_utf8(path, number, header) from None
-            tabs = line.count(b"\t")
-            if number > 1 and tabs != expected and line.strip(b"\r\n"):
-                return number, tabs + 1, expected + 1
+    A line that is not UTF-8 raises TmforgeError."""
+    expected = None
+    for number, line in _utf8_lines(path):
+        tabs = line.count(b"\t")
+        if expected is None:
+            expected = tabs
+        elif tabs != expected and line.strip(b"\r\n"):
+            return number, tabs + 1, expected + 1
     return None
 
 
 def _check_utf8(path: Path) -> None:
-    with open(path, "rb") as fh:
-        header = fh.readline()
-        for number, line in enumerate(itertools.chain([header], fh), 1):
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                raise _not_utf8(path, number, header) from None
+    for _ in _utf8_lines(path):
+        pass
 
 
 def bad_csv_record(path: Path) -> tuple[int, str] | None:
