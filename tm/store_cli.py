@@ -317,10 +317,8 @@ def concordance_command(
 
 def _only_target(st, lang: str, store: Path) -> str:
     """The one language the store translates `lang` into (units answer both ways), or a clear error."""
-    from tmforge.tm.store import lang_matches
-
-    found = sorted({t for s, t in st.pairs().values() if lang_matches(s, lang)}
-                   | {s for s, t in st.pairs().values() if lang_matches(t, lang)})
+    pairs = st.pairs()
+    found = sorted({pairs[p][1] for p in st.pair_ids(lang, None)} | {pairs[p][0] for p in st.pair_ids(None, lang)})
     if len(found) == 1:
         return found[0]
     if not found:
