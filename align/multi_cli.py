@@ -36,7 +36,7 @@ def align_multi(
     force_pair: bool = typer.Option(False, "--force-pair", rich_help_panel=INPUT,
                                     help="Align files that do not look like translations of the source."),
     code_comments: bool = typer.Option(True, "--code-comments/--no-code-comments", rich_help_panel=INPUT,
-                                       help="Markdown: align the comments in fenced code blocks (as for align)."),
+                                       help="Markdown and HTML: align the comments in code blocks (as for align)."),
     keep_untranslated: bool = typer.Option(False, "--keep-untranslated", rich_help_panel=OUTPUT,
                                            help="Keep translations left in the source language."),
     keep_no_text: bool = typer.Option(False, "--keep-no-text", rich_help_panel=OUTPUT,
