@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import html
 import json
 import re
@@ -189,7 +190,7 @@ def in_parts_flags(units: list[tuple[str, str]], memory: list[tuple[str, str]]) 
         kr, ke = key(ru), key(en)
         wanted = set(_CYRILLIC_WORD.findall(kr))
         covered: set[str] = set()
-        for word in wanted - covered:
+        for word in wanted:
             if word in covered:
                 continue
             for k in index.get(word, ()):
@@ -200,8 +201,9 @@ def in_parts_flags(units: list[tuple[str, str]], memory: list[tuple[str, str]]) 
     return flags
 
 
+@functools.lru_cache(maxsize=1)
 def english_pages() -> str:
-    """The words of all English pages (key() of each, joined)."""
+    """The words of all English pages (key() of each, joined; read once a run)."""
     rels = (DATA / "pairs.list").read_text(encoding="utf-8").split()
     return " ".join(key((DATA / "en" / rel).read_text(encoding="utf-8")) for rel in rels)
 
@@ -220,10 +222,10 @@ def translated(memory: list[tuple[str, str]]) -> list[tuple[str, str]]:
             if _LETTER.search(ru) and _LETTER.search(en) and key(ru) != key(en)]
 
 
-def print_losses(units, memory, examples: int, out: Path | None) -> None:
+def print_losses(units, lost, examples: int, out: Path | None) -> None:
+    """Why the `lost` memory pairs (translated, not recovered) are lost, by reason (loginom_losses.py)."""
     from benchmarks.loginom_losses import classify, report
 
-    lost = [pair for pair, found in zip(memory, recovered_flags(units, memory)) if found is False]
     rels = (DATA / "pairs.list").read_text(encoding="utf-8").split()
     pages = {rel: (DATA / "ru" / rel).read_text(encoding="utf-8") for rel in rels}
     classified = classify(lost, BEADS, pages, english_pages(), key)
@@ -311,7 +313,7 @@ def main() -> None:
             quality += [f"{in_parts} / {counted_translated}", in_parts / max(counted_translated, 1)]
             print(quality, flush=True)
             if args.losses is not None:
-                print_losses(units, translated(memory), args.losses, args.losses_out)
+                print_losses(units, lost, args.losses, args.losses_out)
             for s, t in junk[:15]:
                 print("  junk:", s[:60], "|||", t[:60])
     body = (table(["setting", "our 1+-1+ units", "memory pairs whose Russian is in a unit", "... with the English "
