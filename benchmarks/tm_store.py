@@ -254,6 +254,21 @@ def _percentiles(values: list[float]) -> dict:
             "max_ms": round(values[-1] * 1000, 1)}
 
 
+def _timed(fn, texts: list[str], warm: int = 5) -> tuple[dict, list]:
+    """Wall and CPU percentiles of `fn` over `texts` (after `warm` calls that fill the page cache and load the
+    encoder), and its answers in order."""
+    for q in texts[:warm]:
+        fn(q)
+    times, cpu, answers = [], [], []
+    for q in texts:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        answers.append(fn(q))
+        times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    cpu_q = _percentiles(cpu)
+    return {**_percentiles(times), "cpu_p50_ms": cpu_q["p50_ms"], "cpu_p95_ms": cpu_q["p95_ms"]}, answers
+
+
 def sample_sources(store, n: int, rng: random.Random, with_vectors: bool = False) -> list[str]:
     top = store.conn.execute("SELECT max(id) FROM units").fetchone()[0]
     out = []
@@ -297,19 +312,10 @@ def run_lookup(work: Path, queries: int, store_name: str = "store.tmdb", semanti
         reachable = {q for q, s in zip(fuzzy, sources) if match_score(q, s) >= 70}
         own = dict(zip(fuzzy, sources))
         for kind, (texts, fn) in sets.items():
-            for q in texts[:5]:
-                fn(q)                      # warm the page cache and the encoder
-            times, cpu, found, found_own = [], [], 0, 0
-            for q in texts:
-                started, started_cpu = time.perf_counter(), time.process_time()
-                hits = fn(q)
-                times.append(time.perf_counter() - started)
-                cpu.append(time.process_time() - started_cpu)
-                found += bool(hits)
-                found_own += kind == "fuzzy" and q in reachable and any(m.source == own[q] for m in hits)
-            cpu_q = _percentiles(cpu)
-            result[kind] = {**_percentiles(times), "cpu_p50_ms": cpu_q["p50_ms"], "cpu_p95_ms": cpu_q["p95_ms"],
-                            "with_match": round(found / len(texts), 3)}
+            timing, answers = _timed(fn, texts)
+            found_own = sum(kind == "fuzzy" and q in reachable and any(m.source == own[q] for m in hits)
+                            for q, hits in zip(texts, answers))
+            result[kind] = {**timing, "with_match": round(sum(map(bool, answers)) / len(texts), 3)}
             if kind == "fuzzy":
                 result[kind]["found_own_source"] = f"{found_own}/{len(reachable)}"
         result["load_average"] = [round(x, 1) for x in os.getloadavg()]
@@ -339,19 +345,10 @@ def run_reverse_lookup(work: Path, queries: int, store_name: str = "store.tmdb")
         edited = [_fuzzy_variant(s, rng, vocabulary) for s in targets]
         reachable = {q for q, s in zip(edited, targets) if match_score(q, s) >= 70}
         for kind, texts in (("exact", targets), ("fuzzy", edited)):
-            for q in texts[:5]:
-                lookup(st, q, "en", "ru")
-            times, cpu, found, own = [], [], 0, 0
-            for q, target in zip(texts, targets):
-                started, started_cpu = time.perf_counter(), time.process_time()
-                hits = lookup(st, q, "en", "ru")
-                times.append(time.perf_counter() - started)
-                cpu.append(time.process_time() - started_cpu)
-                found += bool(hits)
-                own += (kind == "exact" or q in reachable) and any(m.source == target and m.reversed for m in hits)
-            cpu_q = _percentiles(cpu)
-            result[kind] = {**_percentiles(times), "cpu_p50_ms": cpu_q["p50_ms"], "cpu_p95_ms": cpu_q["p95_ms"],
-                            "with_match": round(found / len(texts), 3),
+            timing, answers = _timed(lambda q: lookup(st, q, "en", "ru"), texts)
+            own = sum((kind == "exact" or q in reachable) and any(m.source == target and m.reversed for m in hits)
+                      for q, target, hits in zip(texts, targets, answers))
+            result[kind] = {**timing, "with_match": round(sum(map(bool, answers)) / len(texts), 3),
                             "found_own_target": f"{own}/{len(texts) if kind == 'exact' else len(reachable)}"}
         result["load_average"] = [round(x, 1) for x in os.getloadavg()]
         result["units"] = st.count()
@@ -550,16 +547,9 @@ def run_semantic_scale(work: Path, queries: int, real_store: Path) -> dict:
         sets = {"semantic_search": lambda q: [uid for uid, _ in index.search(q, pair_ids, 5)],
                 "full_lookup": lambda q: [m.id for m in lookup(st, q, "ru", "en", semantic=index)]}
         for name, fn in sets.items():
-            times, cpu, own = [], [], 0
-            for q, uid in zip(paraphrases, chosen):
-                started, started_cpu = time.perf_counter(), time.process_time()
-                ids = fn(q)
-                times.append(time.perf_counter() - started)
-                cpu.append(time.process_time() - started_cpu)
-                own += uid in ids
-            cpu_q = _percentiles(cpu)
-            result[name] = {**_percentiles(times), "cpu_p50_ms": cpu_q["p50_ms"], "cpu_p95_ms": cpu_q["p95_ms"],
-                            "own_unit_found": f"{own}/{len(chosen)}"}
+            timing, answers = _timed(fn, paraphrases, warm=0)     # warmed above
+            own = sum(uid in ids for uid, ids in zip(chosen, answers))
+            result[name] = {**timing, "own_unit_found": f"{own}/{len(chosen)}"}
     result["load_average"] = [round(x, 1) for x in os.getloadavg()]
     print(json.dumps(result))
     return result
