@@ -40,6 +40,7 @@ from tmforge.align.beads import read_beads  # noqa: E402
 from tmforge.align.embed import resolve_model  # noqa: E402
 from tmforge.align.mixed import check_split_outputs, split_document, write_split  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
+from tmforge.align.significance import DEFAULT_SAMPLES, paired_bootstrap  # noqa: E402
 from tmforge.align.editor.cli import register as register_editor  # noqa: E402
 from tmforge.align.multi_cli import register as register_multi  # noqa: E402
 from tmforge.align.readers import READERS, ReadingOptions, read_document  # noqa: E402
@@ -426,20 +427,41 @@ def eval_command(
     files: List[Path] = typer.Argument(..., metavar="PRED GOLD ...", show_default=False,
                                        help="Pairs of files in the bead format [0, 1]:[2]: a prediction, "
                                             "then its gold."),
+    against: Optional[List[Path]] = typer.Option(None, "--against", metavar="OTHER", show_default=False,
+                                                 help="Another prediction for the same texts, once per pair in "
+                                                      "the same order: prints its scores and the difference "
+                                                      "with a 95% interval (paired bootstrap)."),
+    samples: int = typer.Option(DEFAULT_SAMPLES, "--samples", metavar="N", min=100, max=1_000_000,
+                                help="Bootstrap resamples for --against."),
     as_json: bool = typer.Option(False, "--json", rich_help_panel=SCREEN,
                                  help="One JSON line instead of a table."),
 ) -> None:
     """Score predicted alignments against gold: pooled strict and lax precision, recall and F1.
 
+    With --against, a second prediction is scored too, and the two are set
+    against each other on the same resamples of the units they disagree in:
+    the difference gets a 95% interval and the share of resamples in which
+    PRED scores higher. An interval that holds 0 is no evidence either way.
+
     \b
     Examples:
       tmforge eval pred.align gold.align
       tmforge eval a.align a-gold.align b.align b-gold.align --json
+      tmforge eval new.align gold.align --against old.align
     """
     if len(files) % 2:
         raise TmforgeError("eval takes pairs: PRED GOLD [PRED GOLD ...]")
     pairs = [(read_beads(files[k]), read_beads(files[k + 1])) for k in range(0, len(files), 2)]
+    if against and len(against) != len(pairs):
+        raise TmforgeError(f"--against takes one prediction per PRED GOLD pair: {len(pairs)} pair(s), "
+                           f"{len(against)} --against")
     result = evaluate(pairs)
+    comparison = None
+    if against:
+        others = [read_beads(path) for path in against]
+        result_other = evaluate(zip(others, (gold for _, gold in pairs)))
+        comparison = compare(pairs, others, samples)
+        result = {**result, "against": result_other, "difference": comparison}
     if as_json:
         typer.echo(json.dumps(result))
         return
@@ -447,6 +469,23 @@ def eval_command(
     for mode in ("strict", "lax"):
         r = result[mode]
         typer.echo(f"{mode:8}{r['precision']:>10.4f}{r['recall']:>10.4f}{r['f1']:>10.4f}")
+    if comparison is not None:
+        typer.echo("against OTHER:")
+        for mode in ("strict", "lax"):
+            r, d = result["against"][mode], comparison[mode]
+            typer.echo(f"{mode:8}{r['precision']:>10.4f}{r['recall']:>10.4f}{r['f1']:>10.4f}   PRED - OTHER "
+                       f"{d['f1']:+.4f} (95% interval {d['low']:+.4f} .. {d['high']:+.4f}; PRED higher in "
+                       f"{d['higher']:.1%} of {samples:,} resamples)")
+
+
+def compare(pairs, others, samples: int) -> dict[str, dict[str, float]]:
+    """F1 difference of the predictions in `pairs` less `others`, with its paired-bootstrap interval."""
+    boot = paired_bootstrap([(gold, [pred, other]) for (pred, gold), other in zip(pairs, others)], samples)
+    out = {}
+    for mode in ("strict", "lax"):
+        diff, low, high, higher = boot.difference(0, 1, lax=mode == "lax")
+        out[mode] = {"f1": round(diff, 4), "low": round(low, 4), "high": round(high, 4), "higher": round(higher, 4)}
+    return out
 
 
 @app.command(short_help="Split a mixed document into Russian, English and other streams.")
