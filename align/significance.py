@@ -24,8 +24,16 @@ DEFAULT_SAMPLES = 10_000
 _CHUNK = 500     # resamples summed at once: bounds memory at chunk x units x counts
 
 
-def _components(alignments: Sequence[Sequence[Bead]]) -> list[list[int]]:
-    """Indices into the deduplicated beads of `alignments`, grouped by the sentences they share."""
+Key = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def _key(bead: Bead) -> Key:
+    return tuple(sorted(bead.src)), tuple(sorted(bead.tgt))
+
+
+def _units(alignments: Sequence[Sequence[Bead]]) -> dict[Key, int]:
+    """Each distinct bead of `alignments` (empty ones aside) -> the number of its unit: beads that share a
+    sentence, directly or through other beads, share a unit."""
     parent: dict[tuple[str, int], tuple[str, int]] = {}
 
     def find(x):
@@ -35,17 +43,15 @@ def _components(alignments: Sequence[Sequence[Bead]]) -> list[list[int]]:
             x = parent[x]
         return x
 
-    beads = list({(tuple(sorted(b.src)), tuple(sorted(b.tgt))) for a in alignments for b in a
-                  if b.src or b.tgt})
-    for src, tgt in beads:
+    keys = {_key(b) for a in alignments for b in a if b.src or b.tgt}
+    for src, tgt in keys:
         nodes = [("s", i) for i in src] + [("t", j) for j in tgt]
         root = find(nodes[0])
         for node in nodes[1:]:
             parent[find(node)] = root
-    groups: dict[tuple[str, int], list[int]] = {}
-    for k, (src, tgt) in enumerate(beads):
-        groups.setdefault(find(("s", src[0]) if src else ("t", tgt[0])), []).append(k)
-    return [[beads[k] for k in members] for members in groups.values()]
+    numbers: dict[tuple[str, int], int] = {}
+    return {key: numbers.setdefault(find(("s", key[0][0]) if key[0] else ("t", key[1][0])), len(numbers))
+            for key in keys}
 
 
 def unit_counts(gold: Sequence[Bead], predictions: Sequence[Sequence[Bead]]) -> np.ndarray:
@@ -53,14 +59,21 @@ def unit_counts(gold: Sequence[Bead], predictions: Sequence[Sequence[Bead]]) -> 
 
     Summed over units, a system's counts equal `count(prediction, gold)`.
     """
-    units = _components([gold, *predictions])
-    out = np.zeros((len(predictions), len(units), len(fields(Counts))), dtype=np.int64)
-    for u, beads in enumerate(units):
-        members = set(beads)
-        gold_here = [b for b in gold if (tuple(sorted(b.src)), tuple(sorted(b.tgt))) in members]
-        for k, pred in enumerate(predictions):
-            pred_here = [b for b in pred if (tuple(sorted(b.src)), tuple(sorted(b.tgt))) in members]
-            out[k, u] = astuple(count(pred_here, gold_here))
+    unit_of = _units([gold, *predictions])
+    n_units = len(set(unit_of.values()))
+
+    def by_unit(beads: Sequence[Bead]) -> list[list[Bead]]:
+        out: list[list[Bead]] = [[] for _ in range(n_units)]
+        for b in beads:
+            if b.src or b.tgt:
+                out[unit_of[_key(b)]].append(b)
+        return out
+
+    gold_units = by_unit(gold)
+    out = np.zeros((len(predictions), n_units, len(fields(Counts))), dtype=np.int64)
+    for k, pred in enumerate(predictions):
+        for u, pred_here in enumerate(by_unit(pred)):
+            out[k, u] = astuple(count(pred_here, gold_units[u]))
     return out
 
 
