@@ -107,9 +107,11 @@ def test_termination_mid_run_prints_one_line_and_leaves_nothing(tmp_path, sig):
     tgt.write_text(EN.read_text(encoding="utf-8") * 40, encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
+    # the child starts with the default action even where the suite itself runs under nohup
     proc = subprocess.Popen([sys.executable, "-m", "tmforge", "align", str(src), str(tgt), "-o",
                              str(out / "m.tmx"), "--review", str(out / "m.html")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(sig, signal.SIG_DFL))
     _wait_for_handler(proc, sig)
     time.sleep(2)  # into the work: aligning 2,000 paragraphs a side takes far longer
     assert proc.poll() is None, "finished before the signal: use a larger input"
@@ -117,6 +119,33 @@ def test_termination_mid_run_prints_one_line_and_leaves_nothing(tmp_path, sig):
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 128 + sig, stderr
     assert stderr.splitlines() == [stderr.strip()] and stderr.startswith("error: terminated"), stderr
+    assert list(out.iterdir()) == []
+
+
+def test_a_hangup_the_caller_ignores_stays_ignored(tmp_path):
+    """Under nohup SIGHUP is ignored: the run must go on through a hangup (and still end cleanly on SIGTERM)."""
+    src, tgt = tmp_path / "ru.txt", tmp_path / "en.txt"
+    src.write_text(RU.read_text(encoding="utf-8") * 40, encoding="utf-8")
+    tgt.write_text(EN.read_text(encoding="utf-8") * 40, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def like_nohup():
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    proc = subprocess.Popen([sys.executable, "-m", "tmforge", "align", str(src), str(tgt), "-o",
+                             str(out / "m.tmx")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=like_nohup)
+    _wait_for_handler(proc, signal.SIGTERM)
+    time.sleep(2)
+    assert proc.poll() is None, "finished before the signal: use a larger input"
+    proc.send_signal(signal.SIGHUP)
+    time.sleep(1)
+    assert proc.poll() is None, "the hangup ended a run that was started with SIGHUP ignored"
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, stderr
     assert list(out.iterdir()) == []
 
 
