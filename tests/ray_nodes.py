@@ -110,9 +110,10 @@ def ray_cluster(nodes: int = 2, cpus: int = 1, own_sessions: bool = True) -> Ite
     env = dict(os.environ)
     port = free_port()
     address = f"{LOOPBACK}:{port}"
-    # Health checks tuned down so a killed node is noticed in seconds rather than half a minute.
-    system = json.dumps({"health_check_period_ms": 1000, "health_check_failure_threshold": 3,
-                         "health_check_timeout_ms": 2000})
+    # Health checks tuned down so a killed node is noticed in seconds rather than half a minute, yet not
+    # so far that a node starved of CPU by a loaded test run (2 cores) is taken for dead.
+    system = json.dumps({"health_check_period_ms": 1000, "health_check_failure_threshold": 5,
+                         "health_check_timeout_ms": 3000})
     started = [Node(["--head", f"--port={port}", "--include-dashboard=false", f"--temp-dir={temp}",
                      f"--ray-client-server-port={free_port()}", f"--system-config={system}"],
                     temp / "head.log", env, cpus, own_sessions)]

@@ -205,7 +205,10 @@ def test_a_node_killed_mid_batch_loses_and_duplicates_no_pair(cluster, corpus, t
 
         outcomes = batch.run_jobs(jobs, batch.Options(), executor, sinks.Sinks([sinks.Notify(kill_second_node),
                                                                                  writer]))
-    assert killed and killed["received"] < 14, "the second node was not killed in the middle of the batch"
+    assert killed and killed["received"] < 14, (
+        "the second node was not killed in the middle of the batch: pairs finished per node "
+        f"{executor.nodes}, second node {target}, errors {[o.error for o in outcomes if o.error]}, "
+        f"nodes alive now {[(n['NodeManagerPort'], n['Alive']) for n in ray.nodes()]}")
     assert [o.error for o in outcomes] == [None] * 14
     assert executor.nodes[target] == killed["pairs_before"]   # nothing came from it afterwards
     written = [p.name for p, _ in writer.written]
