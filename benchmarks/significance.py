@@ -1,7 +1,7 @@
 """Which Text+Berg differences are real: paired bootstrap intervals for the variants of issue 15.
 
-Every variant is run as in its own table (benchmarks/lexicon.py, moves.py,
-adaptation.py): knobs chosen on one half (001-004 or 005-007) by strict F1,
+Every variant is run as in its own table (benchmarks/lexicon.py and moves.py;
+the wider beads of adaptation.py): knobs chosen on one half (001-004 or 005-007) by strict F1,
 the other half aligned with them, the seven files pooled. Each is then set
 against the default on the same resamples of disagreement units
 (align/significance.py), which gives the difference a 95% interval and the
