@@ -40,7 +40,7 @@ from tmforge.align.beads import read_beads  # noqa: E402
 from tmforge.align.embed import resolve_model  # noqa: E402
 from tmforge.align.mixed import check_split_outputs, split_document, write_split  # noqa: E402
 from tmforge.align.evaluate import evaluate  # noqa: E402
-from tmforge.align.significance import DEFAULT_SAMPLES, paired_bootstrap  # noqa: E402
+from tmforge.align.significance import DEFAULT_SAMPLES, compare  # noqa: E402
 from tmforge.align.editor.cli import register as register_editor  # noqa: E402
 from tmforge.align.multi_cli import register as register_multi  # noqa: E402
 from tmforge.align.readers import READERS, ReadingOptions, read_document  # noqa: E402
@@ -476,16 +476,6 @@ def eval_command(
             typer.echo(f"{mode:8}{r['precision']:>10.4f}{r['recall']:>10.4f}{r['f1']:>10.4f}   PRED - OTHER "
                        f"{d['f1']:+.4f} (95% interval {d['low']:+.4f} .. {d['high']:+.4f}; PRED higher in "
                        f"{d['higher']:.1%} of {samples:,} resamples)")
-
-
-def compare(pairs, others, samples: int) -> dict[str, dict[str, float]]:
-    """F1 difference of the predictions in `pairs` less `others`, with its paired-bootstrap interval."""
-    boot = paired_bootstrap([(gold, [pred, other]) for (pred, gold), other in zip(pairs, others)], samples)
-    out = {}
-    for mode in ("strict", "lax"):
-        diff, low, high, higher = boot.difference(0, 1, lax=mode == "lax")
-        out[mode] = {"f1": round(diff, 4), "low": round(low, 4), "high": round(high, 4), "higher": round(higher, 4)}
-    return out
 
 
 @app.command(short_help="Split a mixed document into Russian, English and other streams.")

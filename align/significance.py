@@ -17,18 +17,14 @@ from typing import Sequence
 
 import numpy as np
 
-from tmforge.align.evaluate import Counts, count
+from tmforge.align.evaluate import Counts, _key, count
 from tmforge.types import Bead
 
 DEFAULT_SAMPLES = 10_000
 _CHUNK = 500     # resamples summed at once: bounds memory at chunk x units x counts
 
 
-Key = tuple[tuple[int, ...], tuple[int, ...]]
-
-
-def _key(bead: Bead) -> Key:
-    return tuple(sorted(bead.src)), tuple(sorted(bead.tgt))
+Key = tuple[tuple[int, ...], tuple[int, ...]]   # a bead's sorted sides (evaluate._key)
 
 
 def _units(alignments: Sequence[Sequence[Bead]]) -> dict[Key, int]:
@@ -134,3 +130,14 @@ def paired_bootstrap(documents: Sequence[tuple[Sequence[Bead], Sequence[Sequence
         lax_samples[:, start:start + size] = _f1(sums, lax=True)
     return Bootstrap(_f1(total, lax=False), _f1(total, lax=True), strict_samples, lax_samples)
 
+
+def compare(pairs: Sequence[tuple[Sequence[Bead], Sequence[Bead]]], others: Sequence[Sequence[Bead]],
+            samples: int = DEFAULT_SAMPLES) -> dict[str, dict[str, float]]:
+    """F1 of the (prediction, gold) `pairs`' predictions less that of `others` (one per pair), strict and
+    lax: the difference, its 95% interval and the share of resamples in which the predictions score higher."""
+    boot = paired_bootstrap([(gold, [pred, other]) for (pred, gold), other in zip(pairs, others)], samples)
+    out = {}
+    for mode in ("strict", "lax"):
+        diff, low, high, higher = boot.difference(0, 1, lax=mode == "lax")
+        out[mode] = {"f1": round(diff, 4), "low": round(low, 4), "high": round(high, 4), "higher": round(higher, 4)}
+    return out
