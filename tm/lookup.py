@@ -44,7 +44,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from tmforge.tm import fuzzy
-from tmforge.tm.store import Store, StoredUnit, source_key
+from tmforge.tm.store import Store, StoredUnit, source_key, unit_key
 from tmforge.tm.terms import index_terms, stem_prefix
 
 DEFAULT_MIN = 70
@@ -215,7 +215,7 @@ def _distinct(matches: list[Match]) -> list[Match]:
     normalised whitespace may hold "Dot" and "Dot "): a translator sees one suggestion, not two alike."""
     seen, kept = set(), []
     for m in matches:
-        key = (fuzzy.normalise_space(m.source), fuzzy.normalise_space(m.target))
+        key = unit_key(m.source, m.target)   # the store's dedupe key
         if key not in seen:
             seen.add(key)
             kept.append(m)
